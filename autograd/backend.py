@@ -1,0 +1,209 @@
+"""Devices and array modules: the one place that knows numpy from CuPy.
+
+Every op body gets its array module ``xp`` from its inputs with
+:func:`get_array_module`, so the same code runs on numpy (``'cpu'``) and on
+CuPy (``'cuda'``). What numpy and CuPy do differently (scatter-add, random
+numbers, conversion to host memory) lives here and nowhere else.
+
+CuPy is imported only when a CUDA device is first asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Device",
+    "device",
+    "get_array_module",
+    "device_of",
+    "asarray",
+    "to_device",
+    "to_numpy",
+    "scatter_add",
+    "cuda_module",
+    "set_cuda_module",
+]
+
+
+class Device:
+    """A place where tensors live: ``Device('cpu')``, ``Device('cuda')``, ``Device('cuda:1')``.
+
+    As in PyTorch, ``device('cuda')`` has ``index`` None and means the current GPU.
+    """
+
+    __slots__ = ("type", "index")
+
+    _PATTERN = re.compile(r"^(cpu|cuda)(?::(\d+))?$")
+
+    def __init__(self, spec: str | Device = "cpu", index: int | None = None):
+        if isinstance(spec, Device):
+            self.type, self.index = spec.type, spec.index
+            return
+        if not isinstance(spec, str):
+            raise TypeError(f"device must be a string like 'cpu' or 'cuda:0', got {spec!r}")
+        match = self._PATTERN.match(spec.strip())
+        if match is None:
+            raise RuntimeError(
+                f"Expected one of 'cpu', 'cuda', 'cuda:N' as the device, got {spec!r}"
+            )
+        self.type = match.group(1)
+        self.index = int(match.group(2)) if match.group(2) is not None else index
+        if self.type == "cpu" and self.index not in (None, 0):
+            raise RuntimeError(f"the cpu device has no index {self.index}")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Device(other)
+        if not isinstance(other, Device):
+            return NotImplemented
+        if self.type != other.type:
+            return False
+        # 'cuda' and 'cuda:0' are the same GPU unless several are in use.
+        return (self.index or 0) == (other.index or 0)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index or 0))
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+
+device = Device
+CPU = Device("cpu")
+
+# --- the CUDA array module -------------------------------------------------------------
+# ``None`` until a CUDA device is first used. Tests install a strict fake here
+# (tests/fake_cuda.py) so the GPU code paths run on machines without a GPU.
+_cuda_module: Any = None
+_cuda_array_types: tuple[type, ...] = ()
+
+
+def set_cuda_module(module: Any, array_type: type | None = None) -> None:
+    """Use ``module`` (CuPy, or a stand-in with CuPy's API) as the array module for 'cuda'."""
+    global _cuda_module, _cuda_array_types
+    _cuda_module = module
+    _cuda_array_types = () if module is None else (array_type or module.ndarray,)
+
+
+def cuda_module() -> Any:
+    """CuPy, imported on first use, with a clear error where it is missing."""
+    if _cuda_module is None:
+        try:
+            import cupy
+        except ImportError as exc:  # pragma: no cover - depends on the machine
+            raise RuntimeError(
+                "device='cuda' needs CuPy, which is not installed. "
+                "Install it with: pip install 'gradschool[cuda]' (CUDA 12)"
+            ) from exc
+        set_cuda_module(cupy)
+    return _cuda_module
+
+
+def _is_cuda_array(arr: Any) -> bool:
+    return bool(_cuda_array_types) and isinstance(arr, _cuda_array_types)
+
+
+def get_array_module(arr: Any) -> Any:
+    """numpy for host arrays and scalars, the CUDA module for GPU arrays.
+
+    A Tensor (as seen by backward rules when ``create_graph=True``) gets the
+    tensor namespace, so the same rule records a differentiable graph.
+    """
+    cls = type(arr)
+    if cls is np.ndarray:
+        return np
+    if _is_cuda_array(arr):
+        return _cuda_module
+    namespace = getattr(cls, "_array_namespace", None)
+    if namespace is not None:
+        return namespace()
+    return np
+
+
+def device_of(arr: Any) -> Device:
+    """The device an array lives on."""
+    if type(arr) is np.ndarray or not _is_cuda_array(arr):
+        return CPU
+    dev = getattr(arr, "device", None)
+    index = getattr(dev, "id", 0) if dev is not None else 0
+    return Device("cuda", index)
+
+
+def asarray(data: Any, dtype: Any = None, device: Device = CPU) -> Any:
+    """``data`` as an array on ``device`` (copying only where needed)."""
+    if device.type == "cpu":
+        if _is_cuda_array(data):
+            data = _cuda_to_host(data)
+        return np.asarray(data, dtype=dtype)
+    xp = cuda_module()
+    with _on_gpu(xp, device):
+        return xp.asarray(data, dtype=dtype)
+
+
+def to_device(arr: Any, device: Device) -> Any:
+    """``arr`` moved to ``device``; the same object where it is there already."""
+    here = device_of(arr)
+    if here == device:
+        return arr
+    if device.type == "cpu":
+        return _cuda_to_host(arr)
+    xp = cuda_module()
+    with _on_gpu(xp, device):
+        return xp.asarray(arr)
+
+
+def to_numpy(arr: Any) -> np.ndarray:
+    """A host (numpy) copy of ``arr``; only for explicit conversions such as ``.cpu()``."""
+    if _is_cuda_array(arr):
+        return _cuda_to_host(arr)
+    return np.asarray(arr)
+
+
+def _cuda_to_host(arr: Any) -> np.ndarray:
+    return _cuda_module.asnumpy(arr)
+
+
+class _NullContext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _on_gpu(xp: Any, device: Device) -> Any:
+    cuda = getattr(xp, "cuda", None)
+    if device.index is None or cuda is None or not hasattr(cuda, "Device"):
+        return _NullContext()
+    return cuda.Device(device.index)
+
+
+def scatter_add(target: Any, index: Any, values: Any) -> None:
+    """``target[index] += values`` where repeated indices add up (numpy's ``np.add.at``)."""
+    xp = get_array_module(target)
+    if xp is np:
+        np.add.at(target, index, values)
+    else:
+        xp.add.at(target, index, values)
+
+
+def cuda_is_available() -> bool:
+    """True when CuPy imports and sees at least one GPU (never raises)."""
+    return cuda_device_count() > 0
+
+
+def cuda_device_count() -> int:
+    try:
+        xp = cuda_module()
+        return int(xp.cuda.runtime.getDeviceCount())
+    except Exception:
+        return 0

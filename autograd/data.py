@@ -1,0 +1,1 @@
+"""Datasets and mini-batch loading, as ``torch.utils.data`` (filled in by the nn/optim work)."""

@@ -1,0 +1,209 @@
+"""Data types and PyTorch's type promotion, in one place.
+
+``ag.float32`` and friends are :class:`DType` objects that print like PyTorch's
+(``autograd.float32``) and wrap a numpy dtype. Arrays keep plain numpy dtypes;
+a Tensor's ``.dtype`` maps back.
+
+Promotion follows PyTorch, not numpy: a float32 tensor times a float64 0-dim
+tensor stays float32, an int tensor times 2.5 gives the default float dtype,
+int / int gives the default float dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "DType",
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool_",
+    "get_default_dtype",
+    "set_default_dtype",
+    "to_numpy_dtype",
+    "from_numpy_dtype",
+    "promote_operands",
+]
+
+
+class DType:
+    """A tensor element type (``ag.float32``, ``ag.int64``, ...)."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name: str, np_dtype: Any):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = self.np.kind == "f"
+        self.is_signed = self.np.kind in "fi"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self) -> str:
+        return f"autograd.{self.name}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DType):
+            return self.np == other.np
+        try:
+            return self.np == np.dtype(other)  # ag.float32 == np.float32
+        except TypeError:
+            return False
+
+    def __hash__(self) -> int:
+        return hash(self.np)
+
+    def __reduce__(self):
+        return (_lookup, (self.name,))
+
+
+float16 = DType("float16", np.float16)
+float32 = DType("float32", np.float32)
+float64 = DType("float64", np.float64)
+int8 = DType("int8", np.int8)
+int16 = DType("int16", np.int16)
+int32 = DType("int32", np.int32)
+int64 = DType("int64", np.int64)
+uint8 = DType("uint8", np.uint8)
+bool_ = DType("bool", np.bool_)
+
+_ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, bool_)
+_BY_NUMPY = {d.np: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL}
+
+
+def _lookup(name: str) -> DType:
+    return _BY_NAME[name]
+
+
+_default_float = np.dtype(np.float32)
+
+
+def get_default_dtype() -> DType:
+    """The dtype of tensors made from Python floats (float32, as in PyTorch)."""
+    return _BY_NUMPY[_default_float]
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the dtype of tensors made from Python floats; float32 or float64."""
+    global _default_float
+    np_dtype = to_numpy_dtype(dtype)
+    if np_dtype.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type, got {dtype}")
+    _default_float = np_dtype
+
+
+def default_float() -> np.dtype:
+    return _default_float
+
+
+def to_numpy_dtype(dtype: Any) -> np.dtype:
+    """The numpy dtype for an ``ag`` dtype (or a numpy dtype, or the Python types float/int/bool)."""
+    if isinstance(dtype, DType):
+        return dtype.np
+    if dtype is float:
+        return _default_float
+    try:
+        np_dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"unknown dtype {dtype!r}; use ag.float32, ag.float64, ag.int64, ag.bool, ..."
+        ) from None
+    if np_dtype not in _BY_NUMPY:
+        raise TypeError(f"unsupported dtype {dtype!r}; supported: {', '.join(_BY_NAME)}")
+    return np_dtype
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> DType:
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        raise TypeError(f"unsupported array dtype {np_dtype}") from None
+
+
+# --- promotion ---------------------------------------------------------------------------
+
+def _category(np_dtype: np.dtype) -> int:
+    kind = np_dtype.kind
+    return 2 if kind == "f" else (0 if kind == "b" else 1)
+
+
+def _promote(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's promote_types: within a category as numpy, across categories the higher one."""
+    ca, cb = _category(a), _category(b)
+    if ca == cb:
+        return np.promote_types(a, b)
+    return a if ca > cb else b
+
+
+def _scalar_dtype(value: Any) -> np.dtype:
+    if isinstance(value, bool):
+        return np.dtype(np.bool_)
+    if isinstance(value, (int, np.integer)):
+        return np.dtype(np.int64)
+    return _default_float
+
+
+def result_dtype(a_dtype: np.dtype | None, a_ndim: int, b_dtype: np.dtype | None, b_ndim: int,
+                 a_scalar: Any = None, b_scalar: Any = None) -> np.dtype:
+    """PyTorch's result type for two operands (dimensioned, zero-dim, or Python scalars)."""
+    dim, zero, wrapped = None, None, None
+    for dtype, ndim, scalar in ((a_dtype, a_ndim, a_scalar), (b_dtype, b_ndim, b_scalar)):
+        if dtype is None:
+            s = _scalar_dtype(scalar)
+            wrapped = s if wrapped is None else _promote(wrapped, s)
+        elif ndim > 0:
+            dim = dtype if dim is None else _promote(dim, dtype)
+        else:
+            zero = dtype if zero is None else _promote(zero, dtype)
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or _category(lower) > _category(higher):
+        return _promote(higher, lower)
+    return higher
+
+
+def promote_operands(a: Any, b: Any) -> tuple[Any, Any]:
+    """Cast two op operands (arrays or Python scalars) to PyTorch's common dtype.
+
+    The common cases, two arrays of one dtype or a float array with a Python
+    number, return at once: numpy's own rules (NEP 50) agree with PyTorch there.
+    """
+    if isinstance(a, np.generic):
+        a = a.item()  # a numpy scalar counts as a Python number, as in PyTorch
+    if isinstance(b, np.generic):
+        b = b.item()
+    a_is_array, b_is_array = hasattr(a, "dtype"), hasattr(b, "dtype")
+    if a_is_array and b_is_array:
+        if a.dtype == b.dtype:
+            return a, b
+        target = result_dtype(a.dtype, a.ndim, b.dtype, b.ndim)
+        return _cast(a, target), _cast(b, target)
+    if a_is_array:
+        if a.dtype.kind == "f" or not isinstance(b, float):
+            return a, b
+        return _cast(a, result_dtype(a.dtype, a.ndim, None, 0, b_scalar=b)), b
+    if b_is_array:
+        if b.dtype.kind == "f" or not isinstance(a, float):
+            return a, b
+        return a, _cast(b, result_dtype(None, 0, b.dtype, b.ndim, a_scalar=a))
+    return a, b
+
+
+def _cast(arr: Any, target: np.dtype) -> Any:
+    return arr if arr.dtype == target else arr.astype(target)

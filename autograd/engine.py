@@ -1,0 +1,296 @@
+"""The reverse-mode pass: topological order, gradient flow, graph release.
+
+No recursion anywhere: a chain of 100,000 ops goes backward. The order comes
+from each node's creation number (an op's inputs always exist before it), so
+sorting the reachable nodes by it, newest first, is a topological order;
+:func:`topological_order` serves backward, graph release and drawing alike.
+
+Gradients flow in a dict keyed by node and are dropped once used; only leaves
+(and tensors that called ``retain_grad()``) keep ``.grad``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+
+from .backend import get_array_module
+from .function import Function
+from .grad_mode import state
+
+__all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
+
+_by_sequence = attrgetter("_seq")
+
+
+def topological_order(roots: Iterable[Function]) -> list[Function]:
+    """Every node reachable from ``roots``, each before the nodes it consumes."""
+    seen: set[int] = set()
+    nodes: list[Function] = []
+    stack = [r for r in roots if r is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        for edge in node.next_functions:
+            if isinstance(edge, Function) and id(edge) not in seen:
+                stack.append(edge)
+    nodes.sort(key=_by_sequence, reverse=True)
+    return nodes
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    The one place where broadcasting is undone: no op handles it itself.
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    if lead < 0:
+        raise RuntimeError(f"gradient of shape {tuple(grad.shape)} cannot be reduced to {shape}")
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if lead:
+        grad = grad.reshape(shape)
+    return grad
+
+
+def run_backward(
+    tensors: Sequence[Any],
+    grad_tensors: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Any] | None = None,
+) -> list[Any] | None:
+    """Backpropagate from ``tensors``; accumulate into leaves, or return the grads of ``inputs``."""
+    from .tensor import Tensor
+
+    grads: dict[Function, Any] = {}
+    captured: dict[int, Any] = {}
+    capture_nodes: dict[int, int] = {}
+    capture_leaves: dict[int, int] = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at position {i}")
+            if not t.requires_grad:
+                raise RuntimeError(f"input {i} of autograd.grad does not require grad")
+            if t.grad_fn is None:
+                capture_leaves[id(t)] = i
+            else:
+                capture_nodes[id(t.grad_fn)] = i
+
+    handed: set[int] = set()  # arrays already given to a .grad: copy before sharing them
+
+    def deliver_to_leaf(leaf: Any, g: Any, incoming: Any) -> None:
+        key = id(leaf)
+        if inputs is not None:
+            if key in capture_leaves:
+                i = capture_leaves[key]
+                captured[i] = g if i not in captured else captured[i] + g
+            return
+        if create_graph:
+            g = g if isinstance(g, Tensor) else Tensor(g)
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
+            return
+        if leaf.grad is None:
+            if isinstance(g, np.generic):
+                g = np.asarray(g)
+            elif g is incoming or id(g) in handed or g.base is not None:
+                g = g.copy()
+            handed.add(id(g))
+            leaf.grad = Tensor._make(g, None)
+        else:
+            total = leaf.grad.data + g
+            leaf.grad = Tensor._make(np.asarray(total) if isinstance(total, np.generic) else total,
+                                     None)
+
+    roots = []
+    for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward() needs Tensors, got {type(t).__name__}")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"element {k} of tensors does not require grad and does not have a grad_fn: "
+                "nothing to differentiate (did you forget requires_grad=True, or is this "
+                "inside no_grad()?)"
+            )
+        if g is None:
+            if t.data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs; this tensor has "
+                    f"shape {tuple(t.shape)}: pass gradient= (a tensor of that shape) to backward()"
+                )
+            g = get_array_module(t.data).ones_like(t.data)
+        else:
+            g_data = g.data if isinstance(g, Tensor) else g
+            if tuple(g_data.shape) != tuple(t.shape):
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output has shape {tuple(g_data.shape)} and output "
+                    f"has shape {tuple(t.shape)}"
+                )
+            g = g if create_graph and isinstance(g, Tensor) else g_data
+        if create_graph and not isinstance(g, Tensor):
+            g = Tensor(g)
+        if t.grad_fn is None:
+            deliver_to_leaf(t, g, g)
+        else:
+            node = t.grad_fn
+            grads[node] = g if node not in grads else grads[node] + g
+            roots.append(node)
+
+    prev_create, prev_enabled = state.create_graph, state.grad_enabled
+    state.create_graph = create_graph
+    state.grad_enabled = create_graph
+    try:
+        for node in topological_order(roots):
+            g = grads.pop(node, None)
+            if g is None:
+                if not retain_graph:
+                    _release(node)
+                continue
+            if node._freed:
+                raise RuntimeError(
+                    f"Trying to backward through the graph a second time ({node.name()}'s saved "
+                    "values were freed by the first backward). Specify retain_graph=True in the "
+                    "first backward() call if you need to backward through it again."
+                )
+            if node._retained is not None:
+                owner = node._retained()
+                if owner is not None:
+                    owner.grad = g if isinstance(g, Tensor) else Tensor._make(g, None)
+                    handed.add(id(g))
+            if capture_nodes and id(node) in capture_nodes:
+                i = capture_nodes[id(node)]
+                captured[i] = g if i not in captured else captured[i] + g
+            in_grads = _call_backward(node, g, create_graph, Tensor)
+            edges = node.next_functions
+            if len(in_grads) != len(edges):
+                raise RuntimeError(
+                    f"function {node.name()} returned {len(in_grads)} gradients, "
+                    f"expected {len(edges)} (one per input of forward)"
+                )
+            for i, (edge, ig) in enumerate(zip(edges, in_grads)):
+                if edge is None or ig is None:
+                    continue
+                if isinstance(edge, Function):
+                    shape, dtype = edge._out_shape, edge._out_dtype
+                else:
+                    shape, dtype = edge.data.shape, edge.data.dtype
+                if ig.shape != shape:
+                    ig = _reduce_to_shape(ig, shape, node, i)
+                if ig.dtype != dtype:
+                    ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
+                if state.anomaly:
+                    _check_finite(node, i, ig)
+                if isinstance(edge, Function):
+                    prev = grads.get(edge)
+                    grads[edge] = ig if prev is None else prev + ig
+                else:
+                    deliver_to_leaf(edge, ig, g)
+            if not retain_graph:
+                _release(node)
+    finally:
+        state.create_graph, state.grad_enabled = prev_create, prev_enabled
+
+    if inputs is None:
+        return None
+    return [captured.get(i) for i in range(len(inputs))]
+
+
+def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> tuple:
+    if node.array_level:
+        out = node.backward(node, g)
+    else:
+        out = node.backward(node, g if isinstance(g, Tensor) else Tensor._make(g, None))
+        if not isinstance(out, tuple):
+            out = (out,)
+        out = tuple(
+            o if o is None or create_graph else (o.data if isinstance(o, Tensor) else o)
+            for o in out
+        )
+        return out
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _reduce_to_shape(ig: Any, shape: tuple, node: Function, i: int) -> Any:
+    try:
+        out = unbroadcast(ig, shape)
+    except (ValueError, RuntimeError):
+        out = None
+    if out is None or tuple(out.shape) != tuple(shape):
+        raise RuntimeError(
+            f"Function {node.name()} returned an invalid gradient at index {i}: got shape "
+            f"{tuple(ig.shape)} but expected shape compatible with {tuple(shape)}"
+        )
+    return out
+
+
+def _check_finite(node: Function, i: int, ig: Any) -> None:
+    data = ig.data if hasattr(ig, "grad_fn") else ig
+    xp = get_array_module(data)
+    if not bool(xp.isfinite(data).all()):
+        kind = "nan" if bool(xp.isnan(data).any()) else "inf"
+        where = "".join(node._trace) if node._trace else "(created outside detect_anomaly)\n"
+        raise RuntimeError(
+            f"Function '{node.name()}' returned {kind} values in its gradient for input {i}.\n"
+            f"The op was created here:\n{where}"
+        )
+
+
+def _release(node: Function) -> None:
+    if node._saved:
+        node._saved = None
+        node._freed = True
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, as in ``torch.autograd.grad``.
+
+    Nothing is accumulated into ``.grad``. With ``create_graph=True`` the
+    result is itself differentiable (for Hessian-vector products).
+    """
+    from .tensor import Tensor
+
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    elif isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"grad_outputs has {len(grad_outputs)} entries but outputs has {len(outputs)}"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs)
+    out = []
+    for i, g in enumerate(result):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"input {i} was not used in the graph of the outputs; pass "
+                    "allow_unused=True to get None for it"
+                )
+            out.append(None)
+        else:
+            out.append(g if isinstance(g, Tensor) else Tensor._make(g, None))
+    return tuple(out)

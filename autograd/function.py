@@ -1,0 +1,235 @@
+"""``Function``: an op's forward and backward side by side, in PyTorch's ctx contract.
+
+A Function instance is both the ``ctx`` its methods receive and the graph node
+the output's ``grad_fn`` points to::
+
+    class Exp(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)      # f(x) = e^x, so df/dx = f(x): save the output
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            (y,) = ctx.saved_tensors
+            return grad * y               # dL/dx = dL/dy * dy/dx
+
+    y = Exp.apply(x)
+
+User Functions receive and return Tensors (forward runs under ``no_grad``).
+The library's own ops set ``array_level = True``: their forward and backward
+work on raw arrays, which keeps the per-op overhead small. Their backward
+rules use only operators, array methods and ``xp`` functions, so that with
+``create_graph=True`` the engine can run the very same rule on Tensors and
+record it: that is how higher-order gradients work.
+"""
+
+from __future__ import annotations
+
+import itertools
+import traceback
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import state
+
+__all__ = ["Function", "FunctionCtx"]
+
+_sequence = itertools.count()
+_OUTPUT = -1  # marks a saved array that is the op's output
+_CONSTANT = -2  # marks a saved array that is neither an input nor the output
+
+
+class FunctionCtx:
+    """The ctx that a forward run without graph recording sees: saving is a no-op."""
+
+    __slots__ = ("__dict__",)
+    needs_input_grad: tuple[bool, ...] = ()
+
+    def save_for_backward(self, *items: Any) -> None:
+        return None
+
+    def mark_non_differentiable(self, *items: Any) -> None:
+        return None
+
+
+class Function:
+    """Base class of every op, and of the ops students write themselves.
+
+    Subclasses define ``forward(ctx, *inputs)`` and ``backward(ctx, grad)`` as
+    static methods and are called with ``.apply(*inputs)``. ``backward``
+    returns one gradient per input of ``forward`` (``None`` for inputs that
+    need none, e.g. integers, or where ``ctx.needs_input_grad[i]`` is False).
+    """
+
+    __slots__ = (
+        "next_functions",  # per input: the producing node, a leaf Tensor, or None
+        "needs_input_grad",
+        "_saved",
+        "_saved_src",  # per saved item: input index, _OUTPUT or _CONSTANT
+        "_out_shape",
+        "_out_dtype",
+        "_retained",  # weakref to the output tensor when it called retain_grad()
+        "_seq",  # creation order: sorting by it gives a topological order
+        "_freed",
+        "_trace",  # where the op was created, under detect_anomaly()
+        "__dict__",
+        "__weakref__",
+    )
+
+    array_level = False
+
+    @staticmethod
+    def forward(ctx: Any, *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    # --- the ctx API -----------------------------------------------------------------
+    def save_for_backward(self, *items: Any) -> None:
+        """Keep inputs or outputs of forward for backward; freed once backward has used them."""
+        self._saved = items
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(
+                f"Trying to backward through {self.name()} a second time, after its saved "
+                "values were freed. Pass retain_graph=True to the first backward() call."
+            )
+        if state.create_graph:
+            return tuple(self._saved_as_tensor(i) for i in range(len(saved)))
+        if self.array_level:
+            return saved
+        return tuple(_tensor_cls(a) for a in saved)
+
+    def mark_non_differentiable(self, *items: Any) -> None:
+        return None
+
+    def name(self) -> str:
+        """The node's name, as PyTorch prints grad_fn: ``MulBackward``."""
+        return type(self).__name__ + "Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object>"
+
+    def _saved_as_tensor(self, i: int) -> Any:
+        """Saved value i as a Tensor attached to the graph, for create_graph backward."""
+        Tensor = _tensor_cls
+        value, src = self._saved[i], self._saved_src[i]
+        if isinstance(value, Tensor):
+            return value
+        if src == _OUTPUT:
+            return Tensor._make(value, self)
+        if src == _CONSTANT:
+            return Tensor(value)
+        edge = self.next_functions[src]
+        if edge is None:
+            return Tensor(value)
+        if isinstance(edge, Tensor):  # a leaf: use it, so gradients reach its .grad
+            return edge
+        return Tensor._make(value, edge)
+
+    # --- running an op ---------------------------------------------------------------
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        Tensor = _tensor_cls
+        record = False
+        if state.grad_enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    record = True
+                    break
+        if cls.array_level:
+            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
+        else:
+            inputs = args
+        if not record:
+            if cls.array_level:
+                out = cls.forward(FunctionCtx(), *inputs)
+                if isinstance(out, np.generic):
+                    out = np.asarray(out)
+                return Tensor._make(out, None)
+            return Tensor._make(_run_user_forward(cls, FunctionCtx(), args).data, None)
+
+        ctx = cls.__new__(cls)
+        edges = []
+        needs = []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                edges.append(a.grad_fn if a.grad_fn is not None else a)
+                needs.append(True)
+            else:
+                edges.append(None)
+                needs.append(False)
+        ctx.next_functions = tuple(edges)
+        ctx.needs_input_grad = tuple(needs)
+        ctx._saved = ()
+        ctx._retained = None
+        ctx._freed = False
+        ctx._seq = next(_sequence)
+        ctx._trace = traceback.format_stack()[:-2] if state.anomaly else None
+
+        if cls.array_level:
+            out = cls.forward(ctx, *inputs)
+            if isinstance(out, np.generic):  # numpy gives scalars for 0-d results
+                scalar, out = out, np.asarray(out)
+                ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+            if ctx._saved:
+                ctx._saved_src = _classify(ctx._saved, inputs, out)
+        else:
+            out_tensor = _run_user_forward(cls, ctx, args)
+            out = out_tensor.data
+            if ctx._saved:
+                ctx._saved_src = _classify(ctx._saved, args, out_tensor)
+                ctx._saved = tuple(s.data if isinstance(s, Tensor) else s for s in ctx._saved)
+        ctx._out_shape = out.shape
+        ctx._out_dtype = out.dtype
+        if out.dtype.kind != "f":
+            # Integer and bool results carry no gradient, as in PyTorch.
+            return Tensor._make(out, None)
+        return Tensor._make(out, ctx)
+
+
+def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:
+    src = []
+    for item in saved:
+        for i, a in enumerate(inputs):
+            if a is item:
+                src.append(i)
+                break
+        else:
+            src.append(_OUTPUT if item is out else _CONSTANT)
+    return tuple(src)
+
+
+def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:
+    """A user Function's forward: Tensors in, a Tensor out, no graph recorded."""
+    Tensor = _tensor_cls
+    prev = state.grad_enabled
+    state.grad_enabled = False
+    try:
+        out = cls.forward(ctx, *args)
+    finally:
+        state.grad_enabled = prev
+    if isinstance(out, (tuple, list)):
+        raise TypeError(
+            f"{cls.__name__}.forward returned {len(out)} outputs; autograd Functions "
+            "return exactly one Tensor"
+        )
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
+    return out
+
+
+_tensor_cls: Any = None  # set by tensor.py; breaks the import cycle
+
+
+def _set_tensor_class(cls: type) -> None:
+    global _tensor_cls
+    _tensor_cls = cls

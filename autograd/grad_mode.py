@@ -1,0 +1,79 @@
+"""Grad mode: whether ops record the graph. Per thread, as in PyTorch."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+
+
+class _State(threading.local):
+    grad_enabled = True
+    anomaly = False  # inside detect_anomaly()
+    create_graph = False  # inside a backward pass that records itself
+
+
+state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when new ops record the graph for backward."""
+    return state.grad_enabled
+
+
+class _GradMode:
+    """Base of the grad-mode contexts; each also works as a decorator."""
+
+    _enabled: bool
+
+    def __enter__(self) -> None:
+        self._prev = state.grad_enabled
+        state.grad_enabled = self._enabled
+
+    def __exit__(self, *exc: object) -> None:
+        state.grad_enabled = self._prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Context (or decorator) in which ops build no graph: for evaluation and parameter updates."""
+
+    _enabled = False
+
+
+class enable_grad(_GradMode):
+    """Context (or decorator) that turns graph recording back on inside ``no_grad``."""
+
+    _enabled = True
+
+
+class set_grad_enabled(_GradMode):
+    """``set_grad_enabled(False)`` as a call, a context or a decorator, as in PyTorch."""
+
+    def __init__(self, mode: bool):
+        self._enabled = bool(mode)
+        self._prev = state.grad_enabled
+        state.grad_enabled = self._enabled
+
+    def __enter__(self) -> None:
+        return None
+
+    def __call__(self, fn: Callable) -> Callable:
+        state.grad_enabled = self._prev
+        mode = self._enabled
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper

@@ -1,0 +1,168 @@
+"""Arithmetic: + - * / ** and negation, with PyTorch's dtype promotion.
+
+Every binary op casts its operands with :func:`promote_operands` (the one
+place for dtype rules) and saves the inputs it was given: the engine sums a
+gradient back to a broadcast input's shape and casts it to the input's dtype,
+so no op handles broadcasting or dtypes in backward.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import get_array_module
+from ..dtypes import default_float, promote_operands
+from ..function import Function
+
+
+class Add(Function):
+    """f(a, b) = a + b;  df/da = 1, df/db = 1."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        a, b = promote_operands(a, b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    """f(a, b) = a - b;  df/da = 1, df/db = -1."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        a, b = promote_operands(a, b)
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """f(a, b) = a * b;  df/da = b, df/db = a."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        a, b = promote_operands(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    """f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2. Integers divide to the default float."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promote_operands(a, b)
+        out = x / y
+        if not (_is_float(x) or _is_float(y)):
+            out = out.astype(default_float())
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad / b if need_a else None
+        grad_b = -grad * a / (b * b) if need_b else None
+        return grad_a, grad_b
+
+
+class Pow(Function):
+    """f(a, b) = a ** b;  df/da = b a^(b-1), df/db = a^b ln a."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = promote_operands(a, b)
+        out = x**y
+        if hasattr(b, "dtype"):
+            ctx.save_for_backward(a, b, out)
+        else:  # a Python number: keep it as a number, not as a saved array
+            ctx.exponent = b
+            ctx.save_for_backward(a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_b = ctx.needs_input_grad
+        if len(ctx.saved_tensors) == 1:
+            (a,) = ctx.saved_tensors
+            p = ctx.exponent
+            return (grad * (p * a ** (p - 1)) if p != 0 else grad * 0), None
+        a, b, out = ctx.saved_tensors
+        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_b = None
+        if need_b:
+            xp = get_array_module(grad)
+            # d(a^b)/db = a^b ln a; PyTorch gives 0 where a == 0.
+            grad_b = grad * out * xp.log(xp.where(a == 0, 1, a))
+        return grad_a, grad_b
+
+
+def _is_float(v: Any) -> bool:
+    dtype = getattr(v, "dtype", None)
+    return dtype.kind == "f" if dtype is not None else isinstance(v, float)
+
+
+class Neg(Function):
+    """f(x) = -x;  df/dx = -1."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return -x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+def add(input: Any, other: Any, alpha: float = 1) -> Any:
+    """input + alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Add.apply(input, other)
+
+
+def sub(input: Any, other: Any, alpha: float = 1) -> Any:
+    """input - alpha * other."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    return Sub.apply(input, other)
+
+
+def mul(input: Any, other: Any) -> Any:
+    return Mul.apply(input, other)
+
+
+def div(input: Any, other: Any) -> Any:
+    return Div.apply(input, other)
+
+
+def pow(input: Any, exponent: Any) -> Any:  # noqa: A001 - PyTorch's name
+    return Pow.apply(input, exponent)
+
+
+def neg(input: Any) -> Any:
+    return Neg.apply(input)

@@ -1,0 +1,107 @@
+"""In-place updates: ``x[i] = v``, ``add_``, ``zero_``, ``copy_``, ... as in PyTorch.
+
+On data that needs no gradient (under ``no_grad``, or tensors that do not
+require grad) they write into the array. A leaf that requires grad refuses,
+as in PyTorch. A non-leaf that requires grad gets the out-of-place result
+and takes its place in the graph: the values saved for backward are never
+overwritten, so gradients stay right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import get_array_module
+from ..function import Function
+from ..grad_mode import state
+
+
+def _tracked(t: Any, value: Any = None) -> bool:
+    """True when the update must be recorded in the graph."""
+    if not state.grad_enabled:
+        return False
+    value_tracked = getattr(value, "_requires_grad", False)
+    if not (t._requires_grad or value_tracked):
+        return False
+    if t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation; "
+            "do it under `with ag.no_grad():` (as optimizers do) or on a .detach()ed copy"
+        )
+    return True
+
+
+def _rebase(t: Any, result: Any) -> Any:
+    t.data, t.grad_fn, t._requires_grad = result.data, result.grad_fn, result._requires_grad
+    return t
+
+
+def _raw(x: Any) -> Any:
+    return getattr(x, "data", x) if hasattr(x, "grad_fn") else x
+
+
+_OUT_OF_PLACE = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
+                 "true_divide": "__truediv__"}
+
+
+def inplace(t: Any, ufunc: str, other: Any) -> Any:
+    """``t <op>= other`` with numpy's ``out=``: no new array, t keeps its dtype."""
+    if _tracked(t, other):
+        return _rebase(t, getattr(t, _OUT_OF_PLACE[ufunc])(other))
+    xp = get_array_module(t.data)
+    getattr(xp, ufunc)(t.data, _raw(other), out=t.data)
+    return t
+
+
+def fill_(t: Any, value: Any) -> Any:
+    if _tracked(t, value):
+        return _rebase(t, t * 0 + value)
+    t.data[...] = _raw(value)
+    return t
+
+
+def copy_(t: Any, src: Any) -> Any:
+    if _tracked(t, src):
+        return _rebase(t, t * 0 + src)
+    t.data[...] = _raw(src)
+    return t
+
+
+def clamp_(t: Any, lo: Any, hi: Any) -> Any:
+    if _tracked(t):
+        return _rebase(t, t.clamp(lo, hi))
+    get_array_module(t.data).clip(t.data, _raw(lo), _raw(hi), out=t.data)
+    return t
+
+
+class SetItem(Function):
+    """y = x with y[index] = v;  dL/dx = g with g[index] = 0, dL/dv = g[index]."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = index
+        out = x.copy()
+        out[index] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_x, _, need_v = ctx.needs_input_grad
+        grad_v = grad[ctx.index] if need_v else None
+        grad_x = None
+        if need_x:
+            if hasattr(grad, "grad_fn"):
+                grad_x = SetItem.apply(grad, ctx.index, 0.0)
+            else:
+                grad_x = grad.copy()
+                grad_x[ctx.index] = 0
+        return grad_x, None, grad_v
+
+
+def setitem(t: Any, index: Any, value: Any) -> None:
+    if _tracked(t, value):
+        _rebase(t, SetItem.apply(t, index, value))
+        return
+    t.data[index] = _raw(value)

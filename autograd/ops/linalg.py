@@ -1,0 +1,122 @@
+"""Matrix products: matmul (1-D, 2-D, batched with broadcast batch dims) and the fused linear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..function import Function
+
+
+class MatMul(Function):
+    """Y = A @ B;  dL/dA = G @ B^T, dL/dB = A^T @ G (batch dims are summed by the engine)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.ndim == 0 or b.ndim == 0:
+            raise RuntimeError(
+                f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D "
+                f"and {b.ndim}D"
+            )
+        if a.dtype != b.dtype:
+            raise RuntimeError(
+                f"expected both matmul operands to have the same dtype, but got {a.dtype} "
+                f"and {b.dtype}"
+            )
+        k_a = a.shape[-1]
+        k_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
+        if k_a != k_b:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({_fmt(a.shape)} and {_fmt(b.shape)})"
+            )
+        ctx.save_for_backward(a, b)
+        try:
+            return a @ b
+        except ValueError:
+            raise RuntimeError(
+                f"matmul: batch dimensions of {tuple(a.shape)} and {tuple(b.shape)} "
+                "cannot be broadcast"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        if a.ndim == 2 and b.ndim == 2:  # the common case, kept cheap
+            return (grad @ b.T if need_a else None), (a.T @ grad if need_b else None)
+        if a.ndim == 1 and b.ndim == 1:  # a dot product
+            return (grad * b if need_a else None), (grad * a if need_b else None)
+        # Promote 1-D operands to matrices, as matmul does, then drop the added axis again.
+        a2 = a.reshape((1,) + a.shape) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape + (1,)) if b.ndim == 1 else b
+        g2 = grad
+        if a.ndim == 1:
+            g2 = g2.reshape(g2.shape[:-1] + (1,) + g2.shape[-1:])
+        if b.ndim == 1:
+            g2 = g2.reshape(g2.shape + (1,))
+        grad_a = grad_b = None
+        if need_a:
+            grad_a = g2 @ b2.swapaxes(-1, -2)
+            if a.ndim == 1:
+                grad_a = grad_a.reshape(grad_a.shape[:-2] + grad_a.shape[-1:])
+        if need_b:
+            grad_b = a2.swapaxes(-1, -2) @ g2
+            if b.ndim == 1:
+                grad_b = grad_b.reshape(grad_b.shape[:-1])
+        return grad_a, grad_b
+
+
+def _fmt(shape: tuple) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+class Linear(Function):
+    """y = x W^T + b, one node (PyTorch's F.linear);  dL/dx = G W, dL/dW = G^T x, dL/db = sum G."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        if x.shape[-1] != weight.shape[-1]:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({_fmt(x.shape[-2:] if x.ndim > 1 else x.shape)} "
+                f"and {_fmt(weight.shape[::-1])}): linear layer with in_features="
+                f"{weight.shape[-1]} got input of shape {tuple(x.shape)}"
+            )
+        if x.dtype != weight.dtype:
+            raise RuntimeError(
+                f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
+            )
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias is not None:
+            if out.dtype == bias.dtype:
+                out += bias  # in place: out is a fresh array, this saves one allocation
+            else:
+                out = out + bias
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        grad_x = grad @ weight if need_x else None
+        grad_w = grad_b = None
+        if need_w or need_b:
+            g2 = grad.reshape((-1, grad.shape[-1])) if grad.ndim != 2 else grad
+            if need_w:
+                x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
+                grad_w = g2.T @ x2
+            if need_b:
+                grad_b = g2.sum(axis=0)
+        return grad_x, grad_w, grad_b
+
+
+def matmul(input: Any, other: Any) -> Any:
+    return MatMul.apply(input, other)
+
+
+def linear(input: Any, weight: Any, bias: Any = None) -> Any:
+    """y = x W^T + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
+    return Linear.apply(input, weight, bias)

@@ -1,0 +1,78 @@
+"""numpy's names over Tensors: the ``xp`` that backward rules get under ``create_graph=True``.
+
+A backward rule written as ``grad * xp.cos(x)`` runs on arrays normally; in
+a backward pass that records itself, ``grad`` and ``x`` are Tensors and
+``get_array_module`` returns this module, so the rule builds a graph and
+second derivatives come out of the same code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import arithmetic as _A  # noqa: F401 - keeps the op modules loaded
+from . import select as _S
+from . import shape as _SH
+from . import unary as _U
+
+
+def exp(x: Any) -> Any:
+    return _U.Exp.apply(x)
+
+
+def log(x: Any) -> Any:
+    return _U.Log.apply(x)
+
+
+def sqrt(x: Any) -> Any:
+    return _U.Sqrt.apply(x)
+
+
+def sin(x: Any) -> Any:
+    return _U.Sin.apply(x)
+
+
+def cos(x: Any) -> Any:
+    return _U.Cos.apply(x)
+
+
+def tanh(x: Any) -> Any:
+    return _U.Tanh.apply(x)
+
+
+def abs(x: Any) -> Any:  # noqa: A001
+    return _U.Abs.apply(x)
+
+
+def sign(x: Any) -> Any:
+    return x.sign()
+
+
+def where(cond: Any, a: Any, b: Any) -> Any:
+    return _S.Where.apply(getattr(cond, "data", cond), a, b)
+
+
+def zeros_like(x: Any) -> Any:
+    return x * 0
+
+
+def ones_like(x: Any) -> Any:
+    return x * 0 + 1
+
+
+def broadcast_to(x: Any, shape: tuple) -> Any:
+    return _SH.Expand.apply(x, tuple(shape))
+
+
+def transpose(x: Any, axes: tuple) -> Any:
+    return _SH.Permute.apply(x, tuple(axes))
+
+
+def split(x: Any, bounds: list, axis: int) -> list:
+    edges = [0, *bounds, x.shape[axis]]
+    index = (slice(None),) * axis
+    return [x[index + (slice(lo, hi),)] for lo, hi in zip(edges[:-1], edges[1:])]
+
+
+def isfinite(x: Any) -> Any:
+    return x.isfinite()

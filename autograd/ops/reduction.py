@@ -1,0 +1,234 @@
+"""Reductions: sum, mean, amax/amin, logsumexp, softmax and log-softmax.
+
+``dim`` is None (all dimensions), an int (negative counts from the end) or a
+tuple of ints, as in PyTorch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import get_array_module
+from ..function import Function
+
+
+def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """``dim`` as a sorted tuple of non-negative axes, with PyTorch's error for bad ones."""
+    if dim is None:
+        return tuple(range(ndim))
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    out = []
+    for d in dims:
+        if not isinstance(d, int):
+            raise TypeError(f"dim must be an int or a tuple of ints, got {dim!r}")
+        lo, hi = (-ndim, ndim - 1) if ndim else (-1, 0)
+        if not lo <= d <= hi:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})"
+            )
+        out.append(d % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
+    return tuple(sorted(out))
+
+
+def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+class Sum(Function):
+    """y = sum_i x_i;  dy/dx_i = 1: the gradient is spread back over the summed axes."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.shape = x.shape
+        ctx.kept = _kept_shape(x.shape, axes)
+        return x.sum(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        return xp.broadcast_to(grad.reshape(ctx.kept), ctx.shape), None, None
+
+
+class Mean(Function):
+    """y = (1/n) sum_i x_i;  dy/dx_i = 1/n."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        if x.dtype.kind != "f":
+            raise RuntimeError(
+                f"mean(): could not infer output dtype. Input dtype must be floating point, "
+                f"got {x.dtype}"
+            )
+        ctx.shape = x.shape
+        ctx.kept = _kept_shape(x.shape, axes)
+        count = 1
+        for a in axes:
+            count *= x.shape[a]
+        ctx.count = count
+        return x.mean(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        return xp.broadcast_to(grad.reshape(ctx.kept) / ctx.count, ctx.shape), None, None
+
+
+def _extreme_forward(ctx: Any, x: Any, axes: tuple, keepdim: bool, reducer: str) -> Any:
+    if x.size == 0:
+        raise RuntimeError(f"{reducer}(): cannot reduce an empty tensor (it has no identity)")
+    kept = getattr(x, reducer)(axis=axes, keepdims=True)
+    ctx.kept = kept.shape
+    ctx.save_for_backward(x, kept)
+    return kept if keepdim else kept.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+
+
+def _extreme_backward(ctx: Any, grad: Any) -> tuple:
+    x, kept = ctx.saved_tensors
+    mask = x == kept
+    count = mask.sum(axis=tuple(i for i, n in enumerate(ctx.kept) if n == 1), keepdims=True)
+    return grad.reshape(ctx.kept) * mask / count, None, None
+
+
+class Amax(Function):
+    """y = max_i x_i;  dy/dx_i = 1 at the maximum (split evenly between ties), else 0."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        return _extreme_forward(ctx, x, axes, keepdim, "max")
+
+    backward = staticmethod(_extreme_backward)
+
+
+class Amin(Function):
+    """y = min_i x_i;  dy/dx_i = 1 at the minimum (split evenly between ties), else 0."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        return _extreme_forward(ctx, x, axes, keepdim, "min")
+
+    backward = staticmethod(_extreme_backward)
+
+
+class LogSumExp(Function):
+    """y = log sum_i e^{x_i}, computed stably;  dy/dx_i = e^{x_i - y} (the softmax)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        xp = get_array_module(x)
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        kept = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        out = kept if keepdim else kept.reshape([n for i, n in enumerate(x.shape) if i not in axes])
+        ctx.kept = kept.shape
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, out = ctx.saved_tensors
+        xp = get_array_module(grad)
+        return grad.reshape(ctx.kept) * xp.exp(x - out.reshape(ctx.kept)), None, None
+
+
+class Softmax(Function):
+    """y_i = e^{x_i} / sum_j e^{x_j} (each in (0, 1), summing to 1);  dL/dx = y (g - sum(g y))."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = get_array_module(x)
+        e = xp.exp(x - x.max(axis=dim, keepdims=True))
+        y = e / e.sum(axis=dim, keepdims=True)
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    """y_i = x_i - log sum_j e^{x_j};  dL/dx = g - e^y sum(g)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = get_array_module(x)
+        shifted = x - x.max(axis=dim, keepdims=True)
+        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        return grad - xp.exp(y) * grad.sum(axis=ctx.dim, keepdims=True), None
+
+
+def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
+    return op.apply(input, normalize_dims(dim, input.ndim), bool(keepdim))
+
+
+def sum(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
+    return _reduce(Sum, input, dim, keepdim)
+
+
+def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _reduce(Mean, input, dim, keepdim)
+
+
+def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _reduce(Amax, input, dim, keepdim)
+
+
+def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    return _reduce(Amin, input, dim, keepdim)
+
+
+def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
+    return _reduce(LogSumExp, input, dim, keepdim)
+
+
+def _one_dim(dim: Any, ndim: int, name: str) -> int:
+    if dim is None:
+        raise TypeError(f"{name}() needs dim= (the axis that sums to 1), as in PyTorch")
+    return normalize_dims(int(dim), ndim)[0]
+
+
+def softmax(input: Any, dim: int) -> Any:
+    return Softmax.apply(input, _one_dim(dim, input.ndim, "softmax"))
+
+
+def log_softmax(input: Any, dim: int) -> Any:
+    return LogSoftmax.apply(input, _one_dim(dim, input.ndim, "log_softmax"))
+
+
+def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
+        unbiased: bool | None = None) -> Any:
+    """Variance, sum (x - mean)^2 / (N - correction); ``correction=1`` (Bessel) by default."""
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    axes = normalize_dims(dim, input.ndim)
+    count = 1
+    for a in axes:
+        count *= input.shape[a]
+    centered = input - mean(input, axes, keepdim=True)
+    return sum(centered * centered, axes, keepdim) / max(count - correction, 0)

@@ -1,0 +1,122 @@
+"""Element-wise choices: where, clamp, maximum, minimum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import get_array_module
+from ..dtypes import promote_operands
+from ..function import Function
+
+
+class Where(Function):
+    """y = a where cond else b;  dL/da = g where cond, dL/db = g elsewhere."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        a, b = promote_operands(a, b)
+        return get_array_module(cond).where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        need_a, need_b = ctx.needs_input_grad[1:]
+        zero = xp.zeros_like(grad)
+        return (
+            None,
+            xp.where(cond, grad, zero) if need_a else None,
+            xp.where(cond, zero, grad) if need_b else None,
+        )
+
+
+class Clamp(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.lo, ctx.hi = lo, hi
+        ctx.save_for_backward(x)
+        return get_array_module(x).clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        inside = 1
+        if ctx.lo is not None:
+            inside = x >= ctx.lo
+        if ctx.hi is not None:
+            inside = inside * (x <= ctx.hi) if ctx.lo is not None else x <= ctx.hi
+        return grad * inside, None, None
+
+
+class Maximum(Function):
+    """y = max(a, b);  the gradient goes to the larger input, half to each on a tie."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promote_operands(a, b)
+        return get_array_module(x).maximum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by_winner(ctx, grad, a > b, a == b)
+
+
+class Minimum(Function):
+    """y = min(a, b);  the gradient goes to the smaller input, half to each on a tie."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promote_operands(a, b)
+        return get_array_module(x).minimum(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by_winner(ctx, grad, a < b, a == b)
+
+
+def _split_by_winner(ctx: Any, grad: Any, a_wins: Any, tie: Any) -> tuple:
+    share_a = a_wins + 0.5 * tie
+    need_a, need_b = ctx.needs_input_grad
+    grad_a = grad * share_a if need_a else None
+    grad_b = grad * (1 - share_a) if need_b else None
+    return grad_a, grad_b
+
+
+def where(condition: Any, input: Any, other: Any) -> Any:
+    return Where.apply(condition, input, other)
+
+
+def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("clamp(): at least one of 'min' or 'max' must not be None")
+    if hasattr(min, "grad_fn") or hasattr(max, "grad_fn"):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    return Clamp.apply(input, min, max)
+
+
+def maximum(input: Any, other: Any) -> Any:
+    return Maximum.apply(input, other)
+
+
+def minimum(input: Any, other: Any) -> Any:
+    return Minimum.apply(input, other)

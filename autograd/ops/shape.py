@@ -1,0 +1,360 @@
+"""Shape and layout: reshape, permute, expand, squeeze, indexing, cat, stack, dtype casts.
+
+These move values around without changing them, so each backward moves the
+gradient back the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..backend import get_array_module, scatter_add
+from ..function import Function
+
+
+class Reshape(Function):
+    """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {x.size} "
+                f"(shape {tuple(x.shape)})"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+class Permute(Function):
+    """y = x with its axes reordered;  dL/dx = dL/dy with the inverse order."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes):
+        ctx.inverse = tuple(int(i) for i in np.argsort(axes))
+        return get_array_module(x).transpose(x, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return get_array_module(grad).transpose(grad, ctx.inverse), None
+
+
+class Expand(Function):
+    """y = x broadcast to a larger shape;  the engine sums dL/dy back to x's shape."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        try:
+            return get_array_module(x).broadcast_to(x, shape)
+        except ValueError:
+            raise RuntimeError(
+                f"The expanded size of the tensor {tuple(shape)} must match the existing "
+                f"size {tuple(x.shape)} at non-singleton dimensions"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class GetItem(Function):
+    """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        return _index_backward(xp, grad, ctx.shape, ctx.dtype, ctx.index), None
+
+
+def _is_basic(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(i, (int, slice)) or i is None or i is Ellipsis for i in items
+    )
+
+
+def _index_backward(xp: Any, grad: Any, shape: tuple, dtype: Any, index: Any) -> Any:
+    if hasattr(grad, "grad_fn"):  # create_graph: a differentiable scatter
+        return IndexPut.apply(grad, shape, index)
+    out = xp.zeros(shape, dtype=dtype)
+    if _is_basic(index) or getattr(index, "dtype", None) == np.bool_:
+        out[index] = grad
+    else:
+        scatter_add(out, index, grad)
+    return out
+
+
+class IndexPut(Function):
+    """y = zeros(shape) with g added at index: the adjoint of indexing (used by create_graph)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, g, shape, index):
+        ctx.index = index
+        return _index_backward(get_array_module(g), g, shape, g.dtype, index)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad[ctx.index], None, None
+
+
+class Cat(Function):
+    """y = the inputs joined along dim;  dL/dx_k is y's gradient cut back into pieces."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        xp = get_array_module(xs[0])
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([x.shape[dim] for x in xs])[:-1].tolist()
+        return xp.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        return (None, *xp.split(grad, ctx.bounds, axis=ctx.dim))
+
+
+class Stack(Function):
+    """y = the inputs stacked along a new dim;  dL/dx_k = dL/dy taken at k."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.count = len(xs)
+        return get_array_module(xs[0]).stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        index = (slice(None),) * ctx.dim
+        return (None, *(grad[index + (k,)] for k in range(ctx.count)))
+
+
+class ToDtype(Function):
+    """y = x cast to another dtype;  the engine casts dL/dy back to x's dtype."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, dtype):
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class Clone(Function):
+    """y = a copy of x;  dL/dx = dL/dy."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class TakeAlongDim(Function):
+    """y = x gathered along dim at index (PyTorch's gather);  dL/dx scatters dL/dy back."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, index, dim):
+        xp = get_array_module(x)
+        ctx.shape, ctx.dtype, ctx.dim = x.shape, x.dtype, dim
+        ctx.save_for_backward(index)
+        return xp.take_along_axis(x, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (index,) = ctx.saved_tensors
+        index = getattr(index, "data", index)
+        return _index_backward(
+            get_array_module(index), grad, ctx.shape, ctx.dtype, _full_index(index, ctx.dim)
+        ), None, None
+
+
+def _full_index(index: Any, dim: int) -> tuple:
+    """The advanced index tuple that addresses x at ``index`` along ``dim``."""
+    xp = get_array_module(index)
+    parts = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            parts.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[d] = n
+            parts.append(xp.arange(n).reshape(shape))
+    return tuple(parts)
+
+
+# --- functional forms ------------------------------------------------------------------
+
+def _shape_arg(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def reshape(input: Any, *shape: Any) -> Any:
+    shape = _shape_arg(shape)
+    if shape == input.shape:
+        return input
+    return Reshape.apply(input, shape)
+
+
+def permute(input: Any, *dims: Any) -> Any:
+    dims = _shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            f"permute(): number of dims in {dims} doesn't match the tensor's {input.ndim} dims "
+            f"(shape {tuple(input.shape)})"
+        )
+    axes = tuple(d % input.ndim for d in dims) if input.ndim else ()
+    if sorted(axes) != list(range(input.ndim)):
+        raise RuntimeError(f"permute(): dims {dims} are not a permutation of {input.ndim} dims")
+    return Permute.apply(input, axes)
+
+
+def transpose(input: Any, dim0: int, dim1: int) -> Any:
+    n = input.ndim
+    if n == 0:
+        return input
+    for d in (dim0, dim1):
+        if not -n <= d < n:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})"
+            )
+    axes = list(range(n))
+    axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
+    return Permute.apply(input, tuple(axes))
+
+
+def expand(input: Any, *sizes: Any) -> Any:
+    sizes = list(_shape_arg(sizes))
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+            f"the number of dimensions in the tensor ({input.ndim})"
+        )
+    for i, n in enumerate(input.shape):
+        if sizes[lead + i] == -1:
+            sizes[lead + i] = n
+    return Expand.apply(input, tuple(sizes))
+
+
+def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    start, end = start_dim % input.ndim, end_dim % input.ndim
+    shape = input.shape
+    new = shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :]
+    return reshape(input, new)
+
+
+def squeeze(input: Any, dim: Any = None) -> Any:
+    if dim is None:
+        new = tuple(n for n in input.shape if n != 1)
+    else:
+        dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        dims = {d % input.ndim for d in dims} if input.ndim else set()
+        new = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
+    return reshape(input, new)
+
+
+def unsqueeze(input: Any, dim: int) -> Any:
+    n = input.ndim + 1
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    dim = dim % n
+    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+
+
+def cat(tensors: Any, dim: int = 0) -> Any:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    ndim = tensors[0].ndim
+    d = dim % ndim if ndim else 0
+    for k, t in enumerate(tensors):
+        if t.ndim != ndim or any(
+            a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d
+        ):
+            raise RuntimeError(
+                f"cat(): sizes of tensors must match except in dimension {dim}: tensor 0 has "
+                f"shape {tuple(tensors[0].shape)}, tensor {k} has shape {tuple(t.shape)}"
+            )
+    return Cat.apply(d, *tensors)
+
+
+def stack(tensors: Any, dim: int = 0) -> Any:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack(): expected a non-empty list of Tensors")
+    for k, t in enumerate(tensors):
+        if t.shape != tensors[0].shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {tuple(tensors[0].shape)} "
+                f"at entry 0 and {tuple(t.shape)} at entry {k}"
+            )
+    n = tensors[0].ndim + 1
+    return Stack.apply(dim % n, *tensors)
+
+
+def gather(input: Any, dim: int, index: Any) -> Any:
+    dim = dim % input.ndim if input.ndim else 0
+    return TakeAlongDim.apply(input, index, dim)
+
+
+class ToDevice(Function):
+    """y = x copied to another device;  dL/dx = dL/dy copied back."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, device):
+        from ..backend import device_of, to_device
+
+        ctx.source = device_of(x)
+        return to_device(x, device)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):
+            return grad.to(ctx.source), None
+        from ..backend import to_device
+
+        return to_device(grad, ctx.source), None

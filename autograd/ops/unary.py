@@ -1,0 +1,202 @@
+"""Element-wise functions of one tensor, each f(x) with its df/dx.
+
+Where df/dx is cheaper from the output y = f(x) (exp, tanh, sigmoid, sqrt,
+relu), the output is saved instead of the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import get_array_module
+from ..function import Function
+
+
+class Exp(Function):
+    """y = e^x;  dy/dx = y."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        y = get_array_module(x).exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+class Log(Function):
+    """y = ln x;  dy/dx = 1/x."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return get_array_module(x).log(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2 y)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        y = get_array_module(x).sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad / (2 * y)
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x) (0 at 0, as in PyTorch)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return get_array_module(x).abs(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * get_array_module(grad).sign(x)
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return get_array_module(x).sin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * get_array_module(grad).cos(x)
+
+
+class Cos(Function):
+    """y = cos x;  dy/dx = -sin x."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return get_array_module(x).cos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad * get_array_module(grad).sin(x)
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        y = get_array_module(x).tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x);  dy/dx = y (1 - y).
+
+    Computed as exp(-log(1 + e^-x)) with logaddexp, so that x = -1000 gives
+    0 and x = 1000 gives 1 without overflow warnings.
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = get_array_module(x)
+        y = xp.exp(-xp.logaddexp(0, -x))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * (1 - y)
+
+
+class Relu(Function):
+    """y = max(0, x);  dy/dx = 1 for x > 0, else 0."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        y = get_array_module(x).maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (y > 0)
+
+
+def exp(input: Any) -> Any:
+    return Exp.apply(input)
+
+
+def log(input: Any) -> Any:
+    return Log.apply(input)
+
+
+def sqrt(input: Any) -> Any:
+    return Sqrt.apply(input)
+
+
+def abs(input: Any) -> Any:  # noqa: A001 - PyTorch's name
+    return Abs.apply(input)
+
+
+def sin(input: Any) -> Any:
+    return Sin.apply(input)
+
+
+def cos(input: Any) -> Any:
+    return Cos.apply(input)
+
+
+def tanh(input: Any) -> Any:
+    return Tanh.apply(input)
+
+
+def sigmoid(input: Any) -> Any:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Any) -> Any:
+    return Relu.apply(input)

@@ -1,0 +1,742 @@
+"""The Tensor: an array, the node that made it, and its gradient.
+
+Methods and operators are one-line wrappers over the ops in ``autograd.ops``;
+the maths lives there, forward and backward side by side.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+
+from . import backend, dtypes
+from .function import _set_tensor_class
+from .grad_mode import state
+from .ops import arithmetic as A
+from .ops import linalg as L
+from .ops import reduction as R
+from .ops import select as S
+from .ops import shape as SH
+from .ops import unary as U
+
+__all__ = ["Tensor"]
+
+_new = object.__new__
+
+
+class Tensor:
+    """A multi-dimensional array that records the operations applied to it.
+
+    Make one with ``ag.tensor(data, dtype=None, requires_grad=False, device=None)``.
+    After ``loss.backward()``, every leaf tensor with ``requires_grad=True``
+    holds dL/dtensor in ``.grad``.
+    """
+
+    __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * Tensor
+    __hash__ = object.__hash__  # == is element-wise, so hashing goes by identity, as in PyTorch
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
+                 device: Any = None):
+        from .creation import as_array
+
+        self.data = as_array(data, dtype, device)
+        self.grad = None
+        self.grad_fn = None
+        self._requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _make(data: Any, grad_fn: Any) -> Tensor:
+        """The fast constructor the ops use: no checks, no copies."""
+        t = _new(Tensor)
+        t.data = data
+        t.grad = None
+        t.grad_fn = grad_fn
+        t._requires_grad = grad_fn is not None
+        return t
+
+    @staticmethod
+    def _array_namespace() -> Any:
+        from .ops import namespace
+
+        return namespace
+
+    # --- autograd state --------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables; use .detach() to "
+                "get a tensor that does not require grad"
+            )
+        if requires_grad and self.data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients, this one is "
+                f"{self.dtype}; convert it with .float() first"
+            )
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    def retain_grad(self) -> None:
+        """Keep dL/dself in ``.grad`` after backward, though self is not a leaf."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn._retained = weakref.ref(self)
+
+    @property
+    def retains_grad(self) -> bool:
+        fn = self.grad_fn
+        return fn is not None and fn._retained is not None and fn._retained() is self
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Compute d self / d leaf for every leaf that requires grad, into ``leaf.grad``."""
+        from .engine import run_backward
+
+        if retain_graph is None:
+            retain_graph = create_graph
+        run_backward([self], [gradient], retain_graph, create_graph)
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph."""
+        return Tensor._make(self.data, None)
+
+    def detach_(self) -> Tensor:
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # --- properties ------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> dtypes.DType:
+        return dtypes.from_numpy_dtype(self.data.dtype)
+
+    @property
+    def device(self) -> backend.Device:
+        return backend.device_of(self.data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def T(self) -> Tensor:
+        return SH.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> Tensor:
+        return SH.transpose(self, -2, -1)
+
+    def size(self, dim: int | None = None) -> Any:
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def element_size(self) -> int:
+        return self.data.dtype.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    # --- conversion ------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        if self.device.type != "cpu":
+            raise TypeError(
+                f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
+                "copy the tensor to host memory first."
+            )
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.numpy()
+        return arr if dtype is None else arr.astype(dtype)
+
+    def item(self) -> Any:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.reshape(()).item()
+
+    def tolist(self) -> Any:
+        return backend.to_numpy(self.data).tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous (shape "
+                f"{tuple(self.shape)}); use .any() or .all()"
+            )
+        return bool(self.item())
+
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """``.to(device)``, ``.to(dtype)`` or ``.to(device, dtype)``, as in PyTorch."""
+        device = kwargs.pop("device", None)
+        dtype = kwargs.pop("dtype", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, (str, backend.Device)):
+                device = a
+            elif isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            else:
+                dtype = a
+        out = self
+        if device is not None:
+            out = _to_device(out, backend.Device(device))
+        if dtype is not None:
+            np_dtype = dtypes.to_numpy_dtype(dtype)
+            if np_dtype != out.data.dtype:
+                out = SH.ToDtype.apply(out, np_dtype)
+        return out
+
+    def cpu(self) -> Tensor:
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Tensor:
+        return self.to("cuda" if device is None else backend.Device(
+            f"cuda:{device}" if isinstance(device, int) else device))
+
+    def float(self) -> Tensor:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.to(dtypes.float64)
+
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def clone(self) -> Tensor:
+        return SH.Clone.apply(self)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    # --- repr ------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        arr = backend.to_numpy(self.data)
+        body = np.array2string(arr, separator=", ", prefix="tensor(", precision=4,
+                               floatmode="maxprec_equal" if arr.dtype.kind == "f" else "maxprec")
+        if arr.dtype.kind == "f" and arr.size and "." not in body and "e" not in body:
+            body = body.replace(",", ".,").replace("]", ".]") if arr.ndim else body + "."
+        extras = []
+        if self.device.type != "cpu":
+            extras.append(f"device='{self.device}'")
+        if arr.size == 0 or arr.dtype not in (dtypes.default_float(), np.dtype(np.int64),
+                                                np.dtype(np.bool_)):
+            extras.append(f"dtype={self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    # --- arithmetic ------------------------------------------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return A.Add.apply(self, _operand(self, other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return A.Add.apply(_operand(self, other), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return A.Sub.apply(self, _operand(self, other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return A.Sub.apply(_operand(self, other), self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return A.Mul.apply(self, _operand(self, other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return A.Mul.apply(_operand(self, other), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return A.Div.apply(self, _operand(self, other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return A.Div.apply(_operand(self, other), self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return A.Pow.apply(self, _operand(self, other))
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return A.Pow.apply(_operand(self, other), self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return L.MatMul.apply(self, _operand(self, other))
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return L.MatMul.apply(_operand(self, other), self)
+
+    def __neg__(self) -> Tensor:
+        return A.Neg.apply(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return U.Abs.apply(self)
+
+    def add(self, other: Any, alpha: float = 1) -> Tensor:
+        return A.add(self, _operand(self, other), alpha)
+
+    def sub(self, other: Any, alpha: float = 1) -> Tensor:
+        return A.sub(self, _operand(self, other), alpha)
+
+    def mul(self, other: Any) -> Tensor:
+        return A.Mul.apply(self, _operand(self, other))
+
+    def div(self, other: Any) -> Tensor:
+        return A.Div.apply(self, _operand(self, other))
+
+    def pow(self, exponent: Any) -> Tensor:
+        return A.Pow.apply(self, _operand(self, exponent))
+
+    def neg(self) -> Tensor:
+        return A.Neg.apply(self)
+
+    def square(self) -> Tensor:
+        return A.Mul.apply(self, self)
+
+    def matmul(self, other: Tensor) -> Tensor:
+        return L.MatMul.apply(self, _operand(self, other))
+
+    # --- comparisons (bool tensors, no gradient) -------------------------------------
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _compare(self, other, "__eq__")
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return _compare(self, other, "__ne__")
+
+    def __lt__(self, other: Any) -> Tensor:
+        return _compare(self, other, "__lt__")
+
+    def __le__(self, other: Any) -> Tensor:
+        return _compare(self, other, "__le__")
+
+    def __gt__(self, other: Any) -> Tensor:
+        return _compare(self, other, "__gt__")
+
+    def __ge__(self, other: Any) -> Tensor:
+        return _compare(self, other, "__ge__")
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self) -> Tensor:
+        if self.data.dtype.kind not in "biu":
+            raise TypeError("~ (bitwise not) is only defined for bool and integer tensors")
+        return Tensor._make(~self.data, None)
+
+    def __and__(self, other: Any) -> Tensor:
+        return Tensor._make(self.data & _raw(other), None)
+
+    def __or__(self, other: Any) -> Tensor:
+        return Tensor._make(self.data | _raw(other), None)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return Tensor._make(self.data ^ _raw(other), None)
+
+    def logical_not(self) -> Tensor:
+        return Tensor._make(backend.get_array_module(self.data).logical_not(self.data), None)
+
+    def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        axes = R.normalize_dims(dim, self.ndim)
+        return Tensor._make(self.data.astype(bool).all(axis=axes, keepdims=keepdim), None)
+
+    def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        axes = R.normalize_dims(dim, self.ndim)
+        return Tensor._make(self.data.astype(bool).any(axis=axes, keepdims=keepdim), None)
+
+    def isnan(self) -> Tensor:
+        return Tensor._make(backend.get_array_module(self.data).isnan(self.data), None)
+
+    def isfinite(self) -> Tensor:
+        return Tensor._make(backend.get_array_module(self.data).isfinite(self.data), None)
+
+    def sign(self) -> Tensor:
+        """sign(x) in {-1, 0, 1}; its derivative is 0, so it carries no gradient."""
+        return Tensor._make(backend.get_array_module(self.data).sign(self.data), None)
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _arg_extreme(self, dim, keepdim, "argmax")
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return _arg_extreme(self, dim, keepdim, "argmin")
+
+    # --- element-wise functions ------------------------------------------------------
+    def exp(self) -> Tensor:
+        return U.Exp.apply(self)
+
+    def log(self) -> Tensor:
+        return U.Log.apply(self)
+
+    def sqrt(self) -> Tensor:
+        return U.Sqrt.apply(self)
+
+    def abs(self) -> Tensor:
+        return U.Abs.apply(self)
+
+    def sin(self) -> Tensor:
+        return U.Sin.apply(self)
+
+    def cos(self) -> Tensor:
+        return U.Cos.apply(self)
+
+    def tanh(self) -> Tensor:
+        return U.Tanh.apply(self)
+
+    def sigmoid(self) -> Tensor:
+        return U.Sigmoid.apply(self)
+
+    def relu(self) -> Tensor:
+        return U.Relu.apply(self)
+
+    def clamp(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        return S.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other: Any) -> Tensor:
+        return S.Maximum.apply(self, _operand(self, other))
+
+    def minimum(self, other: Any) -> Tensor:
+        return S.Minimum.apply(self, _operand(self, other))
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        return S.Where.apply(_raw(condition), self, _operand(self, other))
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return S.Where.apply(_raw(mask), _operand(self, value), self)
+
+    # --- reductions ------------------------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+            keepdims: bool | None = None) -> Tensor:
+        return R.sum(self, axis if dim is None else dim, keepdim if keepdims is None else keepdims)
+
+    def mean(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+             keepdims: bool | None = None) -> Tensor:
+        return R.mean(self, axis if dim is None else dim,
+                      keepdim if keepdims is None else keepdims)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """``max()`` is the largest value; ``max(dim)`` is (values, indices), as in PyTorch."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        if dim is None:
+            return R.amax(self)
+        return _values_indices(self, dim, keepdim, "argmax")
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        if dim is None:
+            return R.amin(self)
+        return _values_indices(self, dim, keepdim, "argmin")
+
+    def amax(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return R.amax(self, dim, keepdim)
+
+    def amin(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        return R.amin(self, dim, keepdim)
+
+    def var(self, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
+            unbiased: bool | None = None) -> Tensor:
+        return R.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+
+    def std(self, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
+            unbiased: bool | None = None) -> Tensor:
+        return U.Sqrt.apply(R.var(self, dim, correction=correction, keepdim=keepdim,
+                                  unbiased=unbiased))
+
+    def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
+        if p == 2:
+            return U.Sqrt.apply(R.sum(self * self, dim, keepdim))
+        if p == 1:
+            return R.sum(U.Abs.apply(self), dim, keepdim)
+        return R.sum(U.Abs.apply(self) ** p, dim, keepdim) ** (1.0 / p)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        return R.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim: int) -> Tensor:
+        return R.softmax(self, dim)
+
+    def log_softmax(self, dim: int) -> Tensor:
+        return R.log_softmax(self, dim)
+
+    # --- shape -----------------------------------------------------------------------
+    def reshape(self, *shape: Any) -> Tensor:
+        return SH.reshape(self, *shape)
+
+    def view(self, *shape: Any) -> Tensor:
+        return SH.reshape(self, *shape)
+
+    def view_as(self, other: Tensor) -> Tensor:
+        return SH.reshape(self, other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return SH.reshape(self, other.shape)
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        return SH.transpose(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self) -> Tensor:
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return SH.transpose(self, 0, 1) if self.ndim == 2 else self
+
+    def permute(self, *dims: Any) -> Tensor:
+        return SH.permute(self, *dims)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return SH.flatten(self, start_dim, end_dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return SH.unsqueeze(self, dim)
+
+    def squeeze(self, dim: Any = None) -> Tensor:
+        return SH.squeeze(self, dim)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return SH.expand(self, *sizes)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return SH.expand(self, other.shape)
+
+    def gather(self, dim: int, index: Tensor) -> Tensor:
+        return SH.gather(self, dim, index)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return SH.GetItem.apply(self, _index(self, index))
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        from .ops.inplace import setitem
+
+        setitem(self, _index(self, index), value)
+
+    # --- in place (for parameter updates under no_grad, as in PyTorch) -----------------
+    def zero_(self) -> Tensor:
+        from .ops.inplace import fill_
+
+        return fill_(self, 0)
+
+    def fill_(self, value: Any) -> Tensor:
+        from .ops.inplace import fill_
+
+        return fill_(self, value)
+
+    def copy_(self, src: Any) -> Tensor:
+        from .ops.inplace import copy_
+
+        return copy_(self, src)
+
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        from .ops.inplace import inplace
+
+        return inplace(self, "add", other if alpha == 1 else _raw(other) * alpha)
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        from .ops.inplace import inplace
+
+        return inplace(self, "subtract", other if alpha == 1 else _raw(other) * alpha)
+
+    def mul_(self, other: Any) -> Tensor:
+        from .ops.inplace import inplace
+
+        return inplace(self, "multiply", other)
+
+    def div_(self, other: Any) -> Tensor:
+        from .ops.inplace import inplace
+
+        return inplace(self, "true_divide", other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+        from .ops.inplace import clamp_
+
+        return clamp_(self, min, max)
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
+        from .random import uniform_
+
+        return uniform_(self, a, b, generator)
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
+        from .random import normal_
+
+        return normal_(self, mean, std, generator)
+
+    __iadd__ = add_
+    __isub__ = sub_
+    __imul__ = mul_
+    __itruediv__ = div_
+
+
+_set_tensor_class(Tensor)
+
+
+# --- helpers the methods share ------------------------------------------------------------
+
+def _operand(self: Tensor, other: Any) -> Any:
+    """The other operand of a binary op: a Tensor, a Python number, or an array on self's device."""
+    if isinstance(other, Tensor):
+        if type(other.data) is not type(self.data):
+            _check_same_device(self, other)
+        return other
+    if isinstance(other, (int, float, bool, np.generic)):
+        return other
+    if isinstance(other, (list, tuple)):
+        raise TypeError(
+            f"unsupported operand: a {type(other).__name__}; wrap it with ag.tensor(...) first"
+        )
+    if hasattr(other, "shape") and hasattr(other, "dtype"):
+        return Tensor._make(backend.asarray(other, device=self.device), None)
+    raise TypeError(f"unsupported operand type for a Tensor: {type(other).__name__}")
+
+
+def _check_same_device(a: Tensor, b: Tensor) -> None:
+    if a.device != b.device:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{a.device} and {b.device}!"
+        )
+
+
+def _raw(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _compare(self: Tensor, other: Any, op: str) -> Tensor:
+    other = _operand(self, other)
+    a, b = dtypes.promote_operands(self.data, _raw(other))
+    return Tensor._make(getattr(a, op)(b), None)
+
+
+def _arg_extreme(self: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
+    if dim is None:
+        out = getattr(self.data.reshape(-1), name)()
+        out = backend.get_array_module(self.data).asarray(out, dtype=np.int64)
+        return Tensor._make(out.reshape((1,) * self.ndim) if keepdim else out, None)
+    axis = R.normalize_dims(dim, self.ndim)[0]
+    out = getattr(self.data, name)(axis=axis, keepdims=keepdim).astype(np.int64)
+    return Tensor._make(out, None)
+
+
+class _ValuesIndices(tuple):
+    """(values, indices), with PyTorch's field names."""
+
+    @property
+    def values(self) -> Tensor:
+        return self[0]
+
+    @property
+    def indices(self) -> Tensor:
+        return self[1]
+
+
+def _values_indices(self: Tensor, dim: int, keepdim: bool, name: str) -> _ValuesIndices:
+    axis = R.normalize_dims(dim, self.ndim)[0]
+    idx = getattr(self.data, name)(axis=axis, keepdims=True).astype(np.int64)
+    values = SH.TakeAlongDim.apply(self, Tensor._make(idx, None), axis)
+    if not keepdim:
+        values = SH.squeeze(values, axis)
+        idx = idx.squeeze(axis)
+    return _ValuesIndices((values, Tensor._make(idx, None)))
+
+
+def _index(self: Tensor, index: Any) -> Any:
+    """An index with Tensors and lists turned into arrays on self's device."""
+    if isinstance(index, tuple):
+        return tuple(_index_item(self, i) for i in index)
+    return _index_item(self, index)
+
+
+def _index_item(self: Tensor, item: Any) -> Any:
+    if isinstance(item, Tensor):
+        item = item.data
+        if type(item) is not type(self.data):
+            item = backend.to_device(item, self.device)
+        if item.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int or bool tensors")
+        return item
+    if isinstance(item, list):
+        return backend.asarray(np.asarray(item), device=self.device)
+    if isinstance(item, np.ndarray) and type(self.data) is not np.ndarray:
+        return backend.asarray(item, device=self.device)
+    return item
+
+
+def _to_device(t: Tensor, device: backend.Device) -> Tensor:
+    if t.device == device:
+        return t
+    from .ops.shape import ToDevice
+
+    return ToDevice.apply(t, device)

@@ -1,0 +1,1 @@
+"""Drawing computation graphs with Graphviz (filled in by the visualisation work)."""
