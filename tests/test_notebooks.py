@@ -1,0 +1,136 @@
+"""The teaching notebooks: committed executed, and still running green.
+
+Two kinds of checks:
+
+* fast ones on the committed ``.ipynb`` files: their code is the code that
+  produced their outputs (stored hash), it matches their source in
+  ``notebooks/src/``, every code cell ran without an error or a warning, and
+  the files stay small;
+* one execution per notebook with nbclient and the ``python3`` Jupyter kernel,
+  on a copy held in memory (the committed file is never written), failing on
+  any error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("nbclient")
+
+pytestmark = pytest.mark.notebooks
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+_spec = importlib.util.spec_from_file_location("notebook_execute", NOTEBOOK_DIR / "execute.py")
+execute = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute)
+
+COURSE = [
+    "01_tensors_and_autograd",
+    "02_neuron_and_activations",
+    "03_backprop_by_hand",
+    "04_linear_regression",
+    "05_logistic_regression",
+    "06_multiclass_digits",
+    "07_deeper_networks",
+    "08_optimizers",
+    "09_minibatches_and_generalisation",
+]
+MAX_BYTES = 1_000_000
+MAX_SECONDS = 150  # each runs in well under a minute on a laptop; 2 busy CI cores are slower
+
+NOTEBOOKS = execute.notebook_paths()
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def test_the_course_has_its_nine_notebooks_and_sources():
+    assert [p.stem for p in execute.notebook_paths()] == COURSE
+    assert [p.stem for p in execute.source_paths()] == COURSE
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_outputs_come_from_the_committed_code(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    stored = execute.stored_code_hash(nb)
+    assert stored is not None, f"{path.name} was not built by notebooks/execute.py"
+    assert execute.code_hash(nb) == stored, (
+        f"{path.name}: code cells changed since it was executed; "
+        f"run .venv/bin/python notebooks/execute.py {path.stem[:2]}"
+    )
+    counts = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.execution_count is not None, f"{path.name}: code cell {i} never ran"
+        counts.append(cell.execution_count)
+        for out in cell.outputs:
+            assert out.output_type != "error", f"{path.name}: cell {i} raised {out.get('ename')}"
+            if out.output_type == "stream" and out.name == "stderr":
+                assert "Warning" not in out.text, f"{path.name}: cell {i} warned: {out.text}"
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: not run top to bottom once"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_notebook_matches_its_source(path: Path):
+    committed = nbformat.read(path, as_version=4)
+    built = execute.read_percent_script(execute.SRC_DIR / (path.stem + ".py"))
+    assert [(c.cell_type, c.source) for c in committed.cells] == [
+        (c.cell_type, c.source) for c in built.cells
+    ], f"{path.name} differs from src/{path.stem}.py; rebuild it with notebooks/execute.py"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_notebook_is_small_and_has_a_figure(path: Path):
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    nb = nbformat.read(path, as_version=4)
+    images = [
+        out
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if "image/png" in out.get("data", {})
+    ]
+    assert images, f"{path.name} shows no figure"
+
+
+def test_percent_script_parsing(tmp_path: Path):
+    src = tmp_path / "99_x.py"
+    src.write_text(
+        "# header, ignored\n"
+        "# %% [markdown]\n# # Title\n#\n# Text with $a = b$.\n\n"
+        "# %%\nx = 1\n\ny = 2\n\n"
+        "# %%\n\n"
+        "# %% [markdown]\nnot a comment\n"
+    )
+    with pytest.raises(ValueError, match="markdown line without"):
+        execute.read_percent_script(src)
+    src.write_text(src.read_text().replace("not a comment", "# end"))
+    nb = execute.read_percent_script(src)
+    assert [(c.cell_type, c.source) for c in nb.cells] == [
+        ("markdown", "# Title\n\nText with $a = b$."),
+        ("code", "x = 1\n\ny = 2"),
+        ("markdown", "end"),
+    ]
+    before = execute.code_hash(nb)
+    nb.cells[1].source = "x = 3\n\ny = 2"
+    assert execute.code_hash(nb) != before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_executes_without_error(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    start = time.perf_counter()
+    execute.execute(nb)  # raises CellExecutionError on the first failing cell
+    seconds = time.perf_counter() - start
+    assert seconds < MAX_SECONDS, f"{path.name} took {seconds:.0f} s"
+    assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
