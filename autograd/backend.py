@@ -99,10 +99,11 @@ def cuda_module() -> Any:
     if _cuda_module is None:
         try:
             import cupy
-        except ImportError as exc:  # pragma: no cover - depends on the machine
+        except ImportError as exc:
             raise RuntimeError(
-                "device='cuda' needs CuPy, which is not installed. "
-                "Install it with: pip install 'gradschool[cuda]' (CUDA 12)"
+                "device='cuda' needs CuPy, which is not installed (or does not import: "
+                f"{exc}). Install it with: pip install 'gradschool[cuda]' (CuPy for CUDA 12), "
+                "on a machine with an NVIDIA GPU and driver."
             ) from exc
         set_cuda_module(cupy)
     return _cuda_module
@@ -144,8 +145,8 @@ def asarray(data: Any, dtype: Any = None, device: Device = CPU) -> Any:
         if _is_cuda_array(data):
             data = _cuda_to_host(data)
         return np.asarray(data, dtype=dtype)
-    xp = cuda_module()
-    with _on_gpu(xp, device):
+    xp, on_device = _gpu(device)
+    with on_device:
         return xp.asarray(data, dtype=dtype)
 
 
@@ -156,9 +157,9 @@ def to_device(arr: Any, device: Device) -> Any:
         return arr
     if device.type == "cpu":
         return _cuda_to_host(arr)
-    xp = cuda_module()
-    with _on_gpu(xp, device):
-        return xp.asarray(arr)
+    xp, on_device = _gpu(device)
+    with on_device:
+        return xp.asarray(arr)  # from the host or from another GPU: CuPy copies
 
 
 def to_numpy(arr: Any) -> np.ndarray:
@@ -180,11 +181,37 @@ class _NullContext:
         return None
 
 
-def _on_gpu(xp: Any, device: Device) -> Any:
-    cuda = getattr(xp, "cuda", None)
-    if device.index is None or cuda is None or not hasattr(cuda, "Device"):
-        return _NullContext()
-    return cuda.Device(device.index)
+_NO_CONTEXT = _NullContext()
+
+
+def _gpu(device: Device) -> tuple[Any, Any]:
+    """CuPy, and a context that makes ``device`` its current GPU; clear errors where there is none.
+
+    Plain ``'cuda'`` means the current GPU, so it needs no context.
+    """
+    xp = cuda_module()
+    count = _device_count(xp)
+    index = 0 if device.index is None else device.index
+    if index >= count:
+        if count == 0:
+            raise RuntimeError(
+                f"device='{device}' was asked for, but CuPy sees no CUDA GPU on this machine "
+                "(ag.cuda.is_available() is False); use device='cpu'"
+            )
+        raise RuntimeError(
+            f"CUDA error: invalid device ordinal: {device} was asked for, but this machine has "
+            f"{count} GPU{'s' if count > 1 else ''} (cuda:0 to cuda:{count - 1})"
+        )
+    if device.index is None:
+        return xp, _NO_CONTEXT
+    return xp, xp.cuda.Device(device.index)
+
+
+def _device_count(xp: Any) -> int:
+    try:
+        return int(xp.cuda.runtime.getDeviceCount())
+    except Exception:  # CuPy raises CUDARuntimeError where there is no driver
+        return 0
 
 
 def scatter_add(target: Any, index: Any, values: Any) -> None:
@@ -202,8 +229,9 @@ def cuda_is_available() -> bool:
 
 
 def cuda_device_count() -> int:
+    """The number of GPUs CuPy sees; 0 without CuPy or a driver (never raises)."""
     try:
         xp = cuda_module()
-        return int(xp.cuda.runtime.getDeviceCount())
-    except Exception:
+    except RuntimeError:
         return 0
+    return _device_count(xp)

@@ -151,7 +151,11 @@ class Function:
             inputs = args
         if not record:
             if cls.array_level:
-                out = cls.forward(FunctionCtx(), *inputs)
+                try:
+                    out = cls.forward(FunctionCtx(), *inputs)
+                except (TypeError, ValueError):
+                    _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
+                    raise
                 if isinstance(out, np.generic):
                     out = np.asarray(out)
                 return Tensor._make(out, None)
@@ -176,7 +180,11 @@ class Function:
         ctx._trace = traceback.format_stack()[:-2] if state.anomaly else None
 
         if cls.array_level:
-            out = cls.forward(ctx, *inputs)
+            try:
+                out = cls.forward(ctx, *inputs)
+            except (TypeError, ValueError):
+                _check_one_device(args)
+                raise
             if isinstance(out, np.generic):  # numpy gives scalars for 0-d results
                 scalar, out = out, np.asarray(out)
                 ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
@@ -194,6 +202,27 @@ class Function:
             # Integer and bool results carry no gradient, as in PyTorch.
             return Tensor._make(out, None)
         return Tensor._make(out, ctx)
+
+
+def _check_one_device(args: tuple) -> None:
+    """Raise PyTorch's error when an op's tensors live on different devices.
+
+    Called only after a forward failed, so the common path pays nothing.
+    """
+    from .backend import device_of
+
+    devices = []
+    for a in args:
+        data = a.data if isinstance(a, _tensor_cls) else a
+        if hasattr(data, "shape") and not isinstance(data, np.generic):  # where's raw condition
+            d = device_of(data)
+            if d not in devices:
+                devices.append(d)
+    if len(devices) > 1:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{devices[0]} and {devices[1]}!"
+        )
 
 
 def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:

@@ -1,0 +1,581 @@
+"""A strict stand-in for CuPy: numpy underneath, but its arrays refuse to become numpy arrays.
+
+The GPU code paths of the library run on machines without a GPU by installing
+this module as the 'cuda' array module::
+
+    backend.set_cuda_module(fake_cuda, fake_cuda.ndarray)
+
+It behaves as CuPy does where the two array types meet, so every place that
+would break on a real GPU breaks here too:
+
+- ``np.asarray(gpu)``, ``np.array(gpu)`` and anything else that calls
+  ``__array__`` raise CuPy's TypeError ("Implicit conversion to a NumPy array
+  is not allowed ...").
+- An operator or ufunc that mixes a GPU array with a numpy array raises
+  TypeError ("Unsupported type <class 'numpy.ndarray'>"), whichever side the
+  numpy array is on. Python numbers and numpy scalars mix fine, as in CuPy.
+- ``gpu[...] = host_array`` (basic indexing) raises CuPy's ValueError
+  ("non-scalar numpy.ndarray cannot be used for fill"). Index arrays may be
+  lists or numpy arrays: CuPy copies those to the GPU itself.
+- Every result is a GPU array, 0-d ones included: reductions and ``x[i]``
+  give 0-d arrays, never numpy scalars. ``float()``, ``int()``, ``bool()``,
+  ``.item()``, ``.tolist()`` and ``.get()`` copy to the host, as CuPy's do.
+- numpy functions and ufuncs called on GPU arrays only (``np.exp(gpu)``,
+  ``np.concatenate([gpu, gpu])``) dispatch here through ``__array_ufunc__``
+  and ``__array_function__`` and give GPU arrays, as CuPy does.
+- ``add.at`` (CuPy 13's ``ufunc.at``) takes only the dtypes CUDA's atomicAdd
+  supports.
+
+Only names that CuPy has are here, so a function CuPy lacks fails here too.
+Arrays remember the device that was current when they were made
+(``cuda.Device(i)``); the number of devices is :data:`device_count`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+from typing import Any
+
+import numpy as np
+
+# --- devices ----------------------------------------------------------------------------------
+
+device_count = 1  # what cuda.runtime.getDeviceCount() answers; tests may raise it
+_current = [0]  # the stack of current devices; the last one is current
+
+
+class CUDARuntimeError(RuntimeError):
+    """What CuPy raises for a CUDA error such as an invalid device ordinal."""
+
+
+class Device:
+    """``cupy.cuda.Device(i)``: a GPU, and a context that makes it the current one."""
+
+    def __init__(self, device: int | None = None):
+        self.id = _current[-1] if device is None else int(device)
+
+    def __enter__(self) -> Device:
+        self._check()
+        _current.append(self.id)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.pop()
+
+    def use(self) -> None:
+        self._check()
+        _current[-1] = self.id
+
+    def _check(self) -> None:
+        if not 0 <= self.id < device_count:
+            raise CUDARuntimeError("cudaErrorInvalidDevice: invalid device ordinal")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Device) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __repr__(self) -> str:
+        return f"<CUDA Device {self.id}>"
+
+
+class _Runtime:
+    CUDARuntimeError = CUDARuntimeError
+
+    @staticmethod
+    def getDeviceCount() -> int:  # noqa: N802 - CuPy's name
+        return device_count
+
+    @staticmethod
+    def getDevice() -> int:  # noqa: N802
+        return _current[-1]
+
+
+class _Cuda:
+    """``cupy.cuda``: Device, runtime, and a no-op synchronize."""
+
+    Device = Device
+    runtime = _Runtime()
+
+    @staticmethod
+    def get_device_id() -> int:
+        return _current[-1]
+
+    class Stream:
+        null = None
+
+        @staticmethod
+        def synchronize() -> None:
+            return None
+
+
+cuda = _Cuda()
+
+
+# --- moving between numpy and the fake device -------------------------------------------------
+
+def _implicit_conversion_error() -> TypeError:
+    return TypeError(
+        "Implicit conversion to a NumPy array is not allowed. Please use `.get()` to construct "
+        "a NumPy array explicitly."
+    )
+
+
+def _unsupported(value: Any) -> TypeError:
+    return TypeError(f"Unsupported type {type(value)}")
+
+
+def _host(value: Any) -> Any:
+    """The numpy data behind a function argument; a numpy array here is an error, as in CuPy.
+
+    Lists and tuples are searched (``concatenate([a, b])``); Python numbers,
+    numpy scalars, dtypes and shapes pass through.
+    """
+    if isinstance(value, ndarray):
+        return value._a
+    if isinstance(value, np.ndarray):
+        raise _unsupported(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_host(v) for v in value)
+    return value
+
+
+def _host_index(key: Any) -> Any:
+    """An index, with GPU index arrays unwrapped; lists and numpy arrays are allowed (CuPy copies them)."""
+    if isinstance(key, ndarray):
+        return key._a
+    if isinstance(key, tuple):
+        return tuple(_host_index(k) for k in key)
+    return key
+
+
+def _is_basic(key: Any) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    return builtins.all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis
+               for k in items)
+
+
+def _device_id(*values: Any) -> int:
+    for v in values:
+        if isinstance(v, ndarray):
+            return v._device
+        if isinstance(v, (list, tuple)):
+            for w in v:
+                if isinstance(w, ndarray):
+                    return w._device
+    return _current[-1]
+
+
+def _wrap(result: Any, device: int) -> Any:
+    """numpy results as GPU arrays (numpy scalars become 0-d arrays, as CuPy gives)."""
+    if isinstance(result, np.ndarray):
+        return ndarray._of(result, device)
+    if isinstance(result, np.generic):
+        return ndarray._of(np.asarray(result), device)
+    if isinstance(result, (list, tuple)):
+        return type(result)(_wrap(r, device) for r in result)
+    return result
+
+
+# --- the array ----------------------------------------------------------------------------------
+
+def _binary(op: Any, reflected: bool = False) -> Any:
+    def method(self: ndarray, other: Any) -> Any:
+        if isinstance(other, np.ndarray):
+            raise _unsupported(other)
+        if isinstance(other, ndarray):
+            other = other._a
+        elif not isinstance(other, (int, float, complex, np.generic)):
+            return NotImplemented  # e.g. a Tensor: its reflected operator runs, as with CuPy
+        out = op(other, self._a) if reflected else op(self._a, other)
+        return _wrap(out, self._device)
+
+    return method
+
+
+def _inplace(op: Any) -> Any:
+    def method(self: ndarray, other: Any) -> Any:
+        if isinstance(other, np.ndarray):
+            raise _unsupported(other)
+        if isinstance(other, ndarray):
+            other = other._a
+        elif not isinstance(other, (int, float, complex, np.generic)):
+            return NotImplemented
+        op(self._a, other)  # numpy's in-place operator writes into self's memory
+        return self
+
+    return method
+
+
+def _passthrough(name: str) -> Any:
+    def method(self: ndarray, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = _host(args), {k: _host(v) for k, v in kwargs.items()}
+        return _wrap(getattr(self._a, name)(*args, **kwargs), self._device)
+
+    method.__name__ = name
+    return method
+
+
+class ndarray:  # noqa: N801 - CuPy's name
+    """A GPU array: numpy data that will not turn into a numpy array by itself."""
+
+    __slots__ = ("_a", "_device")
+    __array_priority__ = 100
+
+    def __init__(self, shape: Any, dtype: Any = float):
+        self._a = np.empty(shape, dtype=dtype)
+        self._device = _current[-1]
+
+    @classmethod
+    def _of(cls, array: np.ndarray, device: int) -> ndarray:
+        out = object.__new__(cls)
+        out._a = array
+        out._device = device
+        return out
+
+    # --- refusing implicit conversion, dispatching numpy calls ---------------------------------
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        raise _implicit_conversion_error()
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        result = getattr(ufunc, method)(*_host(inputs), **{k: _host(v) for k, v in kwargs.items()})
+        if out is not None:
+            return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+        return _wrap(result, _device_id(*inputs))
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        ours = globals().get(func.__name__)
+        if ours is None or not callable(ours):
+            return NotImplemented  # numpy then raises TypeError: CuPy has no such function
+        return ours(*args, **kwargs)
+
+    # --- attributes ------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._a.shape
+
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        self._a.shape = value
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._a.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._a.ndim
+
+    @property
+    def size(self) -> int:
+        return self._a.size
+
+    @property
+    def itemsize(self) -> int:
+        return self._a.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self._a.nbytes
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        return self._a.strides
+
+    @property
+    def flags(self) -> Any:
+        return self._a.flags
+
+    @property
+    def base(self) -> ndarray | None:
+        base = self._a.base
+        return None if base is None else ndarray._of(base, self._device)
+
+    @property
+    def T(self) -> ndarray:  # noqa: N802
+        return ndarray._of(self._a.T, self._device)
+
+    @property
+    def device(self) -> Device:
+        return Device(self._device)
+
+    # --- explicit copies to the host (CuPy synchronizes for these) -----------------------------
+    def get(self, stream: Any = None) -> np.ndarray:
+        return self._a.copy()
+
+    def set(self, arr: np.ndarray) -> None:
+        if arr.shape != self.shape:
+            raise ValueError(f"Shape mismatch. Old shape: {self.shape}, new shape: {arr.shape}")
+        self._a[...] = arr
+
+    def item(self) -> Any:
+        return self._a.item()
+
+    def tolist(self) -> Any:
+        return self._a.tolist()
+
+    def __float__(self) -> float:
+        return float(self._a)
+
+    def __int__(self) -> int:
+        return int(self._a)
+
+    def __complex__(self) -> complex:
+        return complex(self._a)
+
+    def __index__(self) -> int:
+        return operator.index(self._a)
+
+    def __bool__(self) -> bool:
+        return bool(self._a)
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    def __iter__(self):
+        if self._a.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(len(self._a)))
+
+    def __repr__(self) -> str:
+        return repr(self._a)
+
+    def __str__(self) -> str:
+        return str(self._a)
+
+    def __copy__(self) -> ndarray:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict) -> ndarray:
+        return self.copy()
+
+    def __reduce__(self) -> Any:
+        raise TypeError("fake_cuda arrays are not picklable (the project does not pickle)")
+
+    # --- indexing --------------------------------------------------------------------------------
+    def __getitem__(self, key: Any) -> ndarray:
+        return _wrap(self._a[_host_index(key)], self._device)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(value, np.ndarray) and value.ndim and _is_basic(key):
+            raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
+        if isinstance(value, (list, tuple)):
+            raise _unsupported(value)
+        self._a[_host_index(key)] = value._a if isinstance(value, ndarray) else value
+
+    # --- operators ---------------------------------------------------------------------------------
+    __add__, __radd__ = _binary(operator.add), _binary(operator.add, True)
+    __sub__, __rsub__ = _binary(operator.sub), _binary(operator.sub, True)
+    __mul__, __rmul__ = _binary(operator.mul), _binary(operator.mul, True)
+    __truediv__, __rtruediv__ = _binary(operator.truediv), _binary(operator.truediv, True)
+    __floordiv__, __rfloordiv__ = _binary(operator.floordiv), _binary(operator.floordiv, True)
+    __mod__, __rmod__ = _binary(operator.mod), _binary(operator.mod, True)
+    __pow__, __rpow__ = _binary(operator.pow), _binary(operator.pow, True)
+    __matmul__, __rmatmul__ = _binary(operator.matmul), _binary(operator.matmul, True)
+    __and__, __rand__ = _binary(operator.and_), _binary(operator.and_, True)
+    __or__, __ror__ = _binary(operator.or_), _binary(operator.or_, True)
+    __xor__, __rxor__ = _binary(operator.xor), _binary(operator.xor, True)
+    __eq__, __ne__ = _binary(operator.eq), _binary(operator.ne)
+    __lt__, __le__ = _binary(operator.lt), _binary(operator.le)
+    __gt__, __ge__ = _binary(operator.gt), _binary(operator.ge)
+    __iadd__, __isub__ = _inplace(operator.iadd), _inplace(operator.isub)
+    __imul__, __itruediv__ = _inplace(operator.imul), _inplace(operator.itruediv)
+    __ipow__ = _inplace(operator.ipow)
+    __hash__ = None  # type: ignore[assignment] - arrays are unhashable, as in numpy and CuPy
+
+    def __neg__(self) -> ndarray:
+        return ndarray._of(-self._a, self._device)
+
+    def __pos__(self) -> ndarray:
+        return ndarray._of(+self._a, self._device)
+
+    def __abs__(self) -> ndarray:
+        return ndarray._of(np.abs(self._a), self._device)
+
+    def __invert__(self) -> ndarray:
+        return ndarray._of(~self._a, self._device)
+
+
+# numpy's methods, with GPU arrays in and out
+for _name in ("reshape", "transpose", "swapaxes", "squeeze", "ravel", "flatten", "view", "sum",
+              "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std",
+              "cumsum", "clip", "astype", "copy", "fill", "dot", "nonzero", "round", "repeat",
+              "take", "sort", "argsort", "conj", "diagonal", "trace"):
+    setattr(ndarray, _name, _passthrough(_name))
+
+
+# --- module functions -------------------------------------------------------------------------
+
+class ufunc:  # noqa: N801 - CuPy's name
+    """A numpy ufunc over GPU arrays, with ``at`` as CuPy 13 has it."""
+
+    def __init__(self, np_ufunc: Any):
+        self._ufunc = np_ufunc
+        self.__name__ = np_ufunc.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        result = self._ufunc(*_host(args), **{k: _host(v) for k, v in kwargs.items()})
+        if out is not None:
+            return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+        return _wrap(result, _device_id(*args))
+
+    def reduce(self, array: ndarray, axis: Any = 0, dtype: Any = None, keepdims: bool = False) -> Any:
+        return _wrap(self._ufunc.reduce(_host(array), axis=axis, dtype=dtype, keepdims=keepdims),
+                     array._device)
+
+    def at(self, a: ndarray, indices: Any, b: Any = None) -> None:
+        if not isinstance(a, ndarray):
+            raise _unsupported(a)
+        if self._ufunc is np.add and a.dtype not in _ATOMIC_ADD_DTYPES:
+            raise TypeError(
+                "scatter_add only supports int32, float16, float32, float64, uint32, uint64, "
+                "as data type"
+            )
+        args = () if b is None else (_host(b),)
+        self._ufunc.at(a._a, _host_index(indices), *args)
+
+
+_ATOMIC_ADD_DTYPES = tuple(np.dtype(t) for t in (np.int32, np.float16, np.float32, np.float64,
+                                                  np.uint32, np.uint64))
+
+
+def _function(np_func: Any) -> Any:
+    def func(*args: Any, **kwargs: Any) -> Any:
+        result = np_func(*_host(args), **{k: _host(v) for k, v in kwargs.items()})
+        return _wrap(result, _device_id(*args, *kwargs.values()))
+
+    func.__name__ = np_func.__name__
+    return func
+
+
+_UFUNCS = (
+    "add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "power", "negative",
+    "remainder", "mod", "absolute", "abs", "sign", "exp", "exp2", "expm1", "log", "log2", "log10",
+    "log1p", "logaddexp", "sqrt", "square", "reciprocal", "sin", "cos", "tan", "arctan", "arctan2",
+    "sinh", "cosh", "tanh", "maximum", "minimum", "fmax", "fmin", "equal", "not_equal", "less",
+    "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_not",
+    "logical_xor", "isfinite", "isinf", "isnan", "floor", "ceil", "trunc", "rint", "matmul",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "signbit", "copysign",
+)
+_FUNCTIONS = (
+    "zeros_like", "ones_like", "empty_like", "full_like", "where", "clip", "concatenate",
+    "stack", "vstack", "hstack", "split", "array_split", "broadcast_to", "broadcast_arrays",
+    "take_along_axis", "take", "transpose", "swapaxes", "moveaxis", "reshape", "ravel",
+    "expand_dims", "squeeze", "dot", "tensordot", "einsum", "outer", "inner", "sum", "prod",
+    "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
+    "cumsum", "sort", "argsort", "unique", "nonzero", "count_nonzero", "allclose", "isclose",
+    "array_equal", "tril", "triu", "diag", "flip", "roll", "tile", "repeat", "pad", "shape",
+    "ndim", "size", "round", "around", "atleast_1d", "atleast_2d", "result_type", "can_cast",
+    "copyto", "put_along_axis", "copy", "bincount", "searchsorted", "nan_to_num",
+)
+for _name in _UFUNCS:
+    globals()[_name] = ufunc(getattr(np, _name))
+for _name in _FUNCTIONS:
+    globals()[_name] = _function(getattr(np, _name))
+del _name
+
+# dtypes and constants are numpy's own, as in CuPy
+from numpy import (  # noqa: E402,F401
+    bool_, dtype, e, float16, float32, float64, inf, int8, int16, int32, int64, intp, nan,
+    newaxis, pi, uint8,
+)
+
+
+def _on_current_device(array: np.ndarray) -> ndarray:
+    return ndarray._of(array, _current[-1])
+
+
+def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0) -> ndarray:
+    """A GPU array from host data (copied, as a transfer copies) or from a GPU array."""
+    if isinstance(obj, ndarray):
+        if not copy and obj._device == _current[-1] and (dtype is None or obj.dtype == dtype):
+            return obj
+        return _on_current_device(np.array(obj._a, dtype=dtype, copy=True, ndmin=ndmin))
+    if isinstance(obj, (list, tuple)) and builtins.any(isinstance(v, ndarray) for v in obj):
+        raise _implicit_conversion_error()  # CuPy converts nested sequences on the host
+    return _on_current_device(np.array(obj, dtype=dtype, copy=True, ndmin=ndmin))
+
+
+def asarray(a: Any, dtype: Any = None) -> ndarray:
+    """``a`` on the current device; no copy when it is there already with that dtype."""
+    return array(a, dtype=dtype, copy=False)
+
+
+ascontiguousarray = asarray
+
+
+def asnumpy(a: Any, stream: Any = None) -> np.ndarray:
+    """A host copy of a GPU array (numpy data is returned as numpy)."""
+    if isinstance(a, ndarray):
+        return a._a.copy()
+    return np.asarray(a)
+
+
+def get_array_module(*args: Any) -> Any:
+    import sys
+
+    return sys.modules[__name__] if builtins.any(isinstance(a, ndarray) for a in args) else np
+
+
+def _creator(np_func: Any) -> Any:
+    def func(*args: Any, **kwargs: Any) -> ndarray:
+        return _on_current_device(np_func(*args, **kwargs))
+
+    func.__name__ = np_func.__name__
+    return func
+
+
+zeros, ones, empty, full = (_creator(f) for f in (np.zeros, np.ones, np.empty, np.full))
+arange, linspace, eye, identity = (_creator(f) for f in (np.arange, np.linspace, np.eye,
+                                                         np.identity))
+
+
+class _Random:
+    """``cupy.random``: numpy's generator, results on the current device."""
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(0)
+
+    def seed(self, seed: int | None = None) -> None:
+        self._rng = np.random.default_rng(seed)
+
+    def rand(self, *size: int, dtype: Any = float) -> ndarray:
+        return _on_current_device(self._rng.random(size).astype(dtype))
+
+    def randn(self, *size: int, dtype: Any = float) -> ndarray:
+        return _on_current_device(self._rng.standard_normal(size).astype(dtype))
+
+    def random(self, size: Any = None, dtype: Any = float) -> ndarray:
+        return _on_current_device(np.asarray(self._rng.random(size)).astype(dtype))
+
+    def standard_normal(self, size: Any = None, dtype: Any = float) -> ndarray:
+        return _on_current_device(np.asarray(self._rng.standard_normal(size)).astype(dtype))
+
+    def normal(self, loc: float = 0.0, scale: float = 1.0, size: Any = None,
+               dtype: Any = float) -> ndarray:
+        return _on_current_device(np.asarray(self._rng.normal(loc, scale, size)).astype(dtype))
+
+    def uniform(self, low: float = 0.0, high: float = 1.0, size: Any = None,
+                dtype: Any = float) -> ndarray:
+        return _on_current_device(np.asarray(self._rng.uniform(low, high, size)).astype(dtype))
+
+    def randint(self, low: int, high: int | None = None, size: Any = None,
+                dtype: Any = int) -> ndarray:
+        return _on_current_device(np.asarray(self._rng.integers(low, high, size)).astype(dtype))
+
+    def permutation(self, n: int) -> ndarray:
+        return _on_current_device(self._rng.permutation(n))
+
+
+random = _Random()
+
+
+def reset() -> None:
+    """Back to one device, device 0 current (tests call this between uses)."""
+    global device_count
+    device_count = 1
+    _current[:] = [0]
