@@ -1,1 +1,274 @@
-"""Datasets and mini-batch loading, as ``torch.utils.data`` (filled in by the nn/optim work)."""
+"""Datasets and mini-batch loading, as ``torch.utils.data``.
+
+::
+
+    dataset = ag.data.TensorDataset(X, Y)            # N samples: X[i], Y[i]
+    loader = ag.data.DataLoader(dataset, batch_size=32, shuffle=True)
+    for x, y in loader:                              # one epoch: every sample once
+        ...
+
+The lecture's three regimes are three settings of ``batch_size``: N (batch
+gradient descent, one step per epoch), between 1 and N (mini-batch), and 1
+(stochastic gradient descent).
+
+A batch of a :class:`TensorDataset` (or of a :class:`Subset` of one) is cut
+out of its whole tensors at once, by slicing (in order) or by indexing with a
+slice of a random permutation (shuffled): no Python loop over samples. Other
+datasets are read sample by sample and stacked by :func:`default_collate`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import backend
+from .random import Generator, default_generator, randperm
+from .tensor import Tensor
+
+__all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "default_collate"]
+
+
+class Dataset:
+    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``."""
+
+    def __getitem__(self, index: int) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+
+class TensorDataset(Dataset):
+    """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size."""
+
+    def __init__(self, *tensors: Tensor):
+        if not tensors:
+            raise ValueError("TensorDataset needs at least one tensor")
+        for i, t in enumerate(tensors):
+            if not isinstance(t, Tensor):
+                raise TypeError(
+                    f"TensorDataset takes Tensors, but argument {i} is a {type(t).__name__}; "
+                    "wrap it with ag.tensor(...)"
+                )
+            if t.ndim == 0:
+                raise ValueError(f"TensorDataset: argument {i} is a 0-d tensor; it has no samples")
+        sizes = [t.shape[0] for t in tensors]
+        if any(n != sizes[0] for n in sizes):
+            shapes = ", ".join(str(tuple(t.shape)) for t in tensors)
+            raise ValueError(
+                f"Size mismatch between tensors: their first dimensions (the number of samples) "
+                f"must be equal, got shapes {shapes}"
+            )
+        self.tensors = tensors
+
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
+        return tuple(t[index] for t in self.tensors)
+
+    def __len__(self) -> int:
+        return self.tensors[0].shape[0]
+
+    def _get_batch(self, index: slice | np.ndarray) -> list[Tensor]:
+        """The samples at ``index`` (a slice or an integer array), from every tensor at once."""
+        return [_take(t, index) for t in self.tensors]
+
+
+def _take(t: Tensor, index: slice | np.ndarray) -> Tensor:
+    """``t[index]`` as a new tensor that owns its data (a batch never aliases the dataset)."""
+    if t.requires_grad:  # rare: keep the graph, as indexing does
+        return t[index]
+    data = t.data
+    if isinstance(index, slice):
+        return Tensor._make(data[index].copy(), None)
+    if backend.device_of(data).type != "cpu":
+        index = backend.asarray(index, device=backend.device_of(data))
+    return Tensor._make(data[index], None)
+
+
+class Subset(Dataset):
+    """The samples of ``dataset`` at positions ``indices``, in that order."""
+
+    def __init__(self, dataset: Dataset, indices: Sequence[int]):
+        self.dataset = dataset
+        self.indices = list(indices)
+        self._index_array = np.asarray(self.indices, dtype=np.int64)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, list):
+            return [self.dataset[self.indices[i]] for i in index]
+        return self.dataset[self.indices[index]]
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def _get_batch(self, index: slice | np.ndarray) -> Any:
+        return self.dataset._get_batch(self._index_array[index])
+
+
+def _batches_at_once(dataset: Dataset) -> bool:
+    while isinstance(dataset, Subset):
+        dataset = dataset.dataset
+    return isinstance(dataset, TensorDataset)
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches of ``batch_size``, as ``torch.utils.data.DataLoader``.
+
+    Args:
+        dataset: a :class:`Dataset` (anything with ``__getitem__`` and ``__len__``).
+        batch_size: samples per batch; ``None`` yields single samples, uncollated.
+        shuffle: a new random order every epoch (from ``generator``, or the
+            default generator that ``ag.manual_seed`` seeds).
+        drop_last: drop the last batch when it is smaller than ``batch_size``.
+        collate_fn: turns a list of samples into a batch (default: :func:`default_collate`).
+        generator: an ``ag.Generator`` for the shuffling.
+        num_workers, pin_memory: accepted for PyTorch compatibility; loading
+            always happens in the main process, with the same batches.
+
+    A batch of a TensorDataset is a list ``[x, y, ...]`` of tensors, as
+    PyTorch's default collation gives.
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, drop_last: bool = False,
+                 generator: Generator | None = None, num_workers: int = 0,
+                 pin_memory: bool = False):
+        if batch_size is not None and (isinstance(batch_size, bool) or
+                                       not isinstance(batch_size, (int, np.integer)) or
+                                       batch_size <= 0):
+            raise ValueError(
+                f"batch_size should be a positive integer value, but got batch_size={batch_size!r}"
+            )
+        if batch_size is None and drop_last:
+            raise ValueError(
+                "batch_size=None option disables auto-batching and is mutually exclusive with "
+                "drop_last"
+            )
+        if num_workers < 0:
+            raise ValueError(f"num_workers option should be non-negative, got {num_workers}")
+        self.dataset = dataset
+        self.batch_size = None if batch_size is None else int(batch_size)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        self.collate_fn = collate_fn
+        self.generator = generator
+        self.num_workers = num_workers
+        self.pin_memory = pin_memory
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        if self.batch_size is None:
+            return n
+        if self.drop_last:
+            return n // self.batch_size
+        return math.ceil(n / self.batch_size)
+
+    def __iter__(self) -> Iterator[Any]:
+        n = len(self.dataset)
+        order = randperm(n, generator=self.generator or default_generator).data \
+            if self.shuffle else None
+        if self.batch_size is None:
+            for i in range(n):
+                yield self.dataset[i if order is None else int(order[i])]
+            return
+        size = self.batch_size
+        stop = n - n % size if self.drop_last else n
+        at_once = self.collate_fn is None and _batches_at_once(self.dataset)
+        for start in range(0, stop, size):
+            index = slice(start, min(start + size, n)) if order is None \
+                else order[start:start + size]
+            if at_once:
+                yield self.dataset._get_batch(index)
+            else:
+                positions = range(n)[index] if order is None else index.tolist()
+                samples = [self.dataset[i] for i in positions]
+                yield (self.collate_fn or default_collate)(samples)
+
+
+def default_collate(batch: list[Any]) -> Any:
+    """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
+
+    Tensors and arrays are stacked along a new first axis; Python floats
+    become a float64 tensor, ints an int64 tensor; tuples and lists of fields
+    become a list of batches, dicts a dict of batches; strings stay a list.
+    """
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        shapes = {tuple(e.shape) for e in batch}
+        if len(shapes) != 1:
+            raise RuntimeError(
+                f"default_collate: stack expects each tensor to be equal size, but got shapes "
+                f"{sorted(shapes)} in one batch"
+            )
+        if any(e.requires_grad for e in batch):
+            from .ops.shape import stack
+
+            return stack(list(batch))
+        xp = backend.get_array_module(elem.data)
+        return Tensor._make(xp.stack([e.data for e in batch]), None)
+    if isinstance(elem, np.ndarray):
+        return default_collate([Tensor._make(np.asarray(e), None) for e in batch])
+    if isinstance(elem, (bool, np.bool_)):
+        return Tensor._make(np.asarray(batch, dtype=np.bool_), None)
+    if isinstance(elem, (int, np.integer)):
+        return Tensor._make(np.asarray(batch, dtype=np.int64), None)
+    if isinstance(elem, (float, np.floating)):
+        return Tensor._make(np.asarray(batch, dtype=np.float64), None)
+    if isinstance(elem, (str, bytes)):
+        return list(batch)
+    if isinstance(elem, Mapping):
+        return {key: default_collate([sample[key] for sample in batch]) for key in elem}
+    if isinstance(elem, Sequence):
+        if any(len(sample) != len(elem) for sample in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(field)) for field in zip(*batch)]
+    raise TypeError(
+        f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        f"found {type(elem).__name__}"
+    )
+
+
+def random_split(dataset: Dataset, lengths: Sequence[int | float],
+                 generator: Generator | None = None) -> list[Subset]:
+    """Split ``dataset`` at random into non-overlapping :class:`Subset` s of the given lengths.
+
+    ``lengths`` are sample counts that add up to ``len(dataset)``, or
+    fractions that add up to 1: each split gets floor(fraction * N) samples and
+    the remainder is dealt out one by one from the first split on (PyTorch's rule).
+    """
+    n = len(dataset)
+    lengths = list(lengths)
+    if math.isclose(sum(lengths), 1) and sum(lengths) <= n:
+        counts = []
+        for i, fraction in enumerate(lengths):
+            if fraction < 0 or fraction > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            counts.append(int(math.floor(n * fraction)))
+        for i in range(n - sum(counts)):
+            counts[i % len(counts)] += 1
+        for i, count in enumerate(counts):
+            if count == 0:
+                warnings.warn(f"Length of split at index {i} is 0. This might result in an "
+                              "empty dataset.", stacklevel=2)
+        lengths = counts
+    if any(not float(length).is_integer() or length < 0 for length in lengths):
+        raise ValueError(
+            f"random_split lengths must be non-negative integers or fractions summing to 1, "
+            f"got {lengths}"
+        )
+    if sum(lengths) != n:
+        raise ValueError(
+            f"Sum of input lengths ({sum(lengths)}) does not equal the length of the input "
+            f"dataset ({n})!"
+        )
+    indices = randperm(n, generator=generator or default_generator).data.tolist()
+    splits, offset = [], 0
+    for length in lengths:
+        length = int(length)
+        splits.append(Subset(dataset, indices[offset:offset + length]))
+        offset += length
+    return splits

@@ -1,0 +1,74 @@
+"""Stochastic gradient descent, with momentum and Nesterov momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd as ag
+from autograd.backend import get_array_module
+
+from .optimizer import Optimizer, ParamsT, _check_non_negative, effective_grad
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Gradient descent, as ``torch.optim.SGD``.
+
+    For every parameter theta with gradient g_t = dL/dtheta (learning rate
+    gamma, momentum mu, dampening tau, weight decay lambda)::
+
+        g_t <- -g_t                                   if maximize
+        g_t <- g_t + lambda * theta_{t-1}             if lambda != 0
+        if mu != 0:
+            b_t <- g_t                                at the first step
+            b_t <- mu * b_{t-1} + (1 - tau) * g_t     afterwards
+            g_t <- g_t + mu * b_t                     if nesterov
+            g_t <- b_t                                otherwise
+        theta_t <- theta_{t-1} - gamma * g_t
+
+    With mu = 0 this is the plain rule of the lecture, w <- w - gamma dL/dw.
+    Momentum keeps a running sum of past steps (the buffer b, in
+    ``state[p]['momentum_buffer']``); Nesterov looks ahead along it.
+    """
+
+    def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False):
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
+        super().__init__(params, defaults)
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        _check_non_negative(group, "momentum", "momentum value")
+        _check_non_negative(group, "weight_decay", "weight_decay value")
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        weight_decay, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            grad = effective_grad(p, weight_decay, maximize)
+            xp = get_array_module(grad)
+            update = grad
+            if momentum != 0:
+                state = self.state[p]
+                buffer = state.get("momentum_buffer")
+                if buffer is None:
+                    buffer = state["momentum_buffer"] = ag.as_tensor(grad.copy())
+                    b = buffer.data
+                else:
+                    b = buffer.data
+                    b *= momentum
+                    b += grad if dampening == 0 else xp.multiply(grad, 1 - dampening)
+                if nesterov:
+                    update = xp.multiply(b, momentum)
+                    update += grad
+                else:
+                    update = b
+            theta = p.data
+            theta -= xp.multiply(update, lr)
