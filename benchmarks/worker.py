@@ -1,0 +1,219 @@
+"""One benchmark job in its own process: ``worker.py '<json spec>'``; run.py starts these.
+
+A spec names the workload, the mode (``time``: the implementations
+interleaved in this process; ``mem``: one implementation, peak memory) and
+the implementations. The result is one ``BENCH-RESULT {json}`` line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import numpy as np
+
+import chain
+import harness
+import mlp
+import xor
+
+W1_SIZES = (784, 512, 256, 10)
+W4_SIZES = (784, 2048, 2048, 10)
+
+
+def _max_rel_diff(a: list[np.ndarray], b: list[np.ndarray]) -> float:
+    worst = 0.0
+    for x, y in zip(a, b):
+        scale = max(float(np.abs(y).max()), 1e-12)
+        worst = max(worst, float(np.abs(np.asarray(x) - np.asarray(y)).max()) / scale)
+    return worst
+
+
+# --- W1 / GPU: MLP training step ---------------------------------------------------------
+
+def _mlp_impl(name: str, layers: list, x: np.ndarray, y: np.ndarray, optimizer: str) -> Any:
+    if name == "engine":
+        return mlp.EngineMLP(layers, x, y, optimizer)
+    if name == "numpy":
+        return mlp.NumpyMLP(layers, x, y, optimizer)
+    if name == "torch":
+        return mlp.TorchMLP(layers, x, y, optimizer)
+    if name == "engine-gpu":
+        return _synced(mlp.EngineMLP(layers, x, y, optimizer, device="cuda"))
+    if name == "cupy":
+        import cupy
+
+        return _synced(mlp.NumpyMLP(layers, x, y, optimizer, xp=cupy))
+    raise ValueError(f"unknown implementation {name!r}")
+
+
+class _synced:
+    """A GPU implementation whose step waits for the device, so wall time is its real time."""
+
+    def __init__(self, impl: Any):
+        import cupy
+
+        self.impl, self.sync = impl, cupy.cuda.Device().synchronize
+
+    def step(self) -> Any:
+        out = self.impl.step()
+        self.sync()
+        return out
+
+    def weights(self) -> list[np.ndarray]:
+        return self.impl.weights()
+
+
+def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
+    sizes = W4_SIZES if spec["workload"] == "w4" else W1_SIZES
+    layers, x, y = mlp.make_problem(sizes, spec["batch"])
+    optimizer = spec.get("optimizer", "sgd")
+    names = spec["impls"]
+    # The same computation: a few steps from the same start give the same weights.
+    check_steps = 3
+    finals = {}
+    for name in names:
+        impl = _mlp_impl(name, layers, x, y, optimizer)
+        for _ in range(check_steps):
+            impl.step()
+        finals[name] = impl.weights()
+    reference = finals[names[-1]]
+    check = {name: _max_rel_diff(finals[name], reference) for name in names}
+    impls = {name: _mlp_impl(name, layers, x, y, optimizer).step for name in names}
+    samples = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
+    return {"seconds": samples, "check_max_rel_diff": check}
+
+
+# --- W2: XOR, one sample per step -------------------------------------------------------
+
+_XOR = {"engine": xor.EngineXOR, "numpy": xor.NumpyXOR, "torch": xor.TorchXOR}
+
+
+def time_xor(spec: dict[str, Any]) -> dict[str, Any]:
+    weights = xor.make_weights()
+    names = spec["impls"]
+    finals = {}
+    for name in names:
+        impl = _XOR[name]([w.copy() for w in weights])
+        for _ in range(40):
+            impl.step()
+        finals[name] = [np.array(w) for w in impl.weights()]
+    reference = finals[names[-1]]
+    check = {name: _max_rel_diff(finals[name], reference) for name in names}
+    impls = {name: _XOR[name]([w.copy() for w in weights]).step for name in names}
+    samples = harness.interleaved(impls, spec["repeats"], spec.get("inner", 200), warmup=50)
+    return {"seconds": samples, "check_max_rel_diff": check}
+
+
+# --- W3: long chain ----------------------------------------------------------------------
+
+_CHAIN = {"engine": chain.EngineChain, "numpy": chain.NumpyChain, "torch": chain.TorchChain}
+
+
+def time_chain(spec: dict[str, Any]) -> dict[str, Any]:
+    import time
+
+    x0 = chain.make_input()
+    n = spec["n"]
+    names = spec["impls"]
+    impls = {name: _CHAIN[name](x0, n) for name in names}
+    grads = {}
+    for name, impl in impls.items():  # warm-up run, and the gradients for the check
+        impl.forward()
+        impl.backward()
+        grads[name] = impl.grad()
+    reference = grads[names[-1]]
+    check = {name: _max_rel_diff([grads[name]], [reference]) for name in names}
+    forward: dict[str, list[float]] = {name: [] for name in names}
+    backward: dict[str, list[float]] = {name: [] for name in names}
+    clock = time.perf_counter
+    for r in range(spec["repeats"]):
+        for name in names if r % 2 == 0 else names[::-1]:
+            impl = impls[name]
+            start = clock()
+            impl.forward()
+            middle = clock()
+            impl.backward()
+            end = clock()
+            forward[name].append((middle - start) / n)
+            backward[name].append((end - middle) / n)
+    seconds = {name: [f + b for f, b in zip(forward[name], backward[name])] for name in names}
+    return {"seconds": seconds, "forward": forward, "backward": backward,
+            "check_max_rel_diff": check}
+
+
+def mem_chain(spec: dict[str, Any]) -> dict[str, Any]:
+    x0 = chain.make_input()
+    n = spec["n"]
+    impl_cls = _CHAIN[spec["impl"]]
+    held: dict[str, int] = {}
+
+    def step(impl: Any) -> None:
+        impl.forward()
+        held["numpy_bytes_after_forward"] = harness.numpy_domain_bytes()
+        impl.backward()
+
+    out = harness.measure_peak(lambda: impl_cls(x0, n), step)
+    out.update(held)
+    # What the graph must keep: the n tanh outputs (backward needs 1 - y^2).
+    out["needed_array_bytes"] = n * x0.nbytes
+    return out
+
+
+# --- W4: peak memory of a big step -------------------------------------------------------
+
+def mem_mlp(spec: dict[str, Any]) -> dict[str, Any]:
+    name = spec["impl"]
+    lr = 0.01
+
+    def setup() -> Any:
+        layers, x, y = mlp.make_problem(W4_SIZES, spec["batch"])
+        if name == "numpy":
+            params = [p for pair in layers for p in pair]
+            return params, x, y
+        if name == "engine":
+            return mlp.EngineMLP(layers, x, y, "sgd", lr)
+        return mlp.TorchMLP(layers, x, y, "sgd", lr)
+
+    def step(state: Any) -> None:
+        if name == "numpy":
+            params, x, y = state
+            state_grads = mlp.numpy_lean_step(params, x, y, lr)
+            step.kept = state_grads  # type: ignore[attr-defined]
+        else:
+            state.step()
+
+    return harness.measure_peak(setup, step)
+
+
+def time_w4(spec: dict[str, Any]) -> dict[str, Any]:
+    layers, x, y = mlp.make_problem(W4_SIZES, spec["batch"])
+    lr = 0.01
+    engine = mlp.EngineMLP(layers, x, y, "sgd", lr)
+    params = [p.copy() for pair in layers for p in pair]
+    impls = {"engine": engine.step, "numpy": lambda: mlp.numpy_lean_step(params, x, y, lr)}
+    return {"seconds": harness.interleaved(impls, spec["repeats"], 1, warmup=1)}
+
+
+JOBS = {
+    ("w1", "time"): time_mlp,
+    ("gpu", "time"): time_mlp,
+    ("w2", "time"): time_xor,
+    ("w3", "time"): time_chain,
+    ("w3", "mem"): mem_chain,
+    ("w4", "mem"): mem_mlp,
+    ("w4", "time"): time_w4,
+}
+
+
+def main() -> None:
+    spec = json.loads(sys.argv[1])
+    result = JOBS[spec["workload"], spec["mode"]](spec)
+    result["spec"] = spec
+    result["machine"] = harness.machine_info()
+    harness.emit(result)
+
+
+if __name__ == "__main__":
+    main()
