@@ -190,10 +190,10 @@ class TakeAlongDim(Function):
 
     @staticmethod
     def forward(ctx, x, index, dim):
-        xp = get_array_module(x)
         ctx.shape, ctx.dtype, ctx.dim = x.shape, x.dtype, dim
         ctx.save_for_backward(index)
-        return xp.take_along_axis(x, index, axis=dim)
+        # Indexing (not take_along_axis): PyTorch lets index be smaller than x off ``dim``.
+        return x[_full_index(index, dim)]
 
     @staticmethod
     def backward(ctx, grad):
@@ -335,7 +335,18 @@ def stack(tensors: Any, dim: int = 0) -> Any:
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
+    """out[i][j][k] = input[index[i][j][k]][j][k] (dim=0), as ``torch.gather``."""
     dim = dim % input.ndim if input.ndim else 0
+    shape, index_shape = tuple(input.shape), tuple(index.shape)
+    if len(index_shape) != len(shape) or any(
+        m > n for d, (m, n) in enumerate(zip(index_shape, shape)) if d != dim
+    ):
+        raise RuntimeError(
+            f"gather(): index of shape {index_shape} does not fit input of shape {shape}: it "
+            f"needs as many dims, and no larger size except in dimension {dim}"
+        )
+    if getattr(index, "data", index).dtype.kind not in "iu":
+        raise RuntimeError(f"gather(): index must be an integer tensor, got {index.dtype}")
     return TakeAlongDim.apply(input, index, dim)
 
 
