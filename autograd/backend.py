@@ -87,11 +87,17 @@ _cuda_module: Any = None
 _cuda_array_types: tuple[type, ...] = ()
 
 
-def set_cuda_module(module: Any, array_type: type | None = None) -> None:
-    """Use ``module`` (CuPy, or a stand-in with CuPy's API) as the array module for 'cuda'."""
+def set_cuda_module(module: Any, array_type: type | None = None) -> tuple[Any, Any]:
+    """Use ``module`` (CuPy, or a stand-in with CuPy's API) as the array module for 'cuda'.
+
+    ``None`` goes back to importing CuPy on first use. Returns the previous
+    ``(module, array_type)``, so that a test can put it back.
+    """
     global _cuda_module, _cuda_array_types
+    previous = (_cuda_module, _cuda_array_types[0] if _cuda_array_types else None)
     _cuda_module = module
     _cuda_array_types = () if module is None else (array_type or module.ndarray,)
+    return previous
 
 
 def cuda_module() -> Any:

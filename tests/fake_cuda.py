@@ -34,7 +34,10 @@ Arrays remember the device that was current when they were made
 from __future__ import annotations
 
 import builtins
+import contextlib
 import operator
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -516,8 +519,6 @@ def asnumpy(a: Any, stream: Any = None) -> np.ndarray:
 
 
 def get_array_module(*args: Any) -> Any:
-    import sys
-
     return sys.modules[__name__] if builtins.any(isinstance(a, ndarray) for a in args) else np
 
 
@@ -579,3 +580,27 @@ def reset() -> None:
     global device_count
     device_count = 1
     _current[:] = [0]
+
+
+@contextlib.contextmanager
+def installed(devices: int = 1) -> Iterator[Any]:
+    """Make this module the library's 'cuda' array module (with ``devices`` GPUs) for a while.
+
+    Tests use it through a fixture::
+
+        @pytest.fixture
+        def gpu():
+            with fake_cuda.installed():
+                yield "cuda"
+    """
+    from autograd import backend
+
+    global device_count
+    reset()
+    device_count = devices
+    previous = backend.set_cuda_module(sys.modules[__name__], ndarray)
+    try:
+        yield sys.modules[__name__]
+    finally:
+        backend.set_cuda_module(*previous)
+        reset()
