@@ -1,0 +1,250 @@
+"""Bad input gets a clear exception whose message names the shapes or the reason."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+# --- shapes --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a_shape, b_shape, pattern", [
+    ((2, 3), (2, 3), r"2x3 and 2x3"),
+    ((3,), (4,), r"3 and 4"),
+    ((2, 3), (4,), r"2x3 and 4"),
+    ((5, 2, 3), (4, 2), r"2x3 and 4x2|5x2x3 and 4x2"),
+])
+def test_matmul_inner_size_mismatch_names_the_shapes(a_shape, b_shape, pattern) -> None:
+    with pytest.raises(RuntimeError, match=pattern):
+        ag.ones(*a_shape) @ ag.ones(*b_shape)
+
+
+def test_matmul_batch_mismatch_names_the_shapes() -> None:
+    with pytest.raises(RuntimeError, match=r"\(2, 3, 4\).*\(5, 4, 2\)"):
+        ag.ones(2, 3, 4) @ ag.ones(5, 4, 2)
+
+
+def test_matmul_of_a_scalar_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="at least 1D"):
+        ag.tensor(2.0) @ ag.ones(2)
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+def test_broadcasting_mismatch_names_the_shapes(op: str) -> None:
+    a, b = ag.ones(2, 3), ag.ones(4)
+    with pytest.raises((RuntimeError, ValueError), match=r"\(2,\s?3\).*\(4,\)|3.*4"):
+        eval(f"a {op} b")
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a, b: ag.maximum(a, b), lambda a, b: ag.where(ag.ones(2, 3) > 0, a, b),
+])
+def test_broadcasting_mismatch_in_functions(fn) -> None:
+    with pytest.raises((RuntimeError, ValueError), match=r"shape|size|broadcast"):
+        fn(ag.ones(2, 3), ag.ones(4))
+
+
+def test_reshape_to_a_wrong_size_names_both() -> None:
+    with pytest.raises(RuntimeError, match=r"\[4, 2\].*size 6"):
+        ag.ones(2, 3).reshape(4, 2)
+
+
+def test_expand_to_an_incompatible_shape() -> None:
+    with pytest.raises(RuntimeError, match=r"\(2, 4\).*\(2, 3\)"):
+        ag.ones(2, 3).expand(2, 4)
+
+
+def test_cat_and_stack_with_mismatched_shapes() -> None:
+    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(2, 4\)"):
+        ag.cat([ag.ones(2, 3), ag.ones(2, 4)], dim=0)
+    with pytest.raises(RuntimeError, match=r"\(2, 3\).*\(3, 2\)"):
+        ag.stack([ag.ones(2, 3), ag.ones(3, 2)])
+
+
+def test_reduction_over_a_dim_that_does_not_exist() -> None:
+    with pytest.raises(IndexError, match=r"range of \[-2, 1\].*got 2"):
+        ag.ones(2, 3).sum(2)
+    with pytest.raises(RuntimeError, match="multiple times"):
+        ag.ones(2, 3).sum((1, -1))
+
+
+def test_permute_with_wrong_dims() -> None:
+    with pytest.raises(RuntimeError, match="permute"):
+        ag.ones(2, 3).permute(0)
+    with pytest.raises(RuntimeError, match="permutation"):
+        ag.ones(2, 3).permute(0, 0)
+
+
+def test_gather_with_an_index_that_does_not_fit() -> None:
+    with pytest.raises(RuntimeError, match=r"\(3, 2\).*\(2, 2\)"):
+        ag.ones(2, 2).gather(1, ag.zeros(3, 2, dtype=ag.int64))
+    with pytest.raises(RuntimeError, match="integer"):
+        ag.ones(2, 2).gather(1, ag.zeros(2, 2))
+
+
+# --- backward -------------------------------------------------------------------------------------
+
+def test_backward_on_non_scalar_without_gradient() -> None:
+    x = ag.ones(2, 3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"scalar outputs.*\(2, 3\).*gradient="):
+        (x * 2).backward()
+
+
+def test_backward_on_a_tensor_that_does_not_require_grad() -> None:
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        ag.ones(1).sum().backward()
+
+
+def test_backward_gradient_with_the_wrong_shape() -> None:
+    x = ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"\(3,\).*\(2,\)"):
+        (x * 2).backward(ag.ones(3))
+
+
+# --- construction ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [ag.int64, ag.int32, ag.bool])
+def test_requires_grad_on_an_integer_tensor(dtype) -> None:
+    with pytest.raises(RuntimeError, match="floating point"):
+        ag.tensor([1, 2], dtype=dtype, requires_grad=True)
+    with pytest.raises(RuntimeError, match="floating point"):
+        ag.zeros(2, dtype=dtype).requires_grad_()
+    with pytest.raises(RuntimeError, match="floating point"):
+        ag.ones(2, dtype=dtype, requires_grad=True)
+
+
+@pytest.mark.parametrize("data", [[[1, 2], [3]], [1, [2, 3]], [[1.0], [2.0, 3.0]]])
+def test_ragged_nested_lists(data) -> None:
+    with pytest.raises(ValueError, match="rectangular"):
+        ag.tensor(data)
+
+
+def test_non_numeric_data() -> None:
+    with pytest.raises((TypeError, ValueError), match="tensor"):
+        ag.tensor(["a", "b"])
+    with pytest.raises((TypeError, ValueError), match="tensor"):
+        ag.tensor({"a": 1})
+
+
+@pytest.mark.parametrize("dtype", ["float128x", "complex64", np.complex128, object, 3])
+def test_unknown_dtype(dtype) -> None:
+    with pytest.raises(TypeError, match="dtype"):
+        ag.tensor([1.0], dtype=dtype)
+    with pytest.raises(TypeError, match="dtype"):
+        ag.zeros(2, dtype=dtype)
+
+
+def test_unknown_dtype_from_numpy_data() -> None:
+    with pytest.raises(TypeError, match="complex128"):
+        ag.tensor(np.array([1 + 2j]))
+
+
+@pytest.mark.parametrize("device", ["tpu", "gpu", "cuda:x", "cpu:1", ""])
+def test_unknown_device(device) -> None:
+    with pytest.raises(RuntimeError, match="device|cpu"):
+        ag.tensor([1.0], device=device)
+    with pytest.raises(RuntimeError, match="device|cpu"):
+        ag.device(device)
+
+
+def test_device_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match="device"):
+        ag.zeros(2, device=3.5)
+
+
+def test_set_default_dtype_refuses_integers() -> None:
+    with pytest.raises(TypeError, match="floating"):
+        ag.set_default_dtype(ag.int64)
+
+
+def test_negative_sizes() -> None:
+    with pytest.raises(ValueError, match="non-negative"):
+        ag.zeros(2, -1)
+
+
+# --- conversion and in-place -------------------------------------------------------------------------
+
+def test_numpy_on_a_tensor_requiring_grad() -> None:
+    x = ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"detach\(\)\.numpy\(\)"):
+        x.numpy()
+    with pytest.raises(RuntimeError, match="requires grad"):
+        np.asarray(x)
+    assert x.detach().numpy().tolist() == [1.0, 1.0]
+
+
+def test_item_on_a_tensor_with_several_elements() -> None:
+    with pytest.raises(RuntimeError, match="3 elements"):
+        ag.ones(3).item()
+
+
+def test_bool_of_a_tensor_with_several_elements() -> None:
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(ag.ones(3) > 0)
+
+
+@pytest.mark.parametrize("update", [
+    lambda w: w.add_(1.0), lambda w: w.mul_(2.0), lambda w: w.sub_(1.0), lambda w: w.div_(2.0),
+    lambda w: w.zero_(), lambda w: w.fill_(3.0), lambda w: w.copy_(ag.ones(2)),
+    lambda w: w.clamp_(0, 1), lambda w: w.__setitem__(0, 5.0),
+], ids=["add_", "mul_", "sub_", "div_", "zero_", "fill_", "copy_", "clamp_", "setitem"])
+def test_in_place_on_a_leaf_requiring_grad(update) -> None:
+    w = ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf.*in-place.*no_grad"):
+        update(w)
+    assert w.detach().tolist() == [1.0, 1.0]
+    with ag.no_grad():
+        update(w)  # allowed: this is how optimizers update parameters
+
+
+def test_augmented_assignment_on_a_leaf_requiring_grad() -> None:
+    w = ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="in-place"):
+        w += 1
+
+
+def test_requires_grad_false_on_a_non_leaf() -> None:
+    h = ag.ones(2, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="leaf"):
+        h.requires_grad_(False)
+
+
+def test_list_operand_is_refused() -> None:
+    with pytest.raises(TypeError, match="ag.tensor"):
+        ag.ones(2) + [1.0, 2.0]
+
+
+def test_float_index_is_refused() -> None:
+    with pytest.raises(IndexError, match="long, int or bool"):
+        ag.ones(3)[ag.tensor([0.0, 1.0])]
+
+
+def test_custom_function_returning_the_wrong_number_of_gradients() -> None:
+    class Bad(ag.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    a, b = ag.ones(2, requires_grad=True), ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="returned 1 gradients, expected 2"):
+        Bad.apply(a, b).sum().backward()
+
+
+def test_custom_function_returning_a_gradient_of_the_wrong_shape() -> None:
+    class Bad(ag.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return ag.ones(5)
+
+    with pytest.raises(RuntimeError, match=r"shape \(5,\).*\(2,\)"):
+        Bad.apply(ag.ones(2, requires_grad=True)).sum().backward()
