@@ -173,7 +173,7 @@ def gradgradcheck(fn: Callable, inputs: Sequence[Any], eps: float = 1e-6, atol: 
     """Check second derivatives: gradcheck of x -> d(u . fn(x))/dx built with create_graph."""
     inputs, diff = _prepare(inputs)
     rng = np.random.default_rng(seed)
-    us = [Tensor(rng.standard_normal(o.shape)) for o in _outputs(fn, inputs)]
+    us = [Tensor(rng.standard_normal(o.shape), device=o.device) for o in _outputs(fn, inputs)]
 
     def first_grads(*xs: Any) -> tuple:
         with enable_grad():

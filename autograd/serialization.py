@@ -76,7 +76,16 @@ def load(f: Any, map_location: Any = None) -> Any:
             if "__tensor__" in x:
                 device = map_location if map_location is not None else x.get("device", "cpu")
                 arr = arrays[x["__tensor__"]]
-                t = Tensor._make(backend.asarray(arr, device=backend.Device(str(device))), None)
+                try:
+                    data = backend.asarray(arr, device=backend.Device(str(device)))
+                except RuntimeError as exc:
+                    if map_location is not None:
+                        raise
+                    raise RuntimeError(
+                        f"this file holds tensors saved on {device}, which can't be made here: "
+                        f"{exc}\nTo load them on the CPU, call ag.load(f, map_location='cpu')."
+                    ) from exc
+                t = Tensor._make(data, None)
                 if x.get("requires_grad"):
                     t.requires_grad_(True)
                 return t
