@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..dtypes import promote_operands
+from ..dtypes import promote_operands, result_dtype
 from ..function import Function
 
 
@@ -17,8 +17,11 @@ class Where(Function):
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)
+        xp = get_array_module(cond)
         a, b = promote_operands(a, b)
-        return get_array_module(cond).where(cond, a, b)
+        if not (hasattr(a, "dtype") or hasattr(b, "dtype")):  # two Python numbers
+            a = xp.asarray(a, dtype=result_dtype(None, 0, None, 0, a_scalar=a, b_scalar=b))
+        return xp.where(cond, a, b)
 
     @staticmethod
     def backward(ctx, grad):
