@@ -1,0 +1,277 @@
+"""Loss functions as fused ops: each loss and its reduction is one node, stable for extreme inputs.
+
+Every loss computes a per-element loss l_n and then reduces it with
+``reduction``: 'none' keeps l, 'sum' gives sum_n l_n, 'mean' gives
+sum_n l_n / D, where D is the number of elements, except for class-index
+cross-entropy and NLL, where D is the sum of the weights of the targets
+(PyTorch's definition). Formulas are PyTorch's (the lecture's BCE and CE
+lack their minus sign).
+
+Class weights, pos_weight and the one-hot coefficients of the targets are
+constants: only the input (and, where PyTorch allows, the target) gets a
+gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import get_array_module
+from ..function import Function
+from .activations import stable_sigmoid, stable_softplus
+
+_REDUCTIONS = ("none", "mean", "sum")
+# PyTorch's floor on x (1 - x) in BCE's gradient: 1e-12 as a float32, as its kernel has it.
+_BCE_EPSILON = float(np.float32(1e-12))
+_LOG_FLOOR = -100.0  # PyTorch clamps BCE's logarithms at -100, so log(0) gives a finite loss
+
+
+def check_reduction(reduction: str) -> str:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(
+            f"{reduction} is not a valid value for reduction; use 'none', 'mean' or 'sum'"
+        )
+    return reduction
+
+
+def _reduce(loss: Any, reduction: str, denominator: Any = None) -> Any:
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    count = loss.size if denominator is None else denominator
+    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, as in PyTorch
+        return total / count
+
+
+def _grad_scale(grad: Any, reduction: str, denominator: Any) -> Any:
+    """dL/dl_n for every n: grad itself ('none', 'sum') or grad / D ('mean')."""
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return grad / denominator
+    return grad
+
+
+def _clamped_log(xp: Any, x: Any) -> Any:
+    """ln x, floored at -100 as PyTorch's BCE does (so ln 0 = -100, not -inf); arrays or Tensors."""
+    positive = x > 0
+    log = xp.log(xp.where(positive, x, 1.0))  # no log(0) even in the branch where() drops
+    return xp.where(positive & (log > _LOG_FLOOR), log, _LOG_FLOOR)
+
+
+class MSELoss(Function):
+    """l_n = (x_n - y_n)^2;  dl_n/dx_n = 2 (x_n - y_n), dl_n/dy_n = -2 (x_n - y_n)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, target, reduction):
+        diff = x - target
+        ctx.reduction, ctx.count = reduction, diff.size
+        ctx.save_for_backward(x, target)
+        return _reduce(diff * diff, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target = ctx.saved_tensors
+        g = 2 * _grad_scale(grad, ctx.reduction, ctx.count) * (x - target)
+        need_x, need_t, _ = ctx.needs_input_grad
+        return (g if need_x else None), (-g if need_t else None), None
+
+
+class BCELoss(Function):
+    """Binary cross-entropy on probabilities x in [0, 1]:
+
+    l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)), both logs floored at -100;
+    dl_n/dx_n = w_n (x_n - y_n) / max(x_n (1 - x_n), 1e-12)  (PyTorch's rule);
+    dl_n/dy_n = -w_n (ln x_n - ln(1 - x_n)).
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, target, weight, reduction):
+        xp = get_array_module(x)
+        if x.size and (bool((x < 0).any()) or bool((x > 1).any()) or bool(xp.isnan(x).any())):
+            raise RuntimeError(
+                "all elements of input should be between 0 and 1 (binary_cross_entropy takes "
+                "probabilities; for raw scores use binary_cross_entropy_with_logits)"
+            )
+        loss = -(target * _clamped_log(xp, x) + (1 - target) * _clamped_log(xp, 1 - x))
+        if weight is not None:
+            loss = loss * weight
+        ctx.reduction, ctx.count = reduction, loss.size
+        ctx.save_for_backward(x, target, weight)
+        return _reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target, weight = ctx.saved_tensors
+        xp = get_array_module(grad)
+        g = _grad_scale(grad, ctx.reduction, ctx.count)
+        if weight is not None:
+            g = g * weight
+        need_x, need_t = ctx.needs_input_grad[:2]
+        grad_x = grad_t = None
+        if need_x:
+            spread = x * (1 - x)
+            grad_x = g * (x - target) / xp.where(spread > _BCE_EPSILON, spread, _BCE_EPSILON)
+        if need_t:
+            grad_t = -g * (_clamped_log(xp, x) - _clamped_log(xp, 1 - x))
+        return grad_x, grad_t, None, None
+
+
+class BCEWithLogitsLoss(Function):
+    """Binary cross-entropy on logits x (sigmoid and BCE in one stable op), pos_weight p:
+
+    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) softplus(-x_n)),
+    softplus(-x) = ln(1 + e^{-x}) = max(-x, 0) + ln(1 + e^{-|x|}): finite for x = +-1000;
+    dl_n/dx_n = w_n ((1 + (p - 1) y_n) sigmoid(x_n) - p y_n);
+    dl_n/dy_n = w_n ((p - 1) softplus(-x_n) - x_n).
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, target, weight, pos_weight, reduction):
+        softplus_neg = stable_softplus(-x)
+        if pos_weight is None:
+            loss = (1 - target) * x + softplus_neg
+        else:
+            loss = (1 - target) * x + (1 + (pos_weight - 1) * target) * softplus_neg
+        if weight is not None:
+            loss = loss * weight
+        ctx.reduction, ctx.count = reduction, loss.size
+        ctx.save_for_backward(x, target, weight, pos_weight)
+        return _reduce(loss, reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target, weight, pos_weight = ctx.saved_tensors
+        g = _grad_scale(grad, ctx.reduction, ctx.count)
+        if weight is not None:
+            g = g * weight
+        need_x, need_t = ctx.needs_input_grad[:2]
+        grad_x = grad_t = None
+        if need_x:
+            if pos_weight is None:
+                grad_x = g * (stable_sigmoid(x) - target)
+            else:
+                grad_x = g * ((1 + (pos_weight - 1) * target) * stable_sigmoid(x)
+                              - pos_weight * target)
+        if need_t:
+            if pos_weight is None:
+                grad_t = -g * x
+            else:
+                grad_t = g * ((pos_weight - 1) * stable_softplus(-x) - x)
+        return grad_x, grad_t, None, None, None
+
+
+def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weight: Any,
+                       ignore_index: int, label_smoothing: float) -> tuple[Any, Any]:
+    """Q with loss_n = -sum_c Q[n, c] log p[n, c] for class-index targets, and the 'mean' divisor.
+
+    Q[n, c] = (1 - eps) w[y_n] [c = y_n] + eps/C w[c], zero where y_n == ignore_index;
+    divisor = sum over kept n of w[y_n] (their count without weights). Raises an
+    IndexError naming the first target outside [0, C).
+    """
+    if target.dtype.kind not in "iu":
+        raise TypeError(
+            f"class-index targets must be an integer (long) tensor, got {target.dtype}; pass "
+            "class probabilities as a float tensor of the input's shape instead"
+        )
+    keep = target != ignore_index
+    bad = keep & ((target < 0) | (target >= num_classes))
+    if bool(bad.any()):
+        first = int(target[bad].reshape(-1)[0])
+        raise IndexError(
+            f"Target {first} is out of bounds: class indices must lie in [0, {num_classes - 1}] "
+            f"for an input with {num_classes} classes (or equal ignore_index={ignore_index})"
+        )
+    safe = xp.where(keep, target, 0)
+    class_axis = xp.arange(num_classes).reshape((1, num_classes) + (1,) * (target.ndim - 1))
+    onehot = (class_axis == safe.reshape((safe.shape[0], 1) + safe.shape[1:])).astype(dtype)
+    keep_f = keep.astype(dtype)
+    w_target = keep_f if weight is None else weight[safe] * keep_f
+    q = onehot * w_target.reshape(onehot.shape[:1] + (1,) + onehot.shape[2:])
+    if label_smoothing:
+        spread_w = xp.ones(num_classes, dtype=dtype) if weight is None else weight
+        spread = spread_w.reshape((1, num_classes) + (1,) * (target.ndim - 1)) / num_classes
+        keep_b = keep_f.reshape(onehot.shape[:1] + (1,) + onehot.shape[2:])
+        q = (1 - label_smoothing) * q + label_smoothing * spread * keep_b
+    return q, w_target.sum()
+
+
+class CrossEntropyLoss(Function):
+    """Cross-entropy of logits x (N, C, d...) against targets, through a stable log-softmax:
+
+    log p[n, c] = x[n, c] - m_n - ln sum_k e^{x[n, k] - m_n}  (m_n = max_k x[n, k]);
+    l_n = -sum_c Q[n, c] log p[n, c], where Q holds the weighted (and smoothed) targets;
+    dl_n/dx[n, c] = (sum_k Q[n, k]) p[n, c] - Q[n, c];
+    with probability targets, dl_n/dy[n, c] = -(1 - eps) w[c] log p[n, c].
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, target, q, denominator, target_scale, reduction):
+        xp = get_array_module(x)
+        shift = x.max(axis=1, keepdims=True)
+        shifted = x - shift
+        log_p = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
+        loss = -(q * log_p).sum(axis=1)
+        ctx.reduction = reduction
+        ctx.denominator = loss.size if denominator is None else denominator
+        ctx.target_scale = target_scale
+        ctx.save_for_backward(x, shift, q)
+        return _reduce(loss, reduction, ctx.denominator)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, shift, q = ctx.saved_tensors
+        xp = get_array_module(grad)
+        g = _grad_scale(grad, ctx.reduction, ctx.denominator)
+        if ctx.reduction == "none":
+            g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
+        # The softmax from x itself (shift is a constant), so create_graph differentiates it.
+        e = xp.exp(x - shift)
+        total = e.sum(axis=1, keepdims=True)
+        need_x, need_t = ctx.needs_input_grad[:2]
+        grad_x = grad_t = None
+        if need_x:
+            grad_x = g * (q.sum(axis=1, keepdims=True) * (e / total) - q)
+        if need_t:
+            log_p = (x - shift) - xp.log(total)
+            grad_t = -g * ctx.target_scale * log_p
+        return grad_x, grad_t, None, None, None, None
+
+
+class NLLLoss(Function):
+    """Negative log-likelihood of log-probabilities x (N, C, d...):
+
+    l_n = -w[y_n] x[n, y_n] = -sum_c Q[n, c] x[n, c];  dl_n/dx[n, c] = -Q[n, c].
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, q, denominator, reduction):
+        loss = -(q * x).sum(axis=1)
+        ctx.reduction, ctx.denominator = reduction, denominator
+        ctx.save_for_backward(q)
+        return _reduce(loss, reduction, denominator)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (q,) = ctx.saved_tensors
+        g = _grad_scale(grad, ctx.reduction, ctx.denominator)
+        if ctx.reduction == "none":
+            g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
+        return -g * q, None, None, None
+
+
+__all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "NLLLoss",
+           "class_coefficients", "check_reduction"]

@@ -1,0 +1,234 @@
+"""Activation modules: the course's table (a neuron outputs y = f(a)) and PyTorch's usual ones.
+
+Each is a thin Module over the ``nn.functional`` function of the same name;
+the formula f(x) and its derivative f'(x) are in that function's docstring
+and, with the code, in ``autograd.ops.activations``.
+"""
+
+from __future__ import annotations
+
+import autograd as ag
+
+from . import functional as F
+from .module import Module
+from .parameter import Parameter
+
+__all__ = [
+    "BinaryStep", "Sigmoid", "Tanh", "ArcTan", "ReLU", "Softplus", "BentIdentity",
+    "SoftExponential", "Sinusoid", "Sinc", "Gaussian", "Softmax", "LogSoftmax", "LeakyReLU",
+    "ELU", "GELU", "SiLU",
+]
+
+Tensor = ag.Tensor
+
+
+def _inplace_repr(inplace: bool) -> str:
+    return "inplace=True" if inplace else ""
+
+
+class BinaryStep(Module):
+    """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0 (so nothing below it learns)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.binary_step(input)
+
+
+class Sigmoid(Module):
+    """Logistic (soft step): f(x) = 1 / (1 + e^{-x}), in (0, 1);  f'(x) = f(x)(1 - f(x))."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.sigmoid(input)
+
+
+class Tanh(Module):
+    """TanH: f(x) = 2 / (1 + e^{-2x}) - 1, in (-1, 1);  f'(x) = 1 - f(x)^2."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.tanh(input)
+
+
+class ArcTan(Module):
+    """ArcTan: f(x) = tan^{-1}(x);  f'(x) = 1 / (x^2 + 1)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.arctan(input)
+
+
+class ReLU(Module):
+    """Rectified linear: f(x) = max(0, x);  f'(x) = 0 for x < 0, 1 for x > 0 (0 at 0, as PyTorch).
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.relu(input)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Softplus(Module):
+    """SoftPlus: f(x) = (1/beta) ln(1 + e^{beta x});  f'(x) = 1 / (1 + e^{-beta x});
+    f(x) = x where beta x > threshold."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class BentIdentity(Module):
+    """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.bent_identity(input)
+
+
+class SoftExponential(Module):
+    """SoftExponential, a family between logarithmic (alpha < 0), linear (alpha = 0) and
+    exponential (alpha > 0):
+
+    f(alpha, x) = -ln(1 - alpha (x + alpha)) / alpha  for alpha < 0
+                = x                                   for alpha = 0
+                = (e^{alpha x} - 1) / alpha + alpha   for alpha > 0
+    f'(alpha, x) = 1 / (1 - alpha (x + alpha)) for alpha < 0, e^{alpha x} for alpha >= 0.
+
+    With ``learnable=True`` alpha is an ``nn.Parameter`` (``self.alpha``) trained with the
+    rest of the network; otherwise a fixed number.
+    """
+
+    def __init__(self, alpha: float = 0.0, learnable: bool = False) -> None:
+        super().__init__()
+        self.learnable = learnable
+        if learnable:
+            self.alpha = Parameter(ag.tensor(float(alpha)))
+        else:
+            self.alpha = float(alpha)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.soft_exponential(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        alpha = float(self.alpha.item()) if isinstance(self.alpha, Tensor) else self.alpha
+        return f"alpha={alpha}, learnable={self.learnable}"
+
+
+class Sinusoid(Module):
+    """Sinusoid: f(x) = sin(x);  f'(x) = cos(x)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.sinusoid(input)
+
+
+class Sinc(Module):
+    """Sinc: f(x) = sin(x)/x, f(0) = 1;  f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.sinc(input)
+
+
+class Gaussian(Module):
+    """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2}."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.gaussian(input)
+
+
+class Softmax(Module):
+    """softmax(z)_j = e^{z_j} / sum_k e^{z_k} along ``dim``: outputs in (0, 1) that sum to 1."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softmax(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """log softmax(z)_j = z_j - ln sum_k e^{z_k} along ``dim`` (pair it with NLLLoss)."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.log_softmax(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LeakyReLU(Module):
+    """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope."""
+
+    def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.leaky_relu(input, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(Module):
+    """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class GELU(Module):
+    """f(x) = x Phi(x), Phi the standard normal CDF (``approximate='tanh'``: the tanh formula)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(
+                f"approximate argument must be either none or tanh, got {approximate!r}"
+            )
+        self.approximate = approximate
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.gelu(input, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """SiLU (swish): f(x) = x sigmoid(x)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+

@@ -1,0 +1,386 @@
+"""``nn.functional``: activations and losses as functions, as ``torch.nn.functional``.
+
+    import nn.functional as F
+    y = F.relu(F.linear(x, w, b))
+    loss = F.cross_entropy(logits, labels)
+
+The activation table of the course (a = b + sum_i y_i w_i, y = f(a)) is here
+in full: identity is just ``x``; binary_step, sigmoid, tanh, arctan, relu,
+softplus, bent_identity, soft_exponential, sinusoid, sinc, gaussian; plus
+softmax, log_softmax, leaky_relu, elu, gelu, silu. The maths of each is in
+``autograd.ops.activations`` / ``autograd.ops.losses``, forward and backward
+side by side.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import autograd as ag
+from autograd import backend
+from autograd.ops import activations as _act
+from autograd.ops import losses as _loss
+from autograd.ops.linalg import linear as _linear
+
+Tensor = ag.Tensor
+
+__all__ = [
+    "linear", "identity", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus",
+    "leaky_relu", "elu", "gelu", "silu", "binary_step", "arctan", "bent_identity",
+    "soft_exponential", "sinusoid", "sinc", "gaussian", "dropout", "one_hot", "mse_loss",
+    "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+    "nll_loss",
+]
+
+
+# --- layers ----------------------------------------------------------------------------------
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """y = x W^T + b, W of shape (out_features, in_features): a = b + sum_i y_i w_i per neuron."""
+    return _linear(input, weight, bias)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Inverted dropout: each element is zeroed with probability p, survivors scaled by 1/(1-p).
+
+    The identity when ``training`` is False (so ``model.eval()`` needs no rescaling).
+    The mask comes from ``ag.rand``, so ``ag.manual_seed`` makes it repeatable.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    keep = 1.0 - p
+    uniform = ag.rand(input.shape, dtype=input.dtype, device=input.device)
+    mask = (uniform.data < keep) * (1.0 / keep)
+    return input * ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis."""
+    data = tensor.data
+    if data.dtype.kind not in "iu":
+        raise TypeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
+    xp = backend.get_array_module(data)
+    if num_classes == -1:
+        num_classes = int(data.max()) + 1 if data.size else 0
+    if data.size and (int(data.min()) < 0 or int(data.max()) >= num_classes):
+        raise RuntimeError(f"one_hot: class values must lie in [0, {num_classes - 1}]")
+    return ag.as_tensor((data[..., None] == xp.arange(num_classes)).astype(xp.int64))
+
+
+# --- activations ------------------------------------------------------------------------------
+
+def identity(input: Tensor) -> Tensor:
+    """Identity: f(x) = x;  f'(x) = 1."""
+    return input
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Rectified linear: f(x) = max(0, x);  f'(x) = 1 for x > 0, else 0.
+
+    ``inplace`` is accepted for PyTorch's signature; the result is always a new tensor.
+    """
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """Logistic: f(x) = 1 / (1 + e^{-x}), in (0, 1);  f'(x) = f(x)(1 - f(x)). Stable for +-1000."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """TanH: f(x) = 2 / (1 + e^{-2x}) - 1, in (-1, 1);  f'(x) = 1 - f(x)^2."""
+    return input.tanh()
+
+
+def arctan(input: Tensor) -> Tensor:
+    """ArcTan: f(x) = tan^{-1}(x);  f'(x) = 1 / (x^2 + 1)."""
+    return _act.ArcTan.apply(input)
+
+
+def binary_step(input: Tensor) -> Tensor:
+    """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0."""
+    return _act.binary_step(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """SoftPlus: f(x) = (1/beta) ln(1 + e^{beta x});  f'(x) = 1 / (1 + e^{-beta x}).
+
+    Linear (f(x) = x) where beta x > threshold, as PyTorch. Stable for +-1000.
+    """
+    return _act.softplus(input, beta, threshold)
+
+
+def bent_identity(input: Tensor) -> Tensor:
+    """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
+    return _act.bent_identity(input)
+
+
+def soft_exponential(input: Tensor, alpha: Any) -> Tensor:
+    """SoftExponential f(alpha, x) (``nn.SoftExponential``); alpha a number or 1-element tensor."""
+    return _act.soft_exponential(input, alpha)
+
+
+def sinusoid(input: Tensor) -> Tensor:
+    """Sinusoid: f(x) = sin(x);  f'(x) = cos(x)."""
+    return input.sin()
+
+
+def sinc(input: Tensor) -> Tensor:
+    """Sinc (unnormalised, as the course): f(x) = sin(x)/x, f(0) = 1;
+    f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0."""
+    return _act.sinc(input)
+
+
+def gaussian(input: Tensor) -> Tensor:
+    """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2}."""
+    return _act.gaussian(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope."""
+    return _act.leaky_relu(input, negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x."""
+    return _act.elu(input, alpha)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """f(x) = x Phi(x), Phi the normal CDF (approximate='tanh': the tanh formula);
+    f'(x) = Phi(x) + x phi(x)."""
+    return _act.gelu(input, approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """SiLU (swish): f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))."""
+    return input * input.sigmoid()
+
+
+def _softmax_dim(name: str, ndim: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.", UserWarning, stacklevel=3,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """softmax(z)_j = e^{z_j} / sum_k e^{z_k} along ``dim``: each in (0, 1), summing to 1."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return ag.softmax(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
+    """log softmax(z)_j = z_j - ln sum_k e^{z_k} along ``dim``, computed stably."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim)
+    if dtype is not None:
+        input = input.to(dtype)
+    return ag.log_softmax(input, dim)
+
+
+# --- losses -----------------------------------------------------------------------------------
+
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    if size_average is None and reduce is None:
+        return reduction
+    warnings.warn("size_average and reduce args will be deprecated, please use reduction= instead",
+                  UserWarning, stacklevel=3)
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(
+            f"{name}: target size {tuple(target.shape)} is different to the input size "
+            f"{tuple(input.shape)}; the loss would broadcast them and compare the wrong pairs. "
+            "Reshape one of them (e.g. target.reshape(input.shape) or input.squeeze(-1))"
+        )
+
+
+def _float_target(name: str, input: Tensor, target: Any) -> Tensor:
+    """The target as a Tensor of the input's floating dtype and device."""
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
+    if not input.is_floating_point():
+        raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
+    if not target.is_floating_point():
+        raise TypeError(
+            f"{name}: target must be a floating point tensor, got {target.dtype}; "
+            "convert it with target.float()"
+        )
+    if target.dtype != input.dtype:
+        target = target.to(input.dtype)
+    return target
+
+
+def _constant(name: str, what: str, value: Any, input: Tensor) -> Any:
+    """A weight-like argument as a raw array in the input's dtype (it gets no gradient)."""
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        if value.requires_grad and ag.is_grad_enabled():
+            raise RuntimeError(f"{name}: the derivative for '{what}' is not implemented")
+        return value.data.astype(input.data.dtype, copy=False)
+    return backend.asarray(value, dtype=input.data.dtype, device=input.device)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+             reduction: str = "mean") -> Tensor:
+    """Mean squared error: l_n = (x_n - y_n)^2, reduced ('mean' divides by the element count)."""
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    target = _float_target("mse_loss", input, target)
+    _same_shape("mse_loss", input, target)
+    return _loss.MSELoss.apply(input, target, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+            reduction: str = "mean") -> Tensor:
+    """Mean absolute error: l_n = |x_n - y_n|;  dl_n/dx_n = sign(x_n - y_n)."""
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    target = _float_target("l1_loss", input, target)
+    _same_shape("l1_loss", input, target)
+    loss = (input - target).abs()
+    return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Tensor:
+    """l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)) on probabilities x; logs floored at -100."""
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    target = _float_target("binary_cross_entropy", input, target)
+    _same_shape("binary_cross_entropy", input, target)
+    w = _constant("binary_cross_entropy", "weight", weight, input)
+    return _loss.BCELoss.apply(input, target, w, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: Any = None, reduce: Any = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """BCE of sigmoid(x) in one stable op:
+    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight."""
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    target = _float_target("binary_cross_entropy_with_logits", input, target)
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(
+            f"Target size ({tuple(target.shape)}) must be the same as input size "
+            f"({tuple(input.shape)})"
+        )
+    w = _constant("binary_cross_entropy_with_logits", "weight", weight, input)
+    pw = _constant("binary_cross_entropy_with_logits", "pos_weight", pos_weight, input)
+    return _loss.BCEWithLogitsLoss.apply(input, target, w, pw, reduction)
+
+
+def _class_input(name: str, input: Tensor) -> None:
+    if not input.is_floating_point():
+        raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
+    if input.ndim < 1:
+        raise ValueError(f"{name}: input must have a class dimension, got a 0-d tensor")
+
+
+def _class_weight(name: str, weight: Any, input: Tensor, num_classes: int) -> Any:
+    w = _constant(name, "weight", weight, input)
+    if w is not None and tuple(w.shape) != (num_classes,):
+        raise RuntimeError(
+            f"{name}: weight tensor should be defined either for all {num_classes} classes or "
+            f"no classes but got weight tensor of shape: {tuple(w.shape)}"
+        )
+    return w
+
+
+def _index_target(name: str, input: Tensor, target: Tensor) -> None:
+    expected = (input.shape[0],) + tuple(input.shape[2:])
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"{name}: expected target of shape {expected} (class indices) for input of shape "
+            f"{tuple(input.shape)}, got {tuple(target.shape)}"
+        )
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of logits (N, C), (N, C, d1, ...) or (C,) against class indices or
+    probabilities.
+
+    With class indices y: l_n = -w[y_n] log softmax(x_n)[y_n] (smoothed by label_smoothing
+    eps: (1 - eps) of that plus eps/C of -sum_c w[c] log softmax(x_n)[c]); 'mean' divides
+    by the sum of w[y_n] over targets that are not ``ignore_index``.
+    With probabilities y (float, the input's shape): l_n = -sum_c w[c] y'[n, c] log softmax(x_n)[c],
+    y' = (1 - eps) y + eps/C; 'mean' divides by N (times d1 ...).
+    """
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _class_input("cross_entropy", input)
+    if not isinstance(target, Tensor):
+        raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    unbatched = input.ndim == 1
+    if unbatched:
+        input = input.unsqueeze(0)
+        target = target.unsqueeze(0)
+    num_classes = input.shape[1]
+    xp = backend.get_array_module(input.data)
+    w = _class_weight("cross_entropy", weight, input, num_classes)
+    dtype = input.data.dtype
+    if target.is_floating_point():
+        if tuple(target.shape) != tuple(input.shape):
+            raise ValueError(
+                f"cross_entropy: class-probability targets must have the input's shape "
+                f"{tuple(input.shape)}, got {tuple(target.shape)}"
+            )
+        if target.dtype != input.dtype:
+            target = target.to(input.dtype)
+        scale = 1.0 - label_smoothing
+        if w is not None:
+            scale = scale * w.reshape((1, num_classes) + (1,) * (input.ndim - 2))
+        q = target.data * (1.0 - label_smoothing) + label_smoothing / num_classes
+        if w is not None:
+            q = q * w.reshape((1, num_classes) + (1,) * (input.ndim - 2))
+        out = _loss.CrossEntropyLoss.apply(input, target, q, None, scale, reduction)
+    else:
+        _index_target("cross_entropy", input, target)
+        q, denominator = _loss.class_coefficients(
+            xp, target.data, num_classes, dtype, w, ignore_index, label_smoothing)
+        out = _loss.CrossEntropyLoss.apply(input, None, q, denominator, None, reduction)
+    if unbatched and reduction == "none":
+        out = out.squeeze(0)
+    return out
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: Any = None,
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of log-probabilities x: l_n = -w[y_n] x[n, y_n].
+
+    'mean' divides by the sum of w[y_n] over targets that are not ``ignore_index``.
+    ``nll_loss(log_softmax(x, 1), y)`` equals ``cross_entropy(x, y)``.
+    """
+    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    _class_input("nll_loss", input)
+    unbatched = input.ndim == 1
+    if unbatched:
+        input = input.unsqueeze(0)
+        target = target.unsqueeze(0)
+    _index_target("nll_loss", input, target)
+    num_classes = input.shape[1]
+    w = _class_weight("nll_loss", weight, input, num_classes)
+    q, denominator = _loss.class_coefficients(
+        backend.get_array_module(input.data), target.data, num_classes, input.data.dtype, w,
+        ignore_index, 0.0)
+    out = _loss.NLLLoss.apply(input, q, denominator, reduction)
+    if unbatched and reduction == "none":
+        out = out.squeeze(0)
+    return out

@@ -1,0 +1,38 @@
+"""``nn.Parameter``: a Tensor that a Module registers as one of its weights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd as ag
+
+__all__ = ["Parameter"]
+
+
+class Parameter(ag.Tensor):
+    """A leaf Tensor that requires grad and that a Module lists in ``parameters()``.
+
+    ``Parameter(t)`` shares ``t``'s array, as in PyTorch; results of operations
+    on a Parameter are plain Tensors.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any = None, requires_grad: bool = True):
+        if data is None:
+            data = ag.empty(0)
+        super().__init__(data.data if isinstance(data, ag.Tensor) else data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    def __deepcopy__(self, memo: dict) -> Parameter:
+        if id(self) in memo:
+            return memo[id(self)]
+        copy = Parameter(self.data.copy(), self.requires_grad)
+        if self.grad is not None:
+            copy.grad = ag.Tensor(self.grad.data.copy())
+        memo[id(self)] = copy
+        return copy
