@@ -302,6 +302,11 @@ def _class_weight(name: str, weight: Any, input: Tensor, num_classes: int) -> An
 
 
 def _index_target(name: str, input: Tensor, target: Tensor) -> None:
+    if target.device != input.device:  # the target's raw array meets the input's below
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{input.device} and {target.device}! ({name}'s target)"
+        )
     expected = (input.shape[0],) + tuple(input.shape[2:])
     if tuple(target.shape) != expected:
         raise ValueError(

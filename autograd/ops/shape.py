@@ -347,6 +347,11 @@ def gather(input: Any, dim: int, index: Any) -> Any:
         )
     if getattr(index, "data", index).dtype.kind not in "iu":
         raise RuntimeError(f"gather(): index must be an integer tensor, got {index.dtype}")
+    if hasattr(index, "grad_fn") and index.device != input.device:  # CuPy would copy it over
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{input.device} and {index.device}! (gather's index)"
+        )
     return TakeAlongDim.apply(input, index, dim)
 
 
