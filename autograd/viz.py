@@ -80,6 +80,7 @@ KIND_TITLES = {
 CURRENT = {"color": "#cc0000", "penwidth": "3", "fillcolor": "#f4cccc"}
 PENDING = {"color": "#aaaaaa", "fontcolor": "#888888", "fillcolor": "#ffffff"}
 SENT_EDGE = {"color": "#cc0000", "fontcolor": "#cc0000", "penwidth": "2"}
+SENT_BEFORE = {"fontcolor": "#777777"}  # gradients sent back by earlier steps
 
 GRAPH_ATTR = {"fontname": "Helvetica", "fontsize": "12", "nodesep": "0.25", "ranksep": "0.35"}
 NODE_ATTR = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3", "margin": "0.08,0.04"}
@@ -131,6 +132,11 @@ class _Node:
     cluster: str | None = None
     attrs: dict[str, str] = field(default_factory=dict)
     left: bool = False  # left-justify the label (tensor values read better so)
+    hidden: set[int] = field(default_factory=set)  # lines drawn invisibly (steps only)
+
+    def copy(self) -> _Node:
+        return _Node(self.id, self.kind, list(self.lines), self.cluster, dict(self.attrs),
+                     self.left, set(self.hidden))
 
 
 @dataclass
@@ -139,9 +145,11 @@ class _Plan:
 
     nodes: list[_Node]
     edges: list[tuple[str, str, dict[str, str]]]
+    edge_inputs: list[tuple[Function, int] | None]  # per edge: (op, input index) it feeds
     clusters: dict[str, str]  # cluster key -> its label
     op_ids: dict[int, str]  # id(Function) -> DOT id of its op node
     tensor_ids: dict[int, str]  # id(Tensor) -> DOT id of its tensor node
+    tensor_of: dict[str, Tensor]  # DOT id -> the tensor it draws
     order: list[Function]
 
 
@@ -363,25 +371,31 @@ def _plan(
         nodes.append(_Node("more", "more", [f"\u2026 {left_out} more nodes"]))
 
     edges: list[tuple[str, str, dict[str, str]]] = []
+    edge_inputs: list[tuple[Function, int] | None] = []
     more_edges: set[str] = set()
     for node in kept:
         head = op_ids[id(node)]
-        for edge in inputs_of(node):
+        for i, edge in enumerate(inputs_of(node)):
             if isinstance(edge, Function):
                 if id(edge) in op_ids:
                     edges.append((source_of(edge), head, {}))
+                    edge_inputs.append((node, i))
                 elif head not in more_edges:
                     more_edges.add(head)
                     edges.append(("more", head, {"style": "dashed"}))
+                    edge_inputs.append(None)
             elif isinstance(edge, Tensor):
                 edges.append((tensor_ids[id(edge)], head, {}))
+                edge_inputs.append((node, i))
         out = output_of.get(id(node))
         if out is not None:
             edges.append((head, tensor_ids[id(out)], {}))
+            edge_inputs.append(None)
 
     used = {n.cluster for n in nodes if n.cluster is not None}
     clusters = {k: v for k, v in names.cluster_labels.items() if k in used}
-    return _Plan(nodes, edges, clusters, op_ids, tensor_ids, order)
+    tensor_of = {tid: t for tid, t, _ in tensors}
+    return _Plan(nodes, edges, edge_inputs, clusters, op_ids, tensor_ids, tensor_of, order)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -408,6 +422,25 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def _label(n: _Node, html_label: bool) -> str:
+    """A node's label: plain DOT text, or HTML-like where some lines are drawn invisibly.
+
+    Invisible lines (in the node's own fill colour) keep every node the same size
+    in every step picture, so the layout does not move from step to step.
+    """
+    if not html_label:
+        sep = "\\l" if n.left else "\\n"
+        return sep.join(_escape(line) for line in n.lines) + ("\\l" if n.left else "")
+    hide = n.attrs.get("fillcolor", STYLES[n.kind].get("fillcolor", "#ffffff"))
+    parts = []
+    for i, line in enumerate(n.lines):
+        text = html.escape(line, quote=False).replace(" ", "&#160;")
+        parts.append(f'<font color="{hide}">{text}</font>' if i in n.hidden else text)
+    if n.left:
+        return "<" + "".join(p + '<br align="left"/>' for p in parts) + ">"
+    return "<" + "<br/>".join(parts) + ">"
+
+
 def _to_dot(
     plan: _Plan,
     rankdir: str,
@@ -415,17 +448,17 @@ def _to_dot(
     title: str | None,
     graph_attr: Mapping[str, str] | None,
     legend_extra: Sequence[tuple[str, dict[str, str]]] = (),
+    html_labels: bool = False,
 ) -> Graph:
     attrs = dict(GRAPH_ATTR, rankdir=rankdir)
     if title:
-        attrs.update(label=_escape(title), labelloc="t", labeljust="l")
+        text = "".join(_escape(line) + "\\l" for line in title.split("\n"))
+        attrs.update(label=text, labelloc="t", labeljust="l")
     attrs.update(graph_attr or {})
     dot = Graph(graph_attr=attrs, node_attr=NODE_ATTR, edge_attr=EDGE_ATTR)
 
     def emit(g: graphviz.Digraph, n: _Node) -> None:
-        sep = "\\l" if n.left else "\\n"
-        label = sep.join(_escape(line) for line in n.lines) + ("\\l" if n.left else "")
-        g.node(n.id, label=label, **dict(STYLES[n.kind], **n.attrs))
+        g.node(n.id, label=_label(n, html_labels), **dict(STYLES[n.kind], **n.attrs))
 
     for number, (key, label) in enumerate(plan.clusters.items()):
         with dot.subgraph(name=f"cluster_{number}") as sub:
@@ -739,75 +772,64 @@ def backward_steps(
             "the whole graph at once with draw_graph"
         )
     plan = _plan([root], names, show_data, False, max_values, None, None)
-    leaves = dict(_leaf_ids(plan, root))
-    graphs = []
-    for k, step in enumerate(steps):
-        nodes = [_Node(n.id, n.kind, list(n.lines), n.cluster, dict(n.attrs), n.left)
-                 for n in plan.nodes]
-        by_id = {n.id: n for n in nodes}
-        for i, node in enumerate(plan.order):
-            n = by_id[plan.op_ids[id(node)]]
-            grad = step.node_grads.get(id(node))
-            if i > k:
-                n.attrs.update(PENDING)
-            elif grad is not None:
-                n.lines += _labelled("grad", grad, max_values)
-            if i == k:
-                n.attrs.update(CURRENT)
-        for tid, tensor in leaves.items():
-            grad = step.leaf_grads.get(id(tensor))
-            if grad is not None:
-                by_id[tid].lines += _labelled("grad", grad, max_values)
-        for i, node in enumerate(plan.order):  # intermediates and the root: their op's grad
-            out = _output_tensor_id(plan, node)
-            if out is not None and i <= k and id(node) in step.node_grads:
-                by_id[out].lines += _labelled("grad", step.node_grads[id(node)], max_values)
-        edges = _step_edges(plan, step, k, max_values)
-        title = (f"backward step {k + 1}/{len(steps)}: {op_name(step.node)} "
-                 "(red: the op being processed and the gradients it sends back)")
-        step_plan = _Plan(nodes, edges, plan.clusters, plan.op_ids, plan.tensor_ids, plan.order)
-        graphs.append(_to_dot(step_plan, rankdir, legend, title, graph_attr,
-                              legend_extra=[("op being processed", CURRENT),
-                                            ("op still waiting", PENDING)]))
+    graphs = [
+        _step_picture(plan, steps, k, max_values, rankdir, legend, graph_attr)
+        for k in range(len(steps))
+    ]
     return BackwardSteps(graphs, [op_name(s.node) for s in steps], steps)
 
 
-def _leaf_ids(plan: _Plan, root: Tensor) -> list[tuple[str, Tensor]]:
-    """(DOT id, tensor) of the leaves drawn in ``plan``."""
-    found = []
-    for node in plan.order:
-        for edge in node.next_functions:
-            if isinstance(edge, Tensor) and edge is not root:
-                found.append((plan.tensor_ids[id(edge)], edge))
-    return list({tid: (tid, t) for tid, t in found}.values())
+def _step_picture(plan: _Plan, steps: list[_Step], k: int, max_values: int, rankdir: str,
+                  legend: bool, graph_attr: Mapping[str, str] | None) -> Graph:
+    """Step k: op k marked, the gradients known after it visible, the rest invisible.
 
+    Every picture carries the same text (what is not known yet is drawn in the
+    background colour), so Graphviz lays each one out exactly alike.
+    """
+    final, now = steps[-1], steps[k]
+    index = {id(n): i for i, n in enumerate(plan.order)}
+    nodes = {n.id: n.copy() for n in plan.nodes}
 
-def _output_tensor_id(plan: _Plan, node: Function) -> str | None:
-    """The DOT id of the tensor drawn after ``node`` (root or intermediate), if any."""
-    head = plan.op_ids[id(node)]
-    for tail, to, _ in plan.edges:
-        if tail == head and to.startswith("t"):
-            return to
-    return None
+    def add(n: _Node, grad: Any, known: bool) -> None:
+        if grad is None:
+            return
+        new = _labelled("grad", grad, max_values)
+        if not known:
+            n.hidden.update(range(len(n.lines), len(n.lines) + len(new)))
+        n.lines += new
 
+    for i, node in enumerate(plan.order):
+        n = nodes[plan.op_ids[id(node)]]
+        if i > k:
+            n.attrs.update(PENDING)
+        if i == k:
+            n.attrs.update(CURRENT)
+    for tid, tensor in plan.tensor_of.items():
+        n = nodes[tid]
+        if tensor.grad_fn is None:  # a leaf: what has been accumulated into it so far
+            so_far = now.leaf_grads.get(id(tensor))
+            add(n, so_far if so_far is not None else final.leaf_grads.get(id(tensor)),
+                so_far is not None)
+        else:  # the root or an intermediate: the gradient of the op that made it
+            i = index[id(tensor.grad_fn)]
+            add(n, final.node_grads.get(id(tensor.grad_fn)), i <= k)
 
-def _step_edges(plan: _Plan, step: _Step, k: int,
-                max_values: int) -> list[tuple[str, str, dict[str, str]]]:
-    """The plan's edges; those into the current op carry the gradients it sends back."""
-    head = plan.op_ids[id(step.node)]
-    sent = {i: g for i, g in step.sent}
-    node_inputs = step.node.next_functions
     edges = []
-    input_index = 0
-    for tail, to, attrs in plan.edges:
-        if to == head:
-            # Edges into the op are emitted in input order, skipping None inputs.
-            while input_index < len(node_inputs) and node_inputs[input_index] is None:
-                input_index += 1
-            g = sent.get(input_index)
-            input_index += 1
-            if g is not None:
-                label = "\\n".join(_escape(s) for s in _values(g, max_values))
-                attrs = dict(attrs, label=label, **SENT_EDGE)
-        edges.append((tail, to, attrs))
-    return edges
+    for (tail, head, attrs), fed in zip(plan.edges, plan.edge_inputs, strict=True):
+        if fed is not None:
+            i = index[id(fed[0])]
+            grad = dict(steps[i].sent).get(fed[1])
+            if grad is not None:
+                label = "\\n".join(_escape(line) for line in _values(grad, max_values))
+                look = SENT_EDGE if i == k else SENT_BEFORE if i < k else {"fontcolor": "#ffffff"}
+                attrs = dict(attrs, label=label, **look)
+        edges.append((tail, head, attrs))
+
+    title = (f"backward step {k + 1}/{len(steps)}: {op_name(now.node)}\n"
+             "red: the op being processed and the gradients it sends to its inputs")
+    step_plan = _Plan(list(nodes.values()), edges, plan.edge_inputs, plan.clusters,
+                      plan.op_ids, plan.tensor_ids, plan.tensor_of, plan.order)
+    return _to_dot(step_plan, rankdir, legend, title, graph_attr,
+                   legend_extra=[("op being processed", CURRENT), ("op still waiting", PENDING)],
+                   html_labels=True)
+

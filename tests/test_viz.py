@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import sys
@@ -21,6 +22,19 @@ needs_dot = pytest.mark.skipif(
 NODE_LINE = re.compile(r"^\t+(\w+) \[(.*)\]$")
 EDGE_LINE = re.compile(r"^\t+(\w+) -> (\w+)(?: \[(.*)\])?$")
 ATTR = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^ \]]+)')
+HTML_LABEL = re.compile(r"label=(<.*>)(?= \w+=)")
+
+
+def attributes(text: str) -> dict[str, str]:
+    """Attributes of one DOT statement; an HTML-like label is kept whole, brackets included."""
+    found = {}
+    html_label = HTML_LABEL.search(text)
+    if html_label:
+        found["label"] = html_label.group(1)
+        text = text[: html_label.start()] + text[html_label.end():]
+    for key, value in ATTR.findall(text):
+        found.setdefault(key, value.strip('"'))
+    return found
 
 
 def parse(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]]:
@@ -33,8 +47,7 @@ def parse(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str]]
             continue
         node = NODE_LINE.match(line)
         if node and node.group(1) not in ("graph", "node", "edge"):
-            attrs = {k: v.strip('"') for k, v in ATTR.findall(node.group(2))}
-            nodes[node.group(1)] = attrs
+            nodes[node.group(1)] = attributes(node.group(2))
     return nodes, edges
 
 
@@ -42,12 +55,16 @@ def edge_attrs(source: str, tail: str, head: str) -> dict[str, str]:
     for line in source.splitlines():
         edge = EDGE_LINE.match(line)
         if edge and edge.group(1) == tail and edge.group(2) == head:
-            return {k: v.strip('"') for k, v in ATTR.findall(edge.group(3) or "")}
+            return attributes(edge.group(3) or "")
     raise AssertionError(f"no edge {tail} -> {head}")
 
 
 def lines(label: str) -> list[str]:
-    """A label's lines: tensor labels end each line with \\l, op labels separate with \\n."""
+    """A label's visible lines, from plain DOT text (lines end in \\l or \\n) or HTML-like."""
+    if label.startswith("<"):  # the step pictures: invisible lines are in a <font> of their own
+        parts = re.split(r"<br[^>]*/>", label[1:-1])
+        return [html.unescape(p).replace("\xa0", " ") for p in parts
+                if p and not p.startswith("<font")]
     return [s for s in re.split(r"\\[ln]", label) if s]
 
 
@@ -314,8 +331,21 @@ def test_backward_steps_follow_the_lectures_deltas():
     attrs = edge_attrs(steps[3].source, "op4", "op3")
     assert attrs["color"] == "#cc0000"
     assert attrs["label"] == f"[{delta3[0]:.4f}]"
-    nodes, _ = parse(steps[4].source)
-    assert "grad:" in nodes["t1"]["label"] and "grad:" not in nodes["t2"]["label"]
+    nodes, _ = parse(steps[4].source)  # Add has sent delta(3) to b(3); W(2) is still waiting
+    assert lines(nodes["t1"]["label"])[2] == f"grad: [{delta3[0]:.4f}]"
+    assert len(lines(nodes["t2"]["label"])) == 2
+
+
+@needs_dot
+def test_backward_steps_keep_one_layout_for_every_step():
+    params, loss, _ = lecture_network()
+    steps = ag.viz.backward_steps(loss, params=params)
+    layouts = set()
+    for graph in steps:
+        plain = graph.pipe(format="plain", encoding="utf-8")
+        layouts.add(tuple(line for line in plain.splitlines() if line.startswith("node")
+                          for line in [" ".join(line.split()[:6])]))
+    assert len(layouts) == 1
 
 
 def test_backward_steps_final_gradients_equal_the_engines_and_leave_grads_alone():
@@ -326,7 +356,7 @@ def test_backward_steps_final_gradients_equal_the_engines_and_leave_grads_alone(
     loss.backward()  # the graph was not freed by backward_steps
     after, _ = parse(ag.viz.draw_graph(loss, params=params).source)
     for tid in ("t1", "t2", "t3", "t4"):
-        assert last[tid]["label"] == after[tid]["label"]
+        assert lines(last[tid]["label"]) == lines(after[tid]["label"])
     for leaf in params.values():
         assert np.allclose(steps.trace[-1].leaf_grads[id(leaf)], leaf.grad.data)
 
