@@ -660,8 +660,12 @@ class BackwardSteps(Sequence):
         return paths
 
     def save_gif(self, path: str | Path, duration_ms: int = 1200, loop: int = 0,
-                 dpi: int = 96) -> Path:
-        """Write the steps as an animated GIF (needs Pillow), each frame ``duration_ms``."""
+                 dpi: int = 96, colors: int = 64) -> Path:
+        """Write the steps as an animated GIF (needs Pillow), each frame ``duration_ms``.
+
+        Frames share one palette of ``colors`` colours (diagrams need few), which
+        keeps the file small.
+        """
         try:
             from PIL import Image
         except ImportError as err:
@@ -679,6 +683,8 @@ class BackwardSteps(Sequence):
             c = Image.new("RGB", (width, height), "white")
             c.paste(f, (0, 0))
             canvas.append(c)
+        palette = canvas[-1].quantize(colors=colors)  # the last step shows every colour
+        canvas = [c.quantize(palette=palette, dither=Image.Dither.NONE) for c in canvas]
         path = Path(path)
         canvas[0].save(path, save_all=True, append_images=canvas[1:], duration=duration_ms,
                        loop=loop, optimize=True)
@@ -788,6 +794,11 @@ def _step_picture(plan: _Plan, steps: list[_Step], k: int, max_values: int, rank
     """
     final, now = steps[-1], steps[k]
     index = {id(n): i for i, n in enumerate(plan.order)}
+    complete_after: dict[int, int] = {}  # id(op) -> the step of its last consumer
+    for i, node in enumerate(plan.order):
+        for edge in node.next_functions:
+            if isinstance(edge, Function):
+                complete_after[id(edge)] = i
     nodes = {n.id: n.copy() for n in plan.nodes}
 
     def add(n: _Node, grad: Any, known: bool) -> None:
@@ -810,9 +821,9 @@ def _step_picture(plan: _Plan, steps: list[_Step], k: int, max_values: int, rank
             so_far = now.leaf_grads.get(id(tensor))
             add(n, so_far if so_far is not None else final.leaf_grads.get(id(tensor)),
                 so_far is not None)
-        else:  # the root or an intermediate: the gradient of the op that made it
-            i = index[id(tensor.grad_fn)]
-            add(n, final.node_grads.get(id(tensor.grad_fn)), i <= k)
+        else:  # the root or an intermediate: known once every op that used it has run
+            ready = complete_after.get(id(tensor.grad_fn), -1)
+            add(n, final.node_grads.get(id(tensor.grad_fn)), ready <= k)
 
     edges = []
     for (tail, head, attrs), fed in zip(plan.edges, plan.edge_inputs, strict=True):

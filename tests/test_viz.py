@@ -13,6 +13,7 @@ import pytest
 
 import autograd as ag
 from autograd import viz
+from autograd.engine import topological_order
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None,
@@ -334,6 +335,45 @@ def test_backward_steps_follow_the_lectures_deltas():
     nodes, _ = parse(steps[4].source)  # Add has sent delta(3) to b(3); W(2) is still waiting
     assert lines(nodes["t1"]["label"])[2] == f"grad: [{delta3[0]:.4f}]"
     assert len(lines(nodes["t2"]["label"])) == 2
+
+
+def test_backward_steps_show_an_intermediates_gradient_once_its_consumers_ran():
+    params, loss, v = lecture_network()
+    steps = ag.viz.backward_steps(loss, params=dict(params, a2=v["a2"]))
+    y2 = sigmoid(v["a2"].data)
+    W2 = params["output.weight"].data
+    y3 = v["y3"].data
+    delta3 = 2 * (y3 - v["t"].data) * y3 * (1 - y3)
+    delta2 = y2 * (1 - y2) * (W2.T @ delta3)
+    for k, graph in enumerate(steps):
+        nodes, _ = parse(graph.source)
+        a2 = next(n for n in nodes.values() if lines(n["label"])[0] == "a2")
+        shown = lines(a2["label"])[2:]
+        if k < 6:  # its only consumer, the hidden Sigmoid, is step 6
+            assert shown == []
+        else:
+            assert shown == ["grad: " + np.array2string(
+                delta2, precision=4, suppress_small=True, separator=", ")]
+
+
+def test_draws_nn_modules_with_clusters_by_layer():
+    nn = pytest.importorskip("nn")
+    F = pytest.importorskip("nn.functional")
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid())
+    loss = F.mse_loss(model(ag.tensor([[1.0, 2.0]])), ag.tensor([[1.0]]))
+    source = ag.viz.draw_graph(loss, params=model).source
+    assert '"0: Linear"' in source and '"2: Linear"' in source
+    nodes, _ = parse(source)
+    names = sorted(lines(n["label"])[0] for k, n in nodes.items() if k.startswith("t")
+                   and n["fillcolor"] == "#d5e8d4")
+    assert names == ["0.bias", "0.weight", "2.bias", "2.weight"]
+    steps = ag.viz.backward_steps(loss, params=model)
+    order = topological_order([loss.grad_fn])
+    assert steps.ops == [viz.op_name(n) for n in order] and steps.ops[1] == "Sigmoid"
+    loss.backward()
+    for name, p in model.named_parameters():
+        assert np.allclose(steps.trace[-1].leaf_grads[id(p)], p.grad.data), name
 
 
 @needs_dot
