@@ -104,16 +104,17 @@ class BCELoss(Function):
         if weight is not None:
             loss = loss * weight
         ctx.reduction, ctx.count = reduction, loss.size
-        ctx.save_for_backward(x, target, weight)
+        ctx.weight = weight  # a constant (or None), kept out of the saved tensors
+        ctx.save_for_backward(x, target)
         return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, target, weight = ctx.saved_tensors
+        x, target = ctx.saved_tensors
         xp = get_array_module(grad)
         g = _grad_scale(grad, ctx.reduction, ctx.count)
-        if weight is not None:
-            g = g * weight
+        if ctx.weight is not None:
+            g = g * ctx.weight
         need_x, need_t = ctx.needs_input_grad[:2]
         grad_x = grad_t = None
         if need_x:
@@ -145,12 +146,14 @@ class BCEWithLogitsLoss(Function):
         if weight is not None:
             loss = loss * weight
         ctx.reduction, ctx.count = reduction, loss.size
-        ctx.save_for_backward(x, target, weight, pos_weight)
+        ctx.weight, ctx.pos_weight = weight, pos_weight  # constants (or None)
+        ctx.save_for_backward(x, target)
         return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, target, weight, pos_weight = ctx.saved_tensors
+        x, target = ctx.saved_tensors
+        weight, pos_weight = ctx.weight, ctx.pos_weight
         g = _grad_scale(grad, ctx.reduction, ctx.count)
         if weight is not None:
             g = g * weight
