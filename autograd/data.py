@@ -225,7 +225,7 @@ def default_collate(batch: list[Any]) -> Any:
     if isinstance(elem, Sequence):
         if any(len(sample) != len(elem) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(field)) for field in zip(*batch)]
+        return [default_collate(list(field)) for field in zip(*batch, strict=True)]
     raise TypeError(
         f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
         f"found {type(elem).__name__}"

@@ -76,7 +76,7 @@ class LRScheduler:
         else:
             self.last_epoch = epoch
             values = self._get_closed_form_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
             group["lr"] = lr
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
@@ -163,7 +163,7 @@ class ExponentialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    r"""Anneal the learning rate along a cosine from base_lr down to ``eta_min`` in ``T_max`` epochs.
+    r"""Anneal the learning rate along a cosine from base_lr to ``eta_min`` in ``T_max`` epochs.
 
     The closed form is eta_t = eta_min + (base_lr - eta_min) (1 + cos(pi t / T_max)) / 2;
     as in PyTorch, each step applies the recursive form
@@ -193,7 +193,7 @@ class CosineAnnealingLR(LRScheduler):
         if (t - 1 - T_max) % (2 * T_max) == 0:
             # at the bottom of the cosine the ratio below is 0/0: step up by the closed form
             return [lr + (base - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
-                    for base, lr in zip(self.base_lrs, self._current_lrs())]
+                    for base, lr in zip(self.base_lrs, self._current_lrs(), strict=True)]
         return [(1 + math.cos(math.pi * t / T_max)) / (1 + math.cos(math.pi * (t - 1) / T_max))
                 * (lr - eta_min) + eta_min for lr in self._current_lrs()]
 
@@ -298,7 +298,7 @@ class ReduceLROnPlateau(LRScheduler):
                     f"was initialized ({len(self.min_lrs)}); set scheduler.min_lrs to match"
                 )
             self.min_lrs = [self.default_min_lr] * len(self.optimizer.param_groups)
-        for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+        for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs, strict=True):
             old_lr = float(group["lr"])
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:

@@ -111,10 +111,11 @@ class Optimizer:
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in tensors):
             raise ValueError("some parameters appear in more than one parameter group")
-        if self.param_groups and ("param_names" in group) != ("param_names" in self.param_groups[0]):
+        named = "param_names" in group
+        if self.param_groups and named != ("param_names" in self.param_groups[0]):
             raise ValueError(
                 "all optimizer param groups should be with/without names: cannot add a group "
-                f"{'with' if 'param_names' in group else 'without'} names"
+                f"{'with' if named else 'without'} names"
             )
         self.param_groups.append(group)
 
@@ -195,7 +196,7 @@ class Optimizer:
                 f"loaded state dict has a different number of parameter groups "
                 f"({len(saved_groups)}) than the optimizer ({len(self.param_groups)})"
             )
-        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
+        for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
             if len(group["params"]) != len(saved["params"]):
                 raise ValueError(
                     f"loaded state dict contains a parameter group that doesn't match the size "
@@ -204,8 +205,8 @@ class Optimizer:
                 )
         param_of = {
             index: p
-            for group, saved in zip(self.param_groups, saved_groups)
-            for index, p in zip(saved["params"], group["params"])
+            for group, saved in zip(self.param_groups, saved_groups, strict=True)
+            for index, p in zip(saved["params"], group["params"], strict=True)
         }
 
         state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
@@ -221,7 +222,7 @@ class Optimizer:
                         for key, value in param_state.items()}
 
         new_groups = []
-        for group, saved in zip(self.param_groups, saved_groups):
+        for group, saved in zip(self.param_groups, saved_groups, strict=True):
             new_group = {k: (tuple(v) if k == "betas" else v)
                          for k, v in saved.items() if k != "params"}
             new_group["params"] = group["params"]

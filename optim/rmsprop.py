@@ -51,7 +51,8 @@ class RMSprop(Optimizer):
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
-        centered, weight_decay, maximize = group["centered"], group["weight_decay"], group["maximize"]
+        centered, weight_decay = group["centered"], group["weight_decay"]
+        maximize = group["maximize"]
         for p in group["params"]:
             if p.grad is None:
                 continue

@@ -157,13 +157,13 @@ def test_generic_datasets_are_collated_like_pytorch():
 
 
 def test_default_collate_matches_pytorch():
-    torch = pytest.importorskip("torch")
+    pytest.importorskip("torch")
     from torch.utils.data import default_collate as torch_collate
 
     samples = [(np.array([1.0, 2.0]), 3, 0.5), (np.array([3.0, 4.0]), 4, 1.5)]
     ours, theirs = default_collate(samples), torch_collate(samples)
     assert isinstance(ours, list) and isinstance(theirs, list)
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_array_equal(a.data, b.numpy())
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
     with pytest.raises(RuntimeError, match="equal size"):

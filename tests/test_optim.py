@@ -238,7 +238,7 @@ def test_adamw_decays_the_weights_directly():
 def test_matches_the_documented_algorithm(case):
     name, options = case
     ours, _ = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=6)
-    for got, want in zip(ours, reference(name, options, steps=6)):
+    for got, want in zip(ours, reference(name, options, steps=6), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
 
 
@@ -265,7 +265,7 @@ def test_25_steps_match_pytorch(case):
     ours, _ = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=25,
                        skip_second_at=7)
     theirs, _ = run_torch(torch, name, options, steps=25, skip_second_at=7)
-    for got, want in zip(ours, theirs):
+    for got, want in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-14)
 
 
@@ -282,7 +282,7 @@ def test_param_groups_with_their_own_options_match_pytorch():
         for p in params:
             p.grad = torch.tensor(grad_of(p.detach().numpy(), t), dtype=torch.float64)
         topt.step()
-    for got, want in zip(ours, params):
+    for got, want in zip(ours, params, strict=True):
         np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-13, atol=1e-14)
     assert opt.param_groups[0]["lr"] == 0.05 and opt.param_groups[1]["lr"] == 0.2
     assert opt.param_groups[1]["momentum"] == 0.5
@@ -314,7 +314,7 @@ def test_training_through_the_engine_matches_pytorch():
         tloss.backward()
         topt.step()
         assert loss.item() == pytest.approx(tloss.item(), rel=1e-12)
-    for a, b in zip(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
@@ -546,7 +546,8 @@ def test_state_dict_keys_match_pytorch():
     for name, options in [("SGD", {"momentum": 0.9}), ("Adagrad", {}),
                           ("RMSprop", {"momentum": 0.9, "centered": True}),
                           ("Adam", {"amsgrad": True}), ("AdamW", {})]:
-        _, ours = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=2)
+        _, ours = run_ours(lambda ps, name=name, options=options:
+                           getattr(optim, name)(ps, **options), steps=2)
         _, theirs = run_torch(torch, name, options, steps=2)
         ours_sd, theirs_sd = ours.state_dict(), theirs.state_dict()
         assert ours_sd["state"].keys() == theirs_sd["state"].keys()
@@ -581,7 +582,7 @@ def test_load_state_dict_resumes_exactly(case):
         for p in params:
             p.grad = ag.tensor(grad_of(p.data, t), dtype=ag.float64)
         first.step()
-    for got, want in zip(params, straight):
+    for got, want in zip(params, straight, strict=True):
         np.testing.assert_array_equal(got.data, want)
 
 
@@ -617,3 +618,41 @@ def test_load_state_dict_errors_name_the_mismatch():
         optim.Adam([a, b]).load_state_dict(bad)
     with pytest.raises(ValueError, match="'state' and 'param_groups'"):
         optim.Adam([a, b]).load_state_dict({"weight": a})
+
+
+# --- on a GPU (the strict fake CuPy of tests/fake_cuda.py) ------------------------------------
+
+
+@pytest.fixture
+def fake_gpu():
+    import fake_cuda
+
+    from autograd import backend
+
+    backend.set_cuda_module(fake_cuda, fake_cuda.ndarray)
+    yield fake_cuda
+    backend.set_cuda_module(None)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[1]], ids=case_id)
+def test_updates_on_the_gpu_equal_the_cpu_and_state_stays_there(fake_gpu, case):
+    name, options = case
+    cpu, _ = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=4)
+
+    params = [ag.tensor(w, dtype=ag.float64, device="cuda", requires_grad=True) for w in START]
+    opt = getattr(optim, name)(params, **options)
+    for t in range(4):
+        for p in params:
+            p.grad = ag.tensor(grad_of(p.data.get(), t), dtype=ag.float64, device="cuda")
+        opt.step()
+    for p, want in zip(params, cpu, strict=True):
+        assert isinstance(p.data, fake_gpu.ndarray)
+        np.testing.assert_allclose(p.data.get(), want, rtol=1e-14, atol=1e-15)
+        for key, value in opt.state[p].items():
+            if isinstance(value, ag.Tensor):
+                assert value.device.type == "cuda", key
+    # a state_dict saved from the GPU loads back onto the parameters' device
+    fresh = getattr(optim, name)(params, **options)
+    fresh.load_state_dict(opt.state_dict())
+    assert all(v.device.type == "cuda" for s in fresh.state.values() for v in s.values()
+               if isinstance(v, ag.Tensor))

@@ -145,5 +145,5 @@ def test_training_resumes_exactly_where_it_stopped(tmp_path, opt_cls, options):
     resumed = [p.data for p in model.parameters()]
 
     assert opt.param_groups[0]["lr"] == options["lr"] * 0.5**2
-    for got, want in zip(resumed, uninterrupted):
+    for got, want in zip(resumed, uninterrupted, strict=True):
         np.testing.assert_array_equal(got, want)
