@@ -30,6 +30,12 @@ gradient in ``.grad``. Nothing is drawn twice: node ids follow the traversal
 order (``op0`` is the root's op, ``t0`` the root tensor), so the DOT source
 is the same on every run.
 
+``backward_steps`` draws the same graph once per step of the reverse pass:
+the op being processed in red, the gradients it sends back on the edges
+into it, the gradients known so far on the tensors. It computes them by
+calling each op's backward rule in the engine's order, and touches no
+``.grad``.
+
 The graph is walked with :func:`autograd.engine.topological_order`, the one
 topological sort, never by recursion.
 """
@@ -52,7 +58,9 @@ from .function import Function
 from .grad_mode import state
 from .tensor import Tensor
 
-__all__ = ["draw_graph", "backward_steps", "BackwardSteps", "Graph", "GraphvizNotFoundError"]
+__all__ = ["draw_graph", "backward_steps", "BackwardSteps", "Graph", "GraphvizNotFoundError",
+           "op_name"]
+RANKDIRS = ("LR", "TB", "RL", "BT")
 
 INSTALL_HINT = (
     "Install Graphviz: sudo apt-get install graphviz (Debian/Ubuntu), "
@@ -206,6 +214,11 @@ def _read_params(params: Any) -> _Names:
     return names
 
 
+def _check_rankdir(rankdir: str) -> None:
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+
+
 def _roots_of(root: Any) -> list[Tensor]:
     roots = [root] if isinstance(root, Tensor) else list(root)
     if not roots:
@@ -257,6 +270,7 @@ def _plan(
 
     # Long chains of one unary op (x.tanh().tanh()...) become one node "Tanh ×N".
     chain_end: dict[int, Function] = {}  # id(first op of a chain) -> its last op
+    chain_length: dict[int, int] = {}
     hidden: set[int] = set()
     if collapse_chains:
         for node in order:
@@ -274,6 +288,7 @@ def _plan(
                 run.append(prev)
             if len(run) >= collapse_chains:
                 chain_end[id(node)] = run[-1]
+                chain_length[id(node)] = len(run)
                 hidden.update(id(n) for n in run[1:])
 
     def inputs_of(node: Function) -> tuple:
@@ -363,9 +378,8 @@ def _plan(
         nodes.append(_Node(tid, kind, lines, cluster, left=True))
     for node in kept:
         label = op_name(node)
-        end = chain_end.get(id(node))
-        if end is not None:
-            label += f" \u00d7{index[id(end)] - index[id(node)] + 1}"
+        if id(node) in chain_length:
+            label += f" \u00d7{chain_length[id(node)]}"
         nodes.append(_Node(op_ids[id(node)], "op", [label], cluster_of_op.get(id(node))))
     if left_out:
         nodes.append(_Node("more", "more", [f"\u2026 {left_out} more nodes"]))
@@ -530,6 +544,7 @@ def draw_graph(
     writes a file (``"svg"``, ``"pdf"`` too).
     """
     roots = _roots_of(root)
+    _check_rankdir(rankdir)
     names = _read_params(params)
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1 (or None), got {max_nodes}")
@@ -748,13 +763,17 @@ def backward_steps(
 ) -> BackwardSteps:
     """The backward pass of ``root``, one picture per step of the reverse topological order.
 
-    Step k processes the k-th op from the root: it is drawn with a red
-    border and its label shows dL/d(its output), the gradient that has
-    arrived there; the gradients it sends to its inputs label the red
-    edges. Ops already processed show their gradient; ops still waiting are
-    grey. Leaves show the gradient accumulated so far. For the lecture's
-    2-3-1 network with MSE loss this shows delta(3) = dL/da(3) arriving at the
-    output layer's Add, then delta(2), then dL/dW at the MatMuls.
+    Step k processes the k-th op from the root (op k in the DOT source): it
+    is drawn with a red border, and the gradients it sends to its inputs
+    label the red edges into it (grey labels: sent by earlier steps). Ops
+    still waiting are grey. Leaves show the gradient accumulated so far;
+    the root and intermediates named in ``params`` show dL/d(them) once
+    every op that used them has run. For the lecture's 2-3-1 network with
+    MSE loss (name ``a(3)``, ``a(2)`` in ``params`` to see them) this shows
+    delta(3) = dL/da(3) leaving the output Sigmoid, then dL/dW(2) =
+    delta(3) y(2)^T at the output MatMul, then delta(2), then dL/dW(1).
+    Every picture has the same layout: what is not known yet is drawn in
+    the background colour.
 
     The gradients are computed here by calling each op's backward rule in
     the engine's order; no ``.grad`` is written and the graph is not freed,
@@ -769,6 +788,7 @@ def backward_steps(
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward_steps needs a Tensor, got {type(root).__name__}")
+    _check_rankdir(rankdir)
     names = _read_params(params)
     steps = _trace_backward(root, gradient)
     if max_steps is not None and len(steps) > max_steps:

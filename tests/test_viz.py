@@ -184,6 +184,10 @@ def test_names_from_pairs_and_bad_params():
         ag.viz.draw_graph([loss, 2.0])
     with pytest.raises(ValueError, match="max_nodes"):
         ag.viz.draw_graph(loss, max_nodes=0)
+    with pytest.raises(ValueError, match="rankdir must be one of LR, TB"):
+        ag.viz.draw_graph(loss, rankdir="left")
+    with pytest.raises(ValueError, match="rankdir"):
+        ag.viz.backward_steps(loss, rankdir="down")
 
 
 def test_named_intermediates_are_drawn_between_their_ops():
@@ -269,6 +273,14 @@ def test_long_chain_of_one_op_collapses_to_one_node():
         "op0": "Tanh \u00d73000"
     }
     assert edges == [("t1", "op0"), ("op0", "t0")]
+    a, b = x, x
+    for _ in range(6):  # two chains built in turn: their ops interleave in creation order
+        a, b = a.tanh(), b.sin()
+    nodes, edges = parse(ag.viz.draw_graph(a + b).source)
+    assert {k: v["label"] for k, v in nodes.items() if k.startswith("op")} == {
+        "op0": "Add", "op1": "Sin \u00d76", "op2": "Tanh \u00d76"}
+    assert sorted(edges) == [("op0", "t0"), ("op1", "op0"), ("op2", "op0"),
+                             ("t1", "op1"), ("t1", "op2")]
     y = x.tanh().tanh()  # too short to collapse
     nodes, _ = parse(ag.viz.draw_graph(y).source)
     assert sum(k.startswith("op") for k in nodes) == 2
