@@ -146,7 +146,7 @@ def _host(value: Any) -> Any:
 
 
 def _host_index(key: Any) -> Any:
-    """An index, with GPU index arrays unwrapped; lists and numpy arrays are allowed (CuPy copies them)."""
+    """An index, GPU index arrays unwrapped; lists and numpy arrays may stay (CuPy copies them)."""
     if isinstance(key, ndarray):
         return key._a
     if isinstance(key, tuple):
@@ -369,7 +369,7 @@ class ndarray:  # noqa: N801 - CuPy's name
             raise _unsupported(value)
         self._a[_host_index(key)] = value._a if isinstance(value, ndarray) else value
 
-    # --- operators ---------------------------------------------------------------------------------
+    # --- operators -------------------------------------------------------------------------
     __add__, __radd__ = _binary(operator.add), _binary(operator.add, True)
     __sub__, __rsub__ = _binary(operator.sub), _binary(operator.sub, True)
     __mul__, __rmul__ = _binary(operator.mul), _binary(operator.mul, True)
@@ -426,7 +426,8 @@ class ufunc:  # noqa: N801 - CuPy's name
             return out[0] if isinstance(out, tuple) and len(out) == 1 else out
         return _wrap(result, _device_id(*args))
 
-    def reduce(self, array: ndarray, axis: Any = 0, dtype: Any = None, keepdims: bool = False) -> Any:
+    def reduce(self, array: ndarray, axis: Any = 0, dtype: Any = None,
+               keepdims: bool = False) -> Any:
         return _wrap(self._ufunc.reduce(_host(array), axis=axis, dtype=dtype, keepdims=keepdims),
                      array._device)
 
@@ -482,9 +483,9 @@ for _name in _FUNCTIONS:
 del _name
 
 # dtypes and constants are numpy's own, as in CuPy
-from numpy import (  # noqa: E402,F401
-    bool_, dtype, e, float16, float32, float64, inf, int8, int16, int32, int64, intp, nan,
-    newaxis, pi, uint8,
+from numpy import (  # noqa: E402,F401,I001
+    bool_, e, float16, float32, float64, inf, int8, int16, int32, int64, intp, nan, newaxis, pi,
+    uint8,
 )
 
 
@@ -604,3 +605,6 @@ def installed(devices: int = 1) -> Iterator[Any]:
     finally:
         backend.set_cuda_module(*previous)
         reset()
+
+
+dtype = np.dtype  # CuPy's too (defined last: functions above take a ``dtype`` argument)

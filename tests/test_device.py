@@ -298,16 +298,19 @@ def test_the_fake_refuses_what_cupy_refuses(gpu) -> None:
         np.asarray(a)
     with pytest.raises(TypeError, match="Implicit conversion"):
         np.array(a)
-    for mix in (lambda: a + host, lambda: host + a, lambda: a * host, lambda: host @ a,
-                lambda: np.maximum(a, host), lambda: np.concatenate([a, host]),
-                lambda: np.where(a > 0, a, host), lambda: gpu.exp(host)):
+    for mix in (lambda: a + host, lambda: host + a, lambda: a * host, lambda: gpu.exp(host),
+                lambda: np.maximum(a, host)):
         with pytest.raises(TypeError, match="Unsupported type"):
+            mix()
+    for mix in (lambda: host @ a, lambda: a @ host, lambda: np.where(a > 0, a, host),
+                lambda: np.concatenate([a, host])):
+        with pytest.raises(TypeError):
             mix()
     with pytest.raises(ValueError, match="non-scalar numpy.ndarray cannot be used for fill"):
         a[...] = host
     with pytest.raises(TypeError, match="scatter_add only supports"):
         gpu.add.at(gpu.zeros(3, dtype=np.int64), gpu.asarray(np.array([0])), 1)
-    # what CuPy allows: numbers, numpy scalars, index arrays from the host, numpy calls on GPU arrays
+    # what CuPy allows: numbers, numpy scalars, host index arrays, numpy calls on GPU arrays
     assert type(a * 2 + np.float32(1)) is gpu.ndarray and type(np.exp(a)) is gpu.ndarray
     assert type(a.sum()) is gpu.ndarray and a.sum().ndim == 0 and float(a.sum()) == 4.0
     assert type(np.concatenate([a, a])) is gpu.ndarray and a[np.array([1])].shape == (1, 2)
@@ -343,7 +346,8 @@ def test_a_gpu_checkpoint_loads_on_a_machine_without_cupy(gpu, monkeypatch) -> N
         f.seek(0)
         assert ag.load(f, map_location="cpu")["w"].tolist() == [1.0, 1.0]
         f.seek(0)
-        with pytest.raises(RuntimeError, match=r"(?s)saved on cuda:0.*needs CuPy.*map_location='cpu'"):
+        pattern = r"(?s)saved on cuda:0.*needs CuPy.*map_location='cpu'"
+        with pytest.raises(RuntimeError, match=pattern):
             ag.load(f)
     finally:
         backend.set_cuda_module(*previous)

@@ -5,6 +5,7 @@ gradients equal the CPU gradients, and every result and gradient stays on the
 GPU. The fake refuses silent conversions to numpy exactly where CuPy does, so a
 pass here means no op body reaches for numpy on GPU data. A few checks also run
 ``ag.gradcheck`` and ``ag.gradgradcheck`` on GPU inputs (the create_graph path).
+tests/test_device_cuda.py runs these same tests on a real GPU where there is one.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _run(op: Op, lib: OnDevice, arrays: list[np.ndarray], params: dict, dtype: A
 
 def _on_gpu(t: ag.Tensor) -> np.ndarray:
     assert t.device == ag.device("cuda:0"), f"{t.device}"
-    assert isinstance(t.data, fake_cuda.ndarray), type(t.data)
+    assert isinstance(t.data, backend.cuda_module().ndarray), type(t.data)
     return t.cpu().detach().numpy()
 
 
@@ -70,13 +71,13 @@ def _on_gpu(t: ag.Tensor) -> np.ndarray:
 @given(data=st.data())
 def test_gpu_forward_and_gradients_equal_cpu(op: Op, data: st.DataObject) -> None:
     arrays, params = _draw(op, data)
-    for dtype, tol in ((np.float64, 1e-12), (np.float32, 1e-5)):
+    for dtype, tol in ((np.float64, 1e-10), (np.float32, 1e-5)):
         out_cpu, grads_cpu = _run(op, CPU, arrays, params, dtype)
         out_gpu, grads_gpu = _run(op, GPU, arrays, params, dtype)
         assert out_gpu.dtype == out_cpu.dtype and out_gpu.shape == out_cpu.shape
         np.testing.assert_allclose(_on_gpu(out_gpu), out_cpu.detach().numpy(), rtol=tol,
                                    atol=tol, err_msg=op.name)
-        for g_gpu, g_cpu in zip(grads_gpu, grads_cpu):
+        for g_gpu, g_cpu in zip(grads_gpu, grads_cpu, strict=True):
             assert g_gpu.dtype == g_cpu.dtype and g_gpu.shape == g_cpu.shape
             np.testing.assert_allclose(_on_gpu(g_gpu), g_cpu.numpy(), rtol=tol, atol=tol,
                                        err_msg=op.name)
@@ -274,13 +275,13 @@ def test_random_numbers_are_the_same_on_cpu_and_gpu() -> None:
     ag.manual_seed(0)
     gpu = [ag.rand(3, device="cuda"), ag.randn(2, 2, device="cuda"),
            ag.randint(0, 10, (4,), device="cuda"), ag.randperm(5, device="cuda")]
-    for c, g in zip(cpu, gpu):
+    for c, g in zip(cpu, gpu, strict=True):
         assert g.device.type == "cuda" and g.dtype == c.dtype
         np.testing.assert_array_equal(_on_gpu(g), c.numpy())
     w = ag.empty(2, 3, device="cuda")
     w.uniform_(-1, 1)
     w.normal_(0, 0.01)
-    assert w.device.type == "cuda" and isinstance(w.data, fake_cuda.ndarray)
+    assert w.device.type == "cuda" and isinstance(w.data, backend.cuda_module().ndarray)
     assert ag.rand_like(w).device.type == "cuda" and ag.bernoulli(ag.rand_like(w)).is_cuda
 
 
