@@ -170,3 +170,24 @@ def test_reduce_on_plateau_equals_pytorchs():
         theirs = lrs(topt, torch.optim.lr_scheduler.ReduceLROnPlateau(topt, **options),
                      len(losses), losses)
         assert ours == theirs, options
+
+
+def test_reduce_on_plateau_state_round_trips_through_ag_save(tmp_path):
+    opt = make_opt(1.0)
+    scheduler = lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    assert scheduler.state_dict()["best"] == math.inf  # JSON has no inf: ag.save must cope
+    ag.save(scheduler.state_dict(), tmp_path / "fresh.npz")
+    assert ag.load(tmp_path / "fresh.npz")["best"] == math.inf
+    losses = [3.0, 2.0, 2.5, 2.5, 2.5, 1.0, 1.5, 1.5]
+    lrs(opt, scheduler, 4, losses[:4])
+    ag.save({"optimizer": opt.state_dict(), "scheduler": scheduler.state_dict()},
+            tmp_path / "ckpt.npz")
+    expected = lrs(opt, scheduler, 4, losses[4:])
+
+    checkpoint = ag.load(tmp_path / "ckpt.npz")
+    opt2 = make_opt(1.0)
+    scheduler2 = lr_scheduler.ReduceLROnPlateau(opt2)
+    opt2.load_state_dict(checkpoint["optimizer"])
+    scheduler2.load_state_dict(checkpoint["scheduler"])
+    assert (scheduler2.factor, scheduler2.patience, scheduler2.best) == (0.5, 1, 2.0)
+    assert lrs(opt2, scheduler2, 4, losses[4:]) == expected
