@@ -47,9 +47,8 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import graphviz
 import numpy as np
 
 from . import backend
@@ -58,8 +57,10 @@ from .function import Function
 from .grad_mode import state
 from .tensor import Tensor
 
-__all__ = ["draw_graph", "backward_steps", "BackwardSteps", "Graph", "GraphvizNotFoundError",
-           "op_name"]
+if TYPE_CHECKING:
+    import graphviz
+
+__all__ = ["draw_graph", "backward_steps", "BackwardSteps", "GraphvizNotFoundError", "op_name"]
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 INSTALL_HINT = (
@@ -95,31 +96,47 @@ NODE_ATTR = {"fontname": "Helvetica", "fontsize": "11", "height": "0.3", "margin
 EDGE_ATTR = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"}
 
 
-class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+class GraphvizNotFoundError(RuntimeError):
     """Rendering needs Graphviz's ``dot`` executable, which is not on PATH."""
 
-    def __init__(self, message: str) -> None:
-        RuntimeError.__init__(self, message)
+
+_graph_class: Any = None
 
 
-class Graph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz.
+def _graph_type() -> type:
+    """:class:`Graph`, made on first use: ``import autograd`` does not pay for graphviz."""
+    global _graph_class
+    if _graph_class is None:
+        import graphviz
 
-    Everything else is graphviz's: ``.source``, ``.render(path, format=...)``,
-    ``.pipe(format=...)`` and inline display in Jupyter.
-    """
+        class Graph(graphviz.Digraph):
+            """A ``graphviz.Digraph`` whose rendering errors say how to install Graphviz.
 
-    def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound as err:
-            raise _not_found(err) from err
+            Everything else is graphviz's: ``.source``, ``.render(path, format=...)``,
+            ``.pipe(format=...)`` and inline display in Jupyter.
+            """
 
-    def render(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().render(*args, **kwargs)
-        except graphviz.ExecutableNotFound as err:
-            raise _not_found(err) from err
+            def pipe(self, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().pipe(*args, **kwargs)
+                except graphviz.ExecutableNotFound as err:
+                    raise _not_found(err) from err
+
+            def render(self, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().render(*args, **kwargs)
+                except graphviz.ExecutableNotFound as err:
+                    raise _not_found(err) from err
+
+        Graph.__module__, Graph.__qualname__ = __name__, "Graph"
+        _graph_class = Graph
+    return _graph_class
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Graph":
+        return _graph_type()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _not_found(err: Exception) -> GraphvizNotFoundError:
@@ -463,13 +480,13 @@ def _to_dot(
     graph_attr: Mapping[str, str] | None,
     legend_extra: Sequence[tuple[str, dict[str, str]]] = (),
     html_labels: bool = False,
-) -> Graph:
+) -> graphviz.Digraph:
     attrs = dict(GRAPH_ATTR, rankdir=rankdir)
     if title:
         text = "".join(_escape(line) + "\\l" for line in title.split("\n"))
         attrs.update(label=text, labelloc="t", labeljust="l")
     attrs.update(graph_attr or {})
-    dot = Graph(graph_attr=attrs, node_attr=NODE_ATTR, edge_attr=EDGE_ATTR)
+    dot = _graph_type()(graph_attr=attrs, node_attr=NODE_ATTR, edge_attr=EDGE_ATTR)
 
     def emit(g: graphviz.Digraph, n: _Node) -> None:
         g.node(n.id, label=_label(n, html_labels), **dict(STYLES[n.kind], **n.attrs))
@@ -517,7 +534,7 @@ def draw_graph(
     legend: bool = False,
     title: str | None = None,
     graph_attr: Mapping[str, str] | None = None,
-) -> Graph:
+) -> graphviz.Digraph:
     """The graph that produced ``root`` (one tensor or several), as a ``graphviz.Digraph``.
 
     Args:
@@ -539,7 +556,8 @@ def draw_graph(
         title: a caption above the picture.
         graph_attr: extra Graphviz graph attributes (``{"size": "8,5"}``).
 
-    Returns a :class:`Graph` (a ``graphviz.Digraph``): it shows itself inline
+    Returns a ``graphviz.Digraph`` (a :class:`Graph`, whose rendering errors
+    say how to install Graphviz): it shows itself inline
     in Jupyter, ``.source`` is its DOT text, ``.render(path, format="png")``
     writes a file (``"svg"``, ``"pdf"`` too).
     """
@@ -646,7 +664,7 @@ class BackwardSteps(Sequence):
 
     _counter = itertools.count()
 
-    def __init__(self, graphs: list[Graph], ops: list[str], trace: list[_Step]):
+    def __init__(self, graphs: list[graphviz.Digraph], ops: list[str], trace: list[_Step]):
         self.graphs = graphs
         self.ops = ops
         self.trace = trace
@@ -657,7 +675,7 @@ class BackwardSteps(Sequence):
     def __getitem__(self, i: Any) -> Any:
         return self.graphs[i]
 
-    def __iter__(self) -> Iterator[Graph]:
+    def __iter__(self) -> Iterator[graphviz.Digraph]:
         return iter(self.graphs)
 
     def __repr__(self) -> str:
@@ -743,7 +761,7 @@ class BackwardSteps(Sequence):
 </div>"""
 
 
-def _png(graph: Graph, dpi: int) -> bytes:
+def _png(graph: graphviz.Digraph, dpi: int) -> bytes:
     g = graph.copy()
     g.graph_attr["dpi"] = str(dpi)
     return g.pipe(format="png")
@@ -806,7 +824,7 @@ def backward_steps(
 
 
 def _step_picture(plan: _Plan, steps: list[_Step], k: int, max_values: int, rankdir: str,
-                  legend: bool, graph_attr: Mapping[str, str] | None) -> Graph:
+                  legend: bool, graph_attr: Mapping[str, str] | None) -> graphviz.Digraph:
     """Step k: op k marked, the gradients known after it visible, the rest invisible.
 
     Every picture carries the same text (what is not known yet is drawn in the

@@ -101,7 +101,8 @@ EDGES_2_3_1 = [
 def test_2_3_1_network_has_exactly_the_expected_nodes_and_edges():
     params, loss, _ = lecture_network()
     dot = ag.viz.draw_graph(loss, params=params)
-    assert isinstance(dot, viz.graphviz.Digraph)
+    graphviz = pytest.importorskip("graphviz")
+    assert isinstance(dot, graphviz.Digraph) and isinstance(dot, viz.Graph)
     nodes, edges = parse(dot.source)
 
     ops = {k: v["label"] for k, v in nodes.items() if k.startswith("op")}
@@ -524,4 +525,4 @@ def test_missing_graphviz_gives_source_and_a_clear_error(monkeypatch, tmp_path):
             attempt()
         message = str(info.value)
         assert "sudo apt-get install graphviz" in message and "brew install graphviz" in message
-        assert isinstance(info.value, viz.graphviz.ExecutableNotFound)
+        assert isinstance(info.value, RuntimeError)
