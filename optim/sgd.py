@@ -27,7 +27,9 @@ class SGD(Optimizer):
             g_t <- b_t                                otherwise
         theta_t <- theta_{t-1} - gamma * g_t
 
-    With mu = 0 this is the plain rule of the lecture, w <- w - gamma dL/dw.
+    With mu = 0 this is the lecture's gradient descent,
+    W_new = W_old - alpha * dL/dW and b_new = b_old - alpha * dL/db, where the
+    learning rate alpha is ``lr`` (gamma in PyTorch's documentation).
     Momentum keeps a running sum of past steps (the buffer b, in
     ``state[p]['momentum_buffer']``); Nesterov looks ahead along it.
     """

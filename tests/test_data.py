@@ -241,3 +241,34 @@ def test_loader_on_a_gpu_tensor_dataset(fake_gpu):
         for x, y in DataLoader(TensorDataset(X, Y), batch_size=4, shuffle=shuffle):
             assert x.device.type == "cuda" and y.device.type == "cuda"
             np.testing.assert_array_equal(x.cpu().data, 2 * y.cpu().data[:, None] + [0, 1])
+
+
+@pytest.mark.parametrize("batch_size, lr, epochs", [(60, 0.5, 60), (10, 0.2, 15), (1, 0.05, 5)],
+                         ids=["batch-GD", "mini-batch", "stochastic"])
+def test_each_regime_trains_softmax_regression(batch_size, lr, epochs):
+    """The whole loop of the course (model, loss, optimizer, DataLoader) in each regime."""
+    import nn
+    import optim
+
+    rng = np.random.default_rng(0)
+    centres = np.array([[2.0, 0.0], [-1.0, 1.7], [-1.0, -1.7]])
+    labels = np.repeat(np.arange(3), 20)
+    X = ag.tensor(centres[labels] + 0.5 * rng.standard_normal((60, 2)), dtype=ag.float32)
+    Y = ag.tensor(labels)
+    ag.manual_seed(0)
+    model = nn.Linear(2, 3)
+    loss_fn = nn.CrossEntropyLoss()
+    opt = optim.SGD(model.parameters(), lr=lr)
+    loader = DataLoader(TensorDataset(X, Y), batch_size=batch_size, shuffle=True)
+    steps = 0
+    for _ in range(epochs):
+        for x, y in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            steps += 1
+    assert steps == epochs * len(loader) == epochs * (60 // batch_size)
+    with ag.no_grad():
+        accuracy = (model(X).argmax(dim=1) == Y).float().mean().item()
+    assert accuracy >= 0.95
