@@ -526,3 +526,18 @@ def test_missing_graphviz_gives_source_and_a_clear_error(monkeypatch, tmp_path):
         message = str(info.value)
         assert "sudo apt-get install graphviz" in message and "brew install graphviz" in message
         assert isinstance(info.value, RuntimeError)
+
+
+def test_draws_and_steps_through_a_graph_on_a_gpu():
+    fake_cuda = pytest.importorskip("fake_cuda")  # a strict CuPy stand-in (tests/fake_cuda.py)
+    with fake_cuda.installed():
+        w = ag.tensor([1.0, 2.0], device="cuda", requires_grad=True)
+        x = ag.tensor([3.0, 4.0], device="cuda")
+        y = (w * x).sum()
+        steps = ag.viz.backward_steps(y, params={"w": w})
+        assert np.allclose(ag.backend.to_numpy(steps.trace[-1].leaf_grads[id(w)]), [3.0, 4.0])
+        y.backward()
+        nodes, _ = parse(ag.viz.draw_graph(y, params={"w": w}, show_data=True).source)
+    assert lines(nodes["t1"]["label"]) == ["w", "(2,) float32", "data: [1., 2.]",
+                                           "grad: [3., 4.]"]
+    assert lines(parse(steps[-1].source)[0]["t1"]["label"])[-1] == "grad: [3., 4.]"
