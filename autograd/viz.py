@@ -512,12 +512,14 @@ def _add_legend(dot: graphviz.Digraph, kinds: set[str],
     """A small box naming each kind of node the picture uses."""
     entries = [(KIND_TITLES[k], STYLES[k]) for k in KIND_TITLES if k in kinds]
     entries += [(title, dict(STYLES["op"], **style)) for title, style in extra]
-    with dot.subgraph(name="cluster_legend") as sub:
-        sub.attr(label="legend", style="rounded", color="#bbbbbb", fontsize="10")
-        for i, (title, style) in enumerate(entries):
-            sub.node(f"legend{i}", label=title, fontsize="9", **style)
-        for i in range(len(entries) - 1):
-            sub.edge(f"legend{i}", f"legend{i + 1}", style="invis")
+    with dot.subgraph(name="cluster_legend") as box:
+        box.attr(label="legend", style="rounded", color="#bbbbbb", fontsize="10")
+        with box.subgraph(name="legend_entries") as sub:
+            sub.attr(rank="same")  # one column (LR) or one row (TB), not across the picture
+            for i, (title, style) in enumerate(entries):
+                sub.node(f"legend{i}", label=title, fontsize="9", **style)
+            for i in range(len(entries) - 1):
+                sub.edge(f"legend{i}", f"legend{i + 1}", style="invis")
 
 
 # --- draw_graph ----------------------------------------------------------------------
