@@ -541,3 +541,14 @@ def test_draws_and_steps_through_a_graph_on_a_gpu():
     assert lines(nodes["t1"]["label"]) == ["w", "(2,) float32", "data: [1., 2.]",
                                            "grad: [3., 4.]"]
     assert lines(parse(steps[-1].source)[0]["t1"]["label"])[-1] == "grad: [3., 4.]"
+
+
+@needs_dot
+def test_awkward_names_are_escaped_in_plain_and_html_labels():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    name = 'w "quoted" \\ <b>&'
+    y = (w * 3).sum()
+    for graph in (ag.viz.draw_graph(y, params={name: w}), ag.viz.backward_steps(y, {name: w})[0]):
+        svg = ET.fromstring(graph.pipe(format="svg"))
+        texts = [e.text for e in svg.iter("{http://www.w3.org/2000/svg}text")]
+        assert any(t is not None and t.replace("\xa0", " ") == name for t in texts)
