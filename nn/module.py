@@ -263,9 +263,28 @@ class Module:
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
-        """Every parameter, for an optimizer: ``optim.SGD(model.parameters(), lr=0.1)``."""
-        for _, param in self.named_parameters(recurse=recurse):
-            yield param
+        """Every parameter, for an optimizer: ``optim.SGD(model.parameters(), lr=0.1)``.
+
+        The order and de-duplication of ``named_parameters()``, without building names
+        (it runs on every training step, in zero_grad and in the update).
+        """
+        if not recurse:
+            yield from (p for p in self._parameters.values() if p is not None)
+            return
+        seen_modules: set[int] = set()
+        seen: set[int] = set()
+        stack: list[Module] = [self]
+        while stack:
+            module = stack.pop()
+            if id(module) in seen_modules:
+                continue
+            seen_modules.add(id(module))
+            for param in module._parameters.values():
+                if param is not None and id(param) not in seen:
+                    seen.add(id(param))
+                    yield param
+            children = [m for m in module._modules.values() if m is not None]
+            stack.extend(reversed(children))
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:

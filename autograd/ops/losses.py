@@ -36,22 +36,28 @@ def check_reduction(reduction: str) -> str:
     return reduction
 
 
+def _divide(value: Any, denominator: Any) -> Any:
+    """value / denominator, where a zero denominator gives nan or inf quietly, as in PyTorch
+    (the mean over no targets at all)."""
+    if isinstance(denominator, int) and denominator:
+        return value / denominator
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return value / denominator
+
+
 def _reduce(loss: Any, reduction: str, denominator: Any = None) -> Any:
     if reduction == "none":
         return loss
     total = loss.sum()
     if reduction == "sum":
         return total
-    count = loss.size if denominator is None else denominator
-    with np.errstate(invalid="ignore", divide="ignore"):  # mean of nothing is nan, as in PyTorch
-        return total / count
+    return _divide(total, loss.size if denominator is None else denominator)
 
 
 def _grad_scale(grad: Any, reduction: str, denominator: Any) -> Any:
     """dL/dl_n for every n: grad itself ('none', 'sum') or grad / D ('mean')."""
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return grad / denominator
+        return _divide(grad, denominator)
     return grad
 
 
@@ -95,7 +101,7 @@ class BCELoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, reduction):
         xp = get_array_module(x)
-        if x.size and (bool((x < 0).any()) or bool((x > 1).any()) or bool(xp.isnan(x).any())):
+        if not bool(((x >= 0) & (x <= 1)).all()):  # NaN fails both comparisons too
             raise RuntimeError(
                 "all elements of input should be between 0 and 1 (binary_cross_entropy takes "
                 "probabilities; for raw scores use binary_cross_entropy_with_logits)"
