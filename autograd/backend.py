@@ -229,6 +229,19 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
         xp.add.at(target, index, values)
 
 
+def current_cuda_index() -> int:
+    """The index of CuPy's current GPU: the one 'cuda' means and kernels run on."""
+    return int(cuda_module().cuda.runtime.getDevice())
+
+
+def cuda_device_context(device: Device) -> Any:
+    """A context manager that makes ``device`` CuPy's current GPU (clear errors where none)."""
+    xp, on_device = _gpu(device)
+    if on_device is _NO_CONTEXT:
+        return xp.cuda.Device(current_cuda_index())
+    return on_device
+
+
 def cuda_is_available() -> bool:
     """True when CuPy imports and sees at least one GPU (never raises)."""
     return cuda_device_count() > 0

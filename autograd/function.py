@@ -223,6 +223,16 @@ def _check_one_device(args: tuple) -> None:
             f"Expected all tensors to be on the same device, but found at least two devices, "
             f"{devices[0]} and {devices[1]}!"
         )
+    if len(devices) == 1 and devices[0].type == "cuda":
+        from .backend import current_cuda_index
+
+        current = current_cuda_index()
+        if devices[0].index != current:
+            raise RuntimeError(
+                f"the tensors are on {devices[0]} but the current GPU is cuda:{current}, where "
+                f"kernels run: compute inside `with ag.cuda.device({devices[0].index}):` or "
+                f"call ag.cuda.set_device({devices[0].index}) first"
+            )
 
 
 def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:

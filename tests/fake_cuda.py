@@ -160,15 +160,22 @@ def _is_basic(key: Any) -> bool:
                for k in items)
 
 
-def _device_id(*values: Any) -> int:
+def _kernel_device(*values: Any) -> int:
+    """The device a kernel on ``values`` runs on: the current one, where they must all live.
+
+    CuPy runs kernels on the current device; an array on another GPU is an
+    error there (or, with peer access, a warning and a slow remote read).
+    """
+    current = _current[-1]
     for v in values:
-        if isinstance(v, ndarray):
-            return v._device
         if isinstance(v, (list, tuple)):
-            for w in v:
-                if isinstance(w, ndarray):
-                    return w._device
-    return _current[-1]
+            _kernel_device(*v)
+        elif isinstance(v, ndarray) and v._device != current:
+            raise ValueError(
+                f"The device where the array resides ({v._device}) is different from the "
+                f"current device ({current}). Peer access is unavailable between these devices."
+            )
+    return current
 
 
 def _wrap(result: Any, device: int) -> Any:
@@ -188,12 +195,13 @@ def _binary(op: Any, reflected: bool = False) -> Any:
     def method(self: ndarray, other: Any) -> Any:
         if isinstance(other, np.ndarray):
             raise _unsupported(other)
+        device = _kernel_device(self, other)
         if isinstance(other, ndarray):
             other = other._a
         elif not isinstance(other, (int, float, complex, np.generic)):
             return NotImplemented  # e.g. a Tensor: its reflected operator runs, as with CuPy
         out = op(other, self._a) if reflected else op(self._a, other)
-        return _wrap(out, self._device)
+        return _wrap(out, device)
 
     return method
 
@@ -202,6 +210,7 @@ def _inplace(op: Any) -> Any:
     def method(self: ndarray, other: Any) -> Any:
         if isinstance(other, np.ndarray):
             raise _unsupported(other)
+        _kernel_device(self, other)
         if isinstance(other, ndarray):
             other = other._a
         elif not isinstance(other, (int, float, complex, np.generic)):
@@ -212,10 +221,13 @@ def _inplace(op: Any) -> Any:
     return method
 
 
-def _passthrough(name: str) -> Any:
+def _passthrough(name: str, view: bool = False) -> Any:
+    """numpy's method ``name``; a ``view`` (no kernel) stays where self is, others need the
+    current device."""
     def method(self: ndarray, *args: Any, **kwargs: Any) -> Any:
+        device = self._device if view else _kernel_device(self, args, *kwargs.values())
         args, kwargs = _host(args), {k: _host(v) for k, v in kwargs.items()}
-        return _wrap(getattr(self._a, name)(*args, **kwargs), self._device)
+        return _wrap(getattr(self._a, name)(*args, **kwargs), device)
 
     method.__name__ = name
     return method
@@ -244,10 +256,11 @@ class ndarray:  # noqa: N801 - CuPy's name
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
+        device = _kernel_device(*inputs, *kwargs.values())
         result = getattr(ufunc, method)(*_host(inputs), **{k: _host(v) for k, v in kwargs.items()})
         if out is not None:
             return out[0] if isinstance(out, tuple) and len(out) == 1 else out
-        return _wrap(result, _device_id(*inputs))
+        return _wrap(result, device)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         ours = globals().get(func.__name__)
@@ -403,11 +416,13 @@ class ndarray:  # noqa: N801 - CuPy's name
 
 
 # numpy's methods, with GPU arrays in and out
-for _name in ("reshape", "transpose", "swapaxes", "squeeze", "ravel", "flatten", "view", "sum",
-              "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var", "std",
-              "cumsum", "clip", "astype", "copy", "fill", "dot", "nonzero", "round", "repeat",
-              "take", "sort", "argsort", "conj", "diagonal", "trace"):
+for _name in ("sum", "mean", "prod", "max", "min", "argmax", "argmin", "all", "any", "var",
+              "std", "cumsum", "clip", "fill", "dot", "nonzero", "round", "repeat", "take",
+              "sort", "argsort", "conj", "trace", "flatten"):
     setattr(ndarray, _name, _passthrough(_name))
+for _name in ("reshape", "transpose", "swapaxes", "squeeze", "ravel", "view", "diagonal",
+              "astype", "copy"):  # views, and copies CuPy makes on the array's own device
+    setattr(ndarray, _name, _passthrough(_name, view=True))
 
 
 # --- module functions -------------------------------------------------------------------------
@@ -421,15 +436,17 @@ class ufunc:  # noqa: N801 - CuPy's name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
+        device = _kernel_device(*args, *kwargs.values())
         result = self._ufunc(*_host(args), **{k: _host(v) for k, v in kwargs.items()})
         if out is not None:
             return out[0] if isinstance(out, tuple) and len(out) == 1 else out
-        return _wrap(result, _device_id(*args))
+        return _wrap(result, device)
 
     def reduce(self, array: ndarray, axis: Any = 0, dtype: Any = None,
                keepdims: bool = False) -> Any:
+        device = _kernel_device(array)
         return _wrap(self._ufunc.reduce(_host(array), axis=axis, dtype=dtype, keepdims=keepdims),
-                     array._device)
+                     device)
 
     def at(self, a: ndarray, indices: Any, b: Any = None) -> None:
         if not isinstance(a, ndarray):
@@ -439,6 +456,7 @@ class ufunc:  # noqa: N801 - CuPy's name
                 "scatter_add only supports int32, float16, float32, float64, uint32, uint64, "
                 "as data type"
             )
+        _kernel_device(a, b)
         args = () if b is None else (_host(b),)
         self._ufunc.at(a._a, _host_index(indices), *args)
 
@@ -449,8 +467,9 @@ _ATOMIC_ADD_DTYPES = tuple(np.dtype(t) for t in (np.int32, np.float16, np.float3
 
 def _function(np_func: Any) -> Any:
     def func(*args: Any, **kwargs: Any) -> Any:
+        device = _kernel_device(*args, *kwargs.values())
         result = np_func(*_host(args), **{k: _host(v) for k, v in kwargs.items()})
-        return _wrap(result, _device_id(*args, *kwargs.values()))
+        return _wrap(result, device)
 
     func.__name__ = np_func.__name__
     return func

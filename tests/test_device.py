@@ -170,6 +170,31 @@ def test_cuda_with_an_index_and_to_a_second_gpu(two_gpus) -> None:
     assert ag.cuda.device_count() == 2
 
 
+def test_computing_on_a_second_gpu_needs_it_current(two_gpus) -> None:
+    """Kernels run on the current GPU (CuPy's rule); ag.cuda.device(N) makes cuda:N current."""
+    x = ag.tensor([1.0, 2.0], device="cuda:1", requires_grad=True)
+    assert ag.cuda.current_device() == 0
+    with pytest.raises(RuntimeError, match=r"on cuda:1 but the current GPU is cuda:0.*"
+                                           r"ag\.cuda\.device\(1\)"):
+        x * 2
+    with ag.cuda.device(1):
+        assert ag.cuda.current_device() == 1
+        y = (x * x).sum()
+        y.backward()
+        assert y.device == ag.device("cuda:1") and x.grad.device == ag.device("cuda:1")
+        assert x.grad.tolist() == [2.0, 4.0]
+        with pytest.raises(RuntimeError, match="same device.*cuda:1 and cuda:0"):
+            x + ag.ones(2, device="cuda:0")
+    assert ag.cuda.current_device() == 0
+    ag.cuda.set_device("cuda:1")
+    assert (x + 1).device.index == 1 and ag.ones(1, device="cuda").device.index == 1
+    ag.cuda.set_device(0)
+    with pytest.raises(RuntimeError, match="invalid device ordinal"):
+        ag.cuda.device(2)
+    with pytest.raises(ValueError, match="Expected a cuda device"):
+        ag.cuda.set_device("cpu")
+
+
 def test_asking_for_a_gpu_that_is_not_there(gpu) -> None:
     with pytest.raises(RuntimeError, match=r"invalid device ordinal.*cuda:3.*1 GPU"):
         ag.zeros(2, device="cuda:3")
