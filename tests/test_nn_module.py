@@ -404,3 +404,26 @@ def test_state_dict_loads_across_libraries():
     x = np.random.default_rng(1).standard_normal((4, 2)).astype(np.float32)
     np.testing.assert_allclose(ours(ag.tensor(x)).data,
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_forward_hooks_see_and_may_replace_outputs():
+    net = lecture_net()
+    seen = []
+    handle = net[1].register_forward_hook(lambda m, args, out: seen.append(out.shape))
+    net(ag.randn(5, 2))
+    assert seen == [(5, 3)]
+    handle.remove()
+    net(ag.randn(5, 2))
+    assert seen == [(5, 3)]
+    with net.register_forward_pre_hook(lambda m, args: (args[0] * 0,)):
+        out = net(ag.randn(2, 2))
+    np.testing.assert_allclose(out.data, net(ag.zeros(2, 2)).data)
+    with net[2].register_forward_hook(lambda m, args, out: out * 0):
+        np.testing.assert_array_equal(net(ag.randn(2, 2)).data, 0.0)
+
+
+def test_parameters_order_equals_named_parameters_order():
+    net = Net()
+    shared = nn.Sequential(net, nn.Linear(1, 1), net.hidden)
+    assert [id(p) for p in shared.parameters()] == [id(p) for _, p in shared.named_parameters()]
+    assert len(list(shared.parameters(recurse=False))) == 0
