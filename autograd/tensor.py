@@ -224,9 +224,15 @@ class Tensor:
         return bool(self.item())
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
-        """``.to(device)``, ``.to(dtype)`` or ``.to(device, dtype)``, as in PyTorch."""
+        """``.to(device)``, ``.to(dtype)`` or ``.to(device, dtype)``, as in PyTorch.
+
+        ``non_blocking`` is accepted and ignored (copies are synchronous here);
+        ``copy=True`` returns a new tensor even where nothing changes.
+        """
         device = kwargs.pop("device", None)
         dtype = kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None)
+        copy = kwargs.pop("copy", False)
         if kwargs:
             raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
         for a in args:
@@ -243,7 +249,7 @@ class Tensor:
             np_dtype = dtypes.to_numpy_dtype(dtype)
             if np_dtype != out.data.dtype:
                 out = SH.ToDtype.apply(out, np_dtype)
-        return out
+        return out.clone() if copy and out is self else out
 
     def cpu(self) -> Tensor:
         return self.to("cpu")

@@ -125,6 +125,8 @@ def test_to_cuda_and_back_keeps_values_dtype_and_requires_grad(gpu) -> None:
     assert type(z.data) is np.ndarray and z.tolist() == [[1.5, -2.0]]
     assert y.to("cuda") is y and x.to("cpu") is x and x.cpu() is x  # already there: no copy
     assert x.to(y).is_cuda and y.to(x).device.type == "cpu"  # to(other): other's device, dtype
+    assert x.to("cuda", non_blocking=True).is_cuda  # accepted, as in PyTorch training loops
+    assert y.to("cuda", copy=True) is not y and y.to("cuda", copy=True).data is not y.data
 
 
 def test_moving_copies_so_the_two_copies_are_independent(gpu) -> None:
