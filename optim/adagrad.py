@@ -60,7 +60,8 @@ class Adagrad(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = effective_grad(p, weight_decay, maximize)
+            theta = p.data
+            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
@@ -75,5 +76,4 @@ class Adagrad(Optimizer):
             scratch += eps
             xp.divide(grad, scratch, out=scratch)
             scratch *= clr
-            theta = p.data
             theta -= scratch

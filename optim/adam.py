@@ -62,11 +62,11 @@ class Adam(Optimizer):
                 continue
             theta = p.data
             if decoupled:
-                grad = effective_grad(p, 0, maximize)
+                grad = effective_grad(p.grad.data, theta, 0, maximize)
                 if weight_decay != 0:
                     theta *= 1 - lr * weight_decay
             else:
-                grad = effective_grad(p, weight_decay, maximize)
+                grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:

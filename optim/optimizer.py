@@ -267,18 +267,16 @@ def zeros_state(p: ag.Tensor, fill_value: float = 0.0) -> ag.Tensor:
     return ag.as_tensor(arr)
 
 
-def effective_grad(p: ag.Tensor, weight_decay: float, maximize: bool) -> Any:
+def effective_grad(grad: Any, theta: Any, weight_decay: float, maximize: bool) -> Any:
     """g_t = -grad if maximize else grad, plus lambda * theta when weight_decay = lambda != 0.
 
-    Returns the gradient array itself when nothing changes it (read-only use),
-    otherwise a new array: ``p.grad`` is never modified.
+    Takes and returns arrays. Returns ``grad`` itself when nothing changes it
+    (read-only use), otherwise a new array: ``p.grad`` is never modified.
     """
-    grad = p.grad.data
     if maximize:
         grad = -grad
     if weight_decay != 0:
-        xp = get_array_module(grad)
-        decayed = xp.multiply(p.data, weight_decay)
+        decayed = theta * weight_decay
         decayed += grad
         grad = decayed
     return grad

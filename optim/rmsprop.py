@@ -56,7 +56,8 @@ class RMSprop(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = effective_grad(p, weight_decay, maximize)
+            theta = p.data
+            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
@@ -92,5 +93,4 @@ class RMSprop(Optimizer):
                 xp.multiply(buffer, lr, out=scratch)
             else:
                 scratch *= lr
-            theta = p.data
             theta -= scratch

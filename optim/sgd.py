@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import autograd as ag
-from autograd.backend import get_array_module
 
 from .optimizer import Optimizer, ParamsT, _check_non_negative, effective_grad
 
@@ -55,8 +54,8 @@ class SGD(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            grad = effective_grad(p, weight_decay, maximize)
-            xp = get_array_module(grad)
+            theta = p.data
+            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
             update = grad
             if momentum != 0:
                 state = self.state[p]
@@ -67,11 +66,10 @@ class SGD(Optimizer):
                 else:
                     b = buffer.data
                     b *= momentum
-                    b += grad if dampening == 0 else xp.multiply(grad, 1 - dampening)
+                    b += grad if dampening == 0 else grad * (1 - dampening)
                 if nesterov:
-                    update = xp.multiply(b, momentum)
+                    update = b * momentum
                     update += grad
                 else:
                     update = b
-            theta = p.data
-            theta -= xp.multiply(update, lr)
+            theta -= update * lr
