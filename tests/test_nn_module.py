@@ -427,3 +427,59 @@ def test_parameters_order_equals_named_parameters_order():
     shared = nn.Sequential(net, nn.Linear(1, 1), net.hidden)
     assert [id(p) for p in shared.parameters()] == [id(p) for _, p in shared.named_parameters()]
     assert len(list(shared.parameters(recurse=False))) == 0
+
+
+def _nested(lib, ag_or_torch):
+    """The same nested network in either library (lib is nn or torch.nn)."""
+
+    class Block(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.scale = lib.Parameter(ag_or_torch.ones(1))
+            self.inner = lib.Sequential(lib.Linear(3, 3), lib.Tanh(), lib.Linear(3, 3))
+            self.register_buffer("count", ag_or_torch.zeros(1))
+
+        def forward(self, x):
+            return self.inner(x) * self.scale
+
+    class Model(lib.Module):
+        def __init__(self):
+            super().__init__()
+            self.first = lib.Linear(2, 3)
+            self.blocks = lib.ModuleList([Block(), Block()])
+            self.heads = lib.ModuleDict({"a": lib.Linear(3, 1), "b": lib.Linear(3, 2)})
+            self.drop = lib.Dropout(0.1)
+            self.flat = lib.Flatten()
+
+        def forward(self, x):
+            h = self.first(x)
+            for block in self.blocks:
+                h = block(h)
+            return self.heads["a"](self.drop(h))
+
+    return Model()
+
+
+def test_nested_names_orders_and_repr_match_pytorch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _nested(nn, ag), _nested(torch.nn, torch)
+    assert repr(ours) == repr(theirs)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    assert [n for n, _ in ours.named_parameters(prefix="net")] == \
+        [n for n, _ in theirs.named_parameters(prefix="net")]
+    assert [p.shape for p in ours.parameters()] == \
+        [tuple(p.shape) for p in theirs.parameters()]
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in theirs.named_modules()]
+    assert [n for n, _ in ours.named_children()] == [n for n, _ in theirs.named_children()]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in theirs.named_buffers()]
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    ours.eval()
+    theirs.eval()
+    x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
+    np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(),
+                               rtol=1e-5, atol=1e-6)
+    ours.requires_grad_(False)
+    theirs.requires_grad_(False)
+    assert [p.requires_grad for p in ours.parameters()] == \
+        [p.requires_grad for p in theirs.parameters()]
