@@ -49,7 +49,9 @@ def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = Fals
             ) from None
         except TypeError as exc:
             raise TypeError(f"could not make a tensor from {type(data).__name__}: {exc}") from None
-        if np_dtype is None:
+        if np_dtype is None and not _holds_typed_values(data):
+            # Python numbers: floats take the default dtype, ints int64. (Lists of numpy
+            # scalars, arrays or tensors keep their dtype, as in PyTorch.)
             if arr.dtype.kind == "f":
                 arr = arr.astype(dtypes.default_float())
             elif arr.dtype.kind in "iu":
@@ -60,6 +62,18 @@ def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = Fals
             f"{', '.join(dtypes._BY_NAME)}"
         )
     return arr if dev.type == "cpu" else backend.asarray(arr, device=dev)
+
+
+def _holds_typed_values(data: Any) -> bool:
+    """True if nested lists hold a numpy scalar, array or Tensor (which keep their dtype)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, (np.generic, np.ndarray, Tensor)):
+            return True
+    return False
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:

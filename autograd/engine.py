@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import device_of, get_array_module
+from .backend import get_array_module
 from .function import Function
 from .grad_mode import state
 
@@ -138,12 +138,9 @@ def run_backward(
                     f"Mismatch in shape: grad_output has shape {tuple(g_data.shape)} and output "
                     f"has shape {tuple(t.shape)}"
                 )
-            if type(g_data) is not type(t.data) and device_of(g_data) != t.device:
-                raise RuntimeError(
-                    f"invalid gradient at index {k} - expected device {t.device} but got "
-                    f"{device_of(g_data)}"
-                )
             g = g if create_graph and isinstance(g, Tensor) else g_data
+            if g.dtype != t.data.dtype:  # as PyTorch: the gradient takes the output's dtype
+                g = g.to(t.dtype) if isinstance(g, Tensor) else g.astype(t.data.dtype)
         if create_graph and not isinstance(g, Tensor):
             g = Tensor(g)
         if t.grad_fn is None:

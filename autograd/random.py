@@ -97,7 +97,9 @@ def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, dev
 
 def randint(low: int, high: int | None = None, size: tuple = (), generator: Generator | None = None,
             dtype: Any = None, device: Any = None) -> Tensor:
-    """Integers in [low, high)."""
+    """Integers in [low, high); ``randint(high, size)`` as in PyTorch."""
+    if isinstance(high, (tuple, list)):  # randint(10, (3,)): low was left out
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
     np_dtype = np.dtype(np.int64) if dtype is None else dtypes.to_numpy_dtype(dtype)

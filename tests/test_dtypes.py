@@ -160,3 +160,38 @@ def test_int_tensor_times_float_tensor_requiring_grad() -> None:
 def test_where_with_two_python_floats_gives_the_default_float() -> None:
     out = ag.where(ag.tensor([True, False]), 1.0, 0.0)
     assert out.dtype == ag.float32 and out.tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize("fn", [ag.exp, ag.log, ag.sqrt, ag.sin, ag.cos, ag.tanh, ag.sigmoid,
+                                lambda x: x.softmax(0), lambda x: x.log_softmax(0),
+                                lambda x: x.logsumexp(0)],
+                         ids=["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "softmax",
+                              "log_softmax", "logsumexp"])
+def test_float_functions_of_integer_tensors_give_the_default_float(fn) -> None:
+    out = fn(ag.tensor([1, 2]))
+    assert out.dtype == ag.float32
+    np.testing.assert_allclose(out.numpy(), fn(ag.tensor([1.0, 2.0])).numpy())
+
+
+def test_clamp_of_an_int_tensor_with_float_bounds_gives_the_default_float() -> None:
+    assert ag.tensor([1, 5]).clamp(0, 3).dtype == ag.int64
+    out = ag.tensor([1, 5]).clamp(0, 2.5)
+    assert out.dtype == ag.float32 and out.tolist() == [1.0, 2.5]
+
+
+def test_lists_of_numpy_scalars_arrays_and_tensors_keep_their_dtype() -> None:
+    assert ag.tensor([np.float64(1.0), np.float64(2.0)]).dtype == ag.float64
+    assert ag.tensor([np.array([1.0]), np.array([2.0])]).dtype == ag.float64
+    assert ag.tensor([ag.tensor(1.0, dtype=ag.float64)]).dtype == ag.float64
+    assert ag.tensor([np.int32(1)]).dtype == ag.int32
+    assert ag.tensor([1.0, np.float64(2.0)]).dtype == ag.float64
+    assert ag.tensor([[1.0], [2.5]]).dtype == ag.float32
+
+
+def test_a_gradient_of_another_dtype_is_cast_to_the_output_dtype() -> None:
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    a.backward(ag.tensor([1.0, 1.0], dtype=ag.float64))
+    assert a.grad.dtype == ag.float32
+    b = ag.tensor([1.0, 2.0], requires_grad=True)
+    (b * 2).backward(ag.tensor([1, 1]))
+    assert b.grad.dtype == ag.float32 and b.grad.tolist() == [2.0, 2.0]

@@ -248,3 +248,26 @@ def test_custom_function_returning_a_gradient_of_the_wrong_shape() -> None:
 
     with pytest.raises(RuntimeError, match=r"shape \(5,\).*\(2,\)"):
         Bad.apply(ag.ones(2, requires_grad=True)).sum().backward()
+
+
+def test_dims_out_of_range_in_shape_ops() -> None:
+    with pytest.raises(IndexError, match="got 5"):
+        ag.ones(1, 2).squeeze(5)
+    with pytest.raises(IndexError, match="got 5"):
+        ag.ones(2, 3).flatten(0, 5)
+    with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim"):
+        ag.ones(2, 3, 4).flatten(2, 0)
+    with pytest.raises(IndexError, match="got 3"):
+        ag.cat([ag.ones(2), ag.ones(2)], dim=3)
+
+
+def test_cat_of_zero_dim_tensors_says_to_stack() -> None:
+    with pytest.raises(RuntimeError, match="zero-dimensional.*stack"):
+        ag.cat([ag.tensor(1.0), ag.tensor(2.0)])
+
+
+@pytest.mark.parametrize("cond", [ag.tensor([1, 0]), ag.tensor([1.0, 0.0]), [True, False]],
+                         ids=["int", "float", "list"])
+def test_where_needs_a_bool_condition(cond) -> None:
+    with pytest.raises(RuntimeError, match="boolean"):
+        ag.where(cond, ag.ones(2), ag.zeros(2))

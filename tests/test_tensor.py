@@ -226,3 +226,9 @@ def test_repr_matches_torch_for_common_tensors() -> None:
                    [float("nan"), 1.5], []):
         ours, theirs = repr(ag.tensor(values)), repr(torch.tensor(values))
         assert ours == theirs, (ours, theirs)
+
+
+def test_randint_with_high_and_size_only() -> None:
+    ag.manual_seed(0)
+    r = ag.randint(5, (200,))
+    assert r.shape == (200,) and set(r.tolist()) == {0, 1, 2, 3, 4}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
+from ..dtypes import default_float
 from ..function import Function
 
 
@@ -126,6 +127,8 @@ class LogSumExp(Function):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
+        if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
+            x = x.astype(default_float())
         xp = get_array_module(x)
         m = x.max(axis=axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
@@ -149,6 +152,8 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
+        if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
+            x = x.astype(default_float())
         xp = get_array_module(x)
         e = xp.exp(x - x.max(axis=dim, keepdims=True))
         y = e / e.sum(axis=dim, keepdims=True)
@@ -169,6 +174,8 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, x, dim):
+        if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
+            x = x.astype(default_float())
         xp = get_array_module(x)
         shifted = x - x.max(axis=dim, keepdims=True)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))

@@ -43,6 +43,9 @@ class Clamp(Function):
 
     @staticmethod
     def forward(ctx, x, lo, hi):
+        for bound in (lo, hi):  # an int tensor clamped to 2.5 becomes float32, as in PyTorch
+            if bound is not None:
+                x, _ = promote_operands(x, bound)
         ctx.lo, ctx.hi = lo, hi
         ctx.save_for_backward(x)
         return get_array_module(x).clip(x, lo, hi)
@@ -101,6 +104,14 @@ def _split_by_winner(ctx: Any, grad: Any, a_wins: Any, tie: Any) -> tuple:
 
 
 def where(condition: Any, input: Any, other: Any) -> Any:
+    """input where condition else other; condition must be a bool tensor, as in PyTorch."""
+    cond_dtype = getattr(getattr(condition, "data", condition), "dtype", None)
+    if cond_dtype is None or cond_dtype.kind != "b":
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got "
+            f"{getattr(condition, 'dtype', type(condition).__name__)}; compare first, "
+            "e.g. where(x > 0, ...)"
+        )
     return Where.apply(condition, input, other)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..backend import get_array_module, scatter_add
 from ..function import Function
+from .reduction import normalize_dims
 
 
 class Reshape(Function):
@@ -277,7 +278,9 @@ def expand(input: Any, *sizes: Any) -> Any:
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
     if input.ndim == 0:
         return reshape(input, (1,))
-    start, end = start_dim % input.ndim, end_dim % input.ndim
+    start, end = (normalize_dims(d, input.ndim)[0] for d in (start_dim, end_dim))
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shape = input.shape
     new = shape[:start] + (math.prod(shape[start : end + 1]),) + shape[end + 1 :]
     return reshape(input, new)
@@ -287,8 +290,7 @@ def squeeze(input: Any, dim: Any = None) -> Any:
     if dim is None:
         new = tuple(n for n in input.shape if n != 1)
     else:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        dims = {d % input.ndim for d in dims} if input.ndim else set()
+        dims = set(normalize_dims(dim, input.ndim)) if input.ndim else set()
         new = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
     return reshape(input, new)
 
@@ -308,7 +310,13 @@ def cat(tensors: Any, dim: int = 0) -> Any:
     if not tensors:
         raise RuntimeError("cat(): expected a non-empty list of Tensors")
     ndim = tensors[0].ndim
-    d = dim % ndim if ndim else 0
+    for k, t in enumerate(tensors):
+        if t.ndim == 0:
+            raise RuntimeError(
+                f"cat(): zero-dimensional tensor (at position {k}) cannot be concatenated; "
+                "use stack() to join scalars"
+            )
+    d = normalize_dims(dim, ndim)[0]
     for k, t in enumerate(tensors):
         if t.ndim != ndim or any(
             a != b for i, (a, b) in enumerate(zip(t.shape, tensors[0].shape)) if i != d

@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
+from ..dtypes import default_float
 from ..function import Function
+
+
+def _as_float(x: Any) -> Any:
+    """Integer and bool inputs are computed in the default float dtype, as in PyTorch."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:  # a Python number
+        return get_array_module(x).asarray(x, dtype=default_float())
+    return x if dtype.kind == "f" else x.astype(default_float())
 
 
 class Exp(Function):
@@ -19,6 +28,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         y = get_array_module(x).exp(x)
         ctx.save_for_backward(y)
         return y
@@ -36,6 +46,7 @@ class Log(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         ctx.save_for_backward(x)
         return get_array_module(x).log(x)
 
@@ -52,6 +63,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         y = get_array_module(x).sqrt(x)
         ctx.save_for_backward(y)
         return y
@@ -85,6 +97,7 @@ class Sin(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         ctx.save_for_backward(x)
         return get_array_module(x).sin(x)
 
@@ -101,6 +114,7 @@ class Cos(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         ctx.save_for_backward(x)
         return get_array_module(x).cos(x)
 
@@ -117,6 +131,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         y = get_array_module(x).tanh(x)
         ctx.save_for_backward(y)
         return y
@@ -138,6 +153,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
+        x = _as_float(x)
         xp = get_array_module(x)
         y = xp.exp(-xp.logaddexp(0, -x))
         ctx.save_for_backward(y)
