@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import get_array_module
+from .backend import device_of, get_array_module
 from .function import Function
 from .grad_mode import state
 
@@ -137,6 +137,11 @@ def run_backward(
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output has shape {tuple(g_data.shape)} and output "
                     f"has shape {tuple(t.shape)}"
+                )
+            if type(g_data) is not type(t.data) and device_of(g_data) != t.device:
+                raise RuntimeError(
+                    f"invalid gradient at index {k} - expected device {t.device} but got "
+                    f"{device_of(g_data)}"
                 )
             g = g if create_graph and isinstance(g, Tensor) else g_data
             if g.dtype != t.data.dtype:  # as PyTorch: the gradient takes the output's dtype
