@@ -105,11 +105,11 @@ def cuda_module() -> Any:
     if _cuda_module is None:
         try:
             import cupy
-        except ImportError as exc:
+        except Exception as exc:  # not installed, or broken (a CUDA or numpy mismatch)
             raise RuntimeError(
                 "device='cuda' needs CuPy, which is not installed (or does not import: "
-                f"{exc}). Install it with: pip install 'gradschool[cuda]' (CuPy for CUDA 12), "
-                "on a machine with an NVIDIA GPU and driver."
+                f"{type(exc).__name__}: {exc}). Install it with: pip install 'gradschool[cuda]' "
+                "(CuPy for CUDA 12), on a machine with an NVIDIA GPU and driver."
             ) from exc
         set_cuda_module(cupy)
     return _cuda_module

@@ -237,6 +237,26 @@ def test_without_cupy_cuda_is_unavailable_and_device_cuda_says_how_to_install(no
     assert x.device.type == "cpu" and (x * 2).tolist() == [2.0]  # the CPU is unaffected
 
 
+def test_a_broken_cupy_is_reported_not_raised_by_is_available(monkeypatch) -> None:
+    """CuPy built for another CUDA or numpy can fail at import with any error, not ImportError."""
+
+    class BrokenCupy:
+        def find_spec(self, name, path=None, target=None):
+            if name == "cupy":
+                raise OSError("libcudart.so.12: cannot open shared object file")
+            return None
+
+    previous = backend.set_cuda_module(None)
+    monkeypatch.delitem(sys.modules, "cupy", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [BrokenCupy(), *sys.meta_path])
+    try:
+        assert ag.cuda.is_available() is False and ag.cuda.device_count() == 0
+        with pytest.raises(RuntimeError, match=r"OSError: libcudart.*gradschool\[cuda\]"):
+            ag.zeros(1, device="cuda")
+    finally:
+        backend.set_cuda_module(*previous)
+
+
 def test_importing_the_library_does_not_import_cupy() -> None:
     code = ("import sys; import autograd, nn, optim; import autograd as ag; "
             "ag.tensor([1.0]) * 2; ag.device('cuda'); "

@@ -265,3 +265,15 @@ def test_checkpoint_a_gpu_model_and_load_it_on_the_cpu() -> None:
     assert all(p.is_cuda for p in gpu_model.parameters())
     np.testing.assert_allclose(_on_gpu(gpu_model(x.cuda())), cpu_model(x).detach().numpy(),
                                rtol=1e-6)
+
+
+def test_a_dataset_kept_on_the_gpu_gives_gpu_batches() -> None:
+    ag.manual_seed(0)
+    data = ag.data.TensorDataset(ag.randn(10, 3, device="cuda"),
+                                 ag.randint(0, 2, (10,), device="cuda"))
+    train, _ = ag.data.random_split(data, [7, 3])
+    sizes = []
+    for x, y in ag.data.DataLoader(train, batch_size=3, shuffle=True):
+        assert x.is_cuda and y.is_cuda and y.dtype == ag.int64
+        sizes.append(len(x))
+    assert sizes == [3, 3, 1]
