@@ -60,10 +60,10 @@ class SGD(Optimizer):
             if momentum != 0:
                 state = self.state[p]
                 buffer = state.get("momentum_buffer")
-                if buffer is None:
+                if buffer is None:  # b_1 = g_1
                     buffer = state["momentum_buffer"] = ag.as_tensor(grad.copy())
                     b = buffer.data
-                else:
+                else:  # b_t = mu b_{t-1} + (1 - tau) g_t, in place
                     b = buffer.data
                     b *= momentum
                     b += grad if dampening == 0 else grad * (1 - dampening)

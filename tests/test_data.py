@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 from autograd import backend
@@ -60,6 +62,21 @@ def test_one_epoch_visits_every_sample_once(n, batch_size, drop_last, expected_l
         assert sorted(seen) == list(range(n))
     if not shuffle:
         assert seen == list(range(len(seen)))
+
+
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 45), drop_last=st.booleans(),
+       shuffle=st.booleans(), seed=st.integers(0, 2**31))
+def test_any_loader_setting_visits_each_sample_at_most_once(n, batch_size, drop_last, shuffle,
+                                                            seed):
+    X, Y, ds = make_dataset(n)
+    loader = DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last,
+                        generator=ag.Generator().manual_seed(seed))
+    batches = list(loader)
+    assert len(batches) == len(loader) == (n // batch_size if drop_last else -(-n // batch_size))
+    seen = [int(i) for _, y in batches for i in y.data]
+    assert len(seen) == len(set(seen)) == (n - n % batch_size if drop_last else n)
+    for x, y in batches:
+        np.testing.assert_array_equal(x.data, X.data[y.data])
 
 
 def test_the_three_regimes_of_the_lecture():

@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 import optim
@@ -240,6 +242,31 @@ def test_matches_the_documented_algorithm(case):
     ours, _ = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=6)
     for got, want in zip(ours, reference(name, options, steps=6), strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
+
+
+@given(lr=st.floats(1e-3, 0.5), momentum=st.floats(0.0, 0.99), dampening=st.floats(0.0, 0.9),
+       nesterov=st.booleans(), weight_decay=st.sampled_from([0.0, 1e-4, 0.1]))
+def test_sgd_matches_the_algorithm_for_any_options(lr, momentum, dampening, nesterov,
+                                                   weight_decay):
+    if nesterov:
+        momentum, dampening = max(momentum, 0.1), 0.0
+    options = dict(lr=lr, momentum=momentum, dampening=dampening, nesterov=nesterov,
+                   weight_decay=weight_decay)
+    ours, _ = run_ours(lambda ps: optim.SGD(ps, **options), steps=5)
+    for got, want in zip(ours, reference("SGD", options, steps=5), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-13)
+
+
+@given(lr=st.floats(1e-4, 0.3), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.5, 0.9999),
+       eps=st.sampled_from([1e-8, 1e-3]), amsgrad=st.booleans(),
+       weight_decay=st.sampled_from([0.0, 0.05]), name=st.sampled_from(["Adam", "AdamW"]))
+def test_adam_matches_the_algorithm_for_any_options(lr, beta1, beta2, eps, amsgrad,
+                                                    weight_decay, name):
+    options = dict(lr=lr, betas=(beta1, beta2), eps=eps, amsgrad=amsgrad,
+                   weight_decay=weight_decay)
+    ours, _ = run_ours(lambda ps: getattr(optim, name)(ps, **options), steps=5)
+    for got, want in zip(ours, reference(name, options, steps=5), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-12)
 
 
 # --- 3. 25 steps against PyTorch -------------------------------------------------------------
