@@ -613,12 +613,12 @@ class Tensor:
     def add_(self, other: Any, alpha: float = 1) -> Tensor:
         from .ops.inplace import inplace
 
-        return inplace(self, "add", other if alpha == 1 else _raw(other) * alpha)
+        return inplace(self, "add", _scaled(other, alpha))
 
     def sub_(self, other: Any, alpha: float = 1) -> Tensor:
         from .ops.inplace import inplace
 
-        return inplace(self, "subtract", other if alpha == 1 else _raw(other) * alpha)
+        return inplace(self, "subtract", _scaled(other, alpha))
 
     def mul_(self, other: Any) -> Tensor:
         from .ops.inplace import inplace
@@ -683,6 +683,15 @@ def _check_same_device(a: Tensor, b: Tensor) -> None:
 
 def _raw(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
+
+
+def _scaled(other: Any, alpha: float) -> Any:
+    """alpha * other for add_/sub_: a recorded op only when other's gradient is needed."""
+    if alpha == 1:
+        return other
+    if state.grad_enabled and getattr(other, "_requires_grad", False):
+        return other * alpha
+    return _raw(other) * alpha
 
 
 def _compare(self: Tensor, other: Any, op: str) -> Tensor:

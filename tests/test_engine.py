@@ -393,3 +393,45 @@ def test_linear_regression_gradients_match_the_formula() -> None:
     np.testing.assert_allclose(w.grad.numpy(), 2 / 8 * X.T @ r, rtol=1e-12)
     np.testing.assert_allclose(b.grad.item(), 2 / 8 * r.sum(), rtol=1e-12)
     assert b.grad.shape == ()
+
+
+@pytest.mark.parametrize("update", [
+    lambda h: h.fill_(2.0), lambda h: h.zero_(), lambda h: h.copy_(ag.tensor([2.0, 2.0])),
+], ids=["fill_", "zero_", "copy_"])
+def test_overwriting_a_non_leaf_forgets_its_old_values_even_inf(update) -> None:
+    """log(0) = -inf must not leave a nan behind (-inf * 0) when every element is replaced."""
+    x = leaf([0.0, 1.0])
+    with np.errstate(divide="ignore"):
+        h = x.log()
+    update(h)
+    assert np.isfinite(h.detach().numpy()).all()
+    with np.errstate(invalid="ignore"):
+        h.sum().backward()
+    # log's backward sees a zero gradient: 0 / x, which is 0 at x = 1 (and 0/0 at 0, as in PyTorch)
+    assert x.grad.tolist()[1] == 0.0
+
+
+def test_copy_of_a_tensor_requiring_grad_into_a_plain_tensor_is_recorded() -> None:
+    w = leaf([1.0, 2.0])
+    buffer = ag.zeros(2, dtype=ag.float64)
+    buffer.copy_(w * 3)
+    assert buffer.requires_grad and not buffer.is_leaf
+    (buffer * buffer).sum().backward()
+    assert w.grad.tolist() == [18.0, 36.0]
+
+
+def test_fill_with_a_one_element_tensor_sends_back_the_summed_gradient() -> None:
+    s = leaf([3.0])
+    z = ag.zeros(4, dtype=ag.float64)
+    z.fill_(s)
+    (z * ag.tensor([1.0, 2.0, 3.0, 4.0], dtype=ag.float64)).sum().backward()
+    assert z.tolist() == [3.0] * 4 and s.grad.tolist() == [10.0]
+
+
+def test_add_in_place_of_a_tensor_requiring_grad() -> None:
+    w = leaf([1.0, 2.0])
+    acc = ag.zeros(2, dtype=ag.float64)
+    acc += w * w
+    acc.add_(w, alpha=2.0)
+    acc.sum().backward()
+    assert w.grad.tolist() == [4.0, 6.0]

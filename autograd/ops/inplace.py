@@ -55,14 +55,15 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
 
 def fill_(t: Any, value: Any) -> Any:
     if _tracked(t, value):
-        return _rebase(t, t * 0 + value)
+        # Every element overwritten: t's old values (inf or nan included) leave no trace.
+        return _rebase(t, SetItem.apply(t, Ellipsis, value))
     t.data[...] = _raw(value)
     return t
 
 
 def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
-        return _rebase(t, t * 0 + src)
+        return _rebase(t, SetItem.apply(t, Ellipsis, src))
     t.data[...] = _raw(src)
     return t
 
