@@ -1,9 +1,10 @@
 """A strict stand-in for CuPy: numpy underneath, but its arrays refuse to become numpy arrays.
 
 The GPU code paths of the library run on machines without a GPU by installing
-this module as the 'cuda' array module::
+this module as the 'cuda' array module, for one test at a time::
 
-    backend.set_cuda_module(fake_cuda, fake_cuda.ndarray)
+    with fake_cuda.installed():          # backend.set_cuda_module(fake_cuda, ...)
+        x = ag.ones(3, device="cuda")    # x.data is a fake_cuda.ndarray
 
 It behaves as CuPy does where the two array types meet, so every place that
 would break on a real GPU breaks here too:
@@ -25,10 +26,12 @@ would break on a real GPU breaks here too:
   and ``__array_function__`` and give GPU arrays, as CuPy does.
 - ``add.at`` (CuPy 13's ``ufunc.at``) takes only the dtypes CUDA's atomicAdd
   supports.
+- Kernels run on the current device (``with cuda.Device(i):``): an array made
+  on another GPU is an error in any computation (CuPy without peer access);
+  results live on the current device. Views and copies stay where they are.
 
 Only names that CuPy has are here, so a function CuPy lacks fails here too.
-Arrays remember the device that was current when they were made
-(``cuda.Device(i)``); the number of devices is :data:`device_count`.
+The number of fake GPUs is :data:`device_count` (``installed(devices=2)``).
 """
 
 from __future__ import annotations
@@ -157,7 +160,7 @@ def _host_index(key: Any) -> Any:
 def _is_basic(key: Any) -> bool:
     items = key if isinstance(key, tuple) else (key,)
     return builtins.all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis
-               for k in items)
+                        for k in items)
 
 
 def _kernel_device(*values: Any) -> int:
