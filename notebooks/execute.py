@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,11 @@ SRC_DIR = NOTEBOOK_DIR / "src"
 KERNEL_NAME = "python3"
 CELL_TIMEOUT_S = 300  # per cell; every notebook as a whole runs in well under a minute
 KERNELSPEC = {"name": KERNEL_NAME, "display_name": "Python 3 (ipykernel)", "language": "python"}
+# The notebooks multiply small matrices. A multi-threaded BLAS gains nothing there, and on a
+# busy 2-core CI machine its spinning threads made them ten times slower: use one thread
+# (unless the caller chose otherwise).
+SINGLE_THREAD_BLAS = {name: "1" for name in
+                      ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 _MARKDOWN_MARK = "# %% [markdown]"
 _CODE_MARK = "# %%"
@@ -125,7 +131,8 @@ def execute(nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT_S) -> nbforma
         coalesce_streams=True,  # a tqdm bar's carriage returns collapse to its final line
         allow_errors=False,
     )
-    client.execute()
+    env = {**SINGLE_THREAD_BLAS, **os.environ}
+    client.execute(env=env)
     return nb
 
 
