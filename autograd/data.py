@@ -193,7 +193,8 @@ def default_collate(batch: list[Any]) -> Any:
     """Stack a list of samples into a batch, as PyTorch's ``default_collate``.
 
     Tensors and arrays are stacked along a new first axis; Python floats
-    become a float64 tensor, ints an int64 tensor; tuples and lists of fields
+    become a float64 tensor, ints an int64 tensor, numpy scalars keep their
+    dtype; tuples and lists of fields
     become a list of batches, dicts a dict of batches; strings stay a list.
     """
     elem = batch[0]
@@ -212,11 +213,13 @@ def default_collate(batch: list[Any]) -> Any:
         return Tensor._make(xp.stack([e.data for e in batch]), None)
     if isinstance(elem, np.ndarray):
         return default_collate([Tensor._make(np.asarray(e), None) for e in batch])
-    if isinstance(elem, (bool, np.bool_)):
+    if isinstance(elem, np.generic) and elem.dtype.kind in "biuf":  # keeps the numpy dtype
+        return Tensor._make(np.asarray(batch), None)
+    if isinstance(elem, bool):
         return Tensor._make(np.asarray(batch, dtype=np.bool_), None)
-    if isinstance(elem, (int, np.integer)):
+    if isinstance(elem, int):
         return Tensor._make(np.asarray(batch, dtype=np.int64), None)
-    if isinstance(elem, (float, np.floating)):
+    if isinstance(elem, float):
         return Tensor._make(np.asarray(batch, dtype=np.float64), None)
     if isinstance(elem, (str, bytes)):
         return list(batch)

@@ -177,7 +177,8 @@ def test_default_collate_matches_pytorch():
     pytest.importorskip("torch")
     from torch.utils.data import default_collate as torch_collate
 
-    samples = [(np.array([1.0, 2.0]), 3, 0.5), (np.array([3.0, 4.0]), 4, 1.5)]
+    samples = [(np.array([1.0, 2.0]), 3, 0.5, np.float32(2), True),
+               (np.array([3.0, 4.0]), 4, 1.5, np.float32(3), False)]
     ours, theirs = default_collate(samples), torch_collate(samples)
     assert isinstance(ours, list) and isinstance(theirs, list)
     for a, b in zip(ours, theirs, strict=True):
