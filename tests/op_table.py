@@ -170,6 +170,34 @@ def gather_case() -> st.SearchStrategy:
     return draw()
 
 
+def linear_case() -> st.SearchStrategy:
+    """x of shape (in,), (n, in) or (b, n, in); W (out, in); b (out,) (or no bias)."""
+
+    @st.composite
+    def draw(draw_: Any) -> tuple[list[Shape], dict]:
+        n_in, n_out = draw_(st.integers(1, 4)), draw_(st.integers(1, 3))
+        lead = draw_(st.sampled_from([(), (3,), (2, 3)]))
+        shapes = [lead + (n_in,), (n_out, n_in)]
+        if draw_(st.booleans()):
+            shapes.append((n_out,))
+        return shapes, {}
+
+    return draw()
+
+
+def _linear(lib: Any) -> Callable[..., Any]:
+    """F.linear of either library: autograd's fused op, or torch.nn.functional.linear."""
+    if lib.__name__ == "torch":
+        return lib.nn.functional.linear
+    from autograd.ops.linalg import linear
+
+    return linear
+
+
+def _linear_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    return x @ w.T + (0.0 if b is None else b)
+
+
 def where_params(shapes: list[Shape]) -> st.SearchStrategy:
     out = np.broadcast_shapes(*shapes)
     return st.fixed_dictionaries({"cond": hnp.arrays(np.bool_, out)})
@@ -332,6 +360,8 @@ OPS: list[Op] = [
        lambda a, b, cond: np.where(cond, a, b), broadcasting(params=where_params),
        ("real", "real")),
     Op("matmul", lambda lib, a, b: a @ b, np.matmul, matmul_shapes(), ("real", "real")),
+    Op("linear", lambda lib, x, w, b=None: _linear(lib)(x, w, b), _linear_ref, linear_case(),
+       ("real", "real", "real")),
     Op("matmul_fn", lambda lib, a, b: lib.matmul(a, b), np.matmul, matmul_shapes(),
        ("real", "real")),
     # --- reductions ---
