@@ -277,3 +277,21 @@ def test_a_dataset_kept_on_the_gpu_gives_gpu_batches() -> None:
         assert x.is_cuda and y.is_cuda and y.dtype == ag.int64
         sizes.append(len(x))
     assert sizes == [3, 3, 1]
+
+
+def test_the_readme_training_loop_runs_on_the_gpu() -> None:
+    """The issue's bar: the README's training example runs with device='cuda'."""
+    import contextlib
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S)
+                 if "opt.step()" in b and "device" in b)
+    namespace: dict = {"__name__": "__readme__"}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["device"] == "cuda" and "device='cuda:0'" in printed.getvalue()
+    model, X = namespace["model"], namespace["X"]
+    assert all(p.is_cuda for p in model.parameters()) and X.is_cuda
+    np.testing.assert_array_equal(_on_gpu(model(X)).round(), [[0], [1], [1], [0]])
