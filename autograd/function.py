@@ -124,6 +124,8 @@ class Function:
         value, src = self._saved[i], self._saved_src[i]
         if isinstance(value, Tensor):
             return value
+        if not hasattr(value, "shape"):  # a Python number stays one: a Tensor would sit on the CPU
+            return value
         if src == _OUTPUT:
             return Tensor._make(value, self)
         if src == _CONSTANT:

@@ -295,3 +295,26 @@ def test_the_readme_training_loop_runs_on_the_gpu() -> None:
     model, X = namespace["model"], namespace["X"]
     assert all(p.is_cuda for p in model.parameters()) and X.is_cuda
     np.testing.assert_array_equal(_on_gpu(model(X)).round(), [[0], [1], [1], [0]])
+
+
+# --- the nn helper's activation table, on the GPU ----------------------------------------------
+
+from test_nn_activations import POINTS, TABLE  # noqa: E402
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_activation_table_on_the_gpu(name: str) -> None:
+    """f(x) and f'(x) of the course's table, computed on the GPU, against the formulas."""
+    fn, f, df, module = TABLE[name]
+    x = ag.tensor(POINTS, dtype=ag.float64, requires_grad=True, device="cuda")
+    y = fn(x)
+    np.testing.assert_allclose(_on_gpu(y), f(POINTS), rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(_on_gpu(module.cuda()(x)), _on_gpu(y))
+    if y is x:  # the identity
+        return
+    if y.requires_grad:
+        (g,) = ag.grad(y.sum(), x, create_graph=True)
+        np.testing.assert_allclose(_on_gpu(g), df(POINTS), rtol=1e-10, atol=1e-14)
+        if g.requires_grad:  # second derivatives run the backward rules on GPU tensors
+            g.sum().backward()
+            assert x.grad.is_cuda and x.grad.shape == x.shape
