@@ -271,3 +271,15 @@ def test_cat_of_zero_dim_tensors_says_to_stack() -> None:
 def test_where_needs_a_bool_condition(cond) -> None:
     with pytest.raises(RuntimeError, match="boolean"):
         ag.where(cond, ag.ones(2), ag.zeros(2))
+
+
+def test_stack_dim_out_of_range() -> None:
+    with pytest.raises(IndexError, match="got 3"):
+        ag.stack([ag.ones(2), ag.ones(2)], dim=3)
+
+
+@pytest.mark.parametrize("bad", [-1, 2])
+def test_gather_index_out_of_bounds_is_refused_not_wrapped(bad: int) -> None:
+    with pytest.raises(RuntimeError, match=f"index {bad} is out of bounds for dimension 1 "
+                                           "with size 2"):
+        ag.ones(2, 2).gather(1, ag.tensor([[bad, 0], [0, 0]]))

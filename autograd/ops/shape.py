@@ -338,8 +338,7 @@ def stack(tensors: Any, dim: int = 0) -> Any:
                 f"stack expects each tensor to be equal size, but got {tuple(tensors[0].shape)} "
                 f"at entry 0 and {tuple(t.shape)} at entry {k}"
             )
-    n = tensors[0].ndim + 1
-    return Stack.apply(dim % n, *tensors)
+    return Stack.apply(normalize_dims(dim, tensors[0].ndim + 1)[0], *tensors)
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
@@ -353,8 +352,15 @@ def gather(input: Any, dim: int, index: Any) -> Any:
             f"gather(): index of shape {index_shape} does not fit input of shape {shape}: it "
             f"needs as many dims, and no larger size except in dimension {dim}"
         )
-    if getattr(index, "data", index).dtype.kind not in "iu":
+    raw = getattr(index, "data", index)
+    if raw.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): index must be an integer tensor, got {index.dtype}")
+    if raw.size and not (0 <= int(raw.min()) and int(raw.max()) < shape[dim]):
+        # numpy would wrap -1 around to the end; PyTorch refuses, and so do we
+        bad = int(raw.min()) if int(raw.min()) < 0 else int(raw.max())
+        raise RuntimeError(
+            f"gather(): index {bad} is out of bounds for dimension {dim} with size {shape[dim]}"
+        )
     if hasattr(index, "grad_fn") and index.device != input.device:  # CuPy would copy it over
         raise RuntimeError(
             f"Expected all tensors to be on the same device, but found at least two devices, "
