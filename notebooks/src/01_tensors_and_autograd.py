@@ -184,3 +184,23 @@ print("gradcheck passed:", ag.gradcheck(BentIdentity.apply, (x64,)))
 #
 # `ag.viz.draw_graph` draws the graph that `backward` walks: the leaves (our weights) and the
 # operations that made $L$, each with its shape.
+#
+# Read it left to right as the forward pass: the weights (green) and the ops (grey) that
+# produced $a$, $y$ and finally $L$ (orange). Since we called `backward()`, every tensor also
+# shows its gradient $\partial L / \partial(\cdot)$: the same numbers as printed above. (The
+# inputs $y_i$ and the target $t$ need no gradient, so they are constants, not nodes.)
+
+# %%
+w = ag.tensor([0.1, 0.2, -0.3], requires_grad=True)
+b = ag.tensor(0.4, requires_grad=True)
+a_ = b + (y_in * w).sum()
+y_out = ag.sigmoid(a_)
+L = (y_out - t_target) ** 2
+a_.retain_grad()
+y_out.retain_grad()
+L.backward()
+ag.viz.draw_graph(L, params={"w": w, "b": b, "a": a_, "y": y_out, "L": L}, legend=True)
+
+# %% [markdown]
+# `ag.viz.draw_graph(...).render("graph", format="png")` writes the same picture to a file.
+# Notebook 3 draws the lecture's 2-3-1 network this way, and steps through its backward pass.

@@ -149,6 +149,35 @@ ag.relu(x0).sum().backward()
 print("ReLU'(0) by autograd:", x0.grad.item())
 
 # %% [markdown]
+# ## The same functions in `nn.functional`
+# The library ships every function of the table, as PyTorch ships its activations: as
+# functions in `nn.functional` (`F.sigmoid`, `F.arctan`, `F.sinc`, ...) and as modules for
+# `nn.Sequential` (`nn.Sigmoid()`, `nn.ArcTan()`, ...). Their values and derivatives match the
+# table too, and `F.sinc` also handles $x = 0$, where the formula $\sin(x)/x$ is $0/0$:
+
+# %%
+import nn
+import nn.functional as F
+
+library = {
+    "identity": F.identity, "binary step": F.binary_step, "logistic": F.sigmoid,
+    "tanh": F.tanh, "arctan": F.arctan, "ReLU": F.relu, "softplus": F.softplus,
+    "bent identity": F.bent_identity,
+    "soft exponential (α=0.5)": lambda x: F.soft_exponential(x, 0.5),
+    "sinusoid": F.sinusoid, "sinc": F.sinc, "Gaussian": F.gaussian,
+}
+for name, f in library.items():
+    table_f, table_f_prime = table[name]
+    assert np.allclose(values(f, x), values(table_f, x), atol=1e-12), name
+    assert np.allclose(derivative(f, x), table_f_prime(x), atol=1e-12), name
+print("nn.functional agrees with the table for all", len(library), "functions")
+
+x0 = ag.tensor([0.0], dtype=ag.float64, requires_grad=True)
+F.sinc(x0).sum().backward()
+print("sinc(0) =", F.sinc(x0).item(), " sinc'(0) =", x0.grad.item())
+print(nn.Sequential(nn.Linear(2, 3), nn.ArcTan(), nn.Linear(3, 1), nn.Sigmoid()))
+
+# %% [markdown]
 # ## The soft exponential's parameter
 # $\alpha$ blends a logarithm ($\alpha < 0$), the identity ($\alpha = 0$) and an exponential
 # ($\alpha > 0$). For $\alpha < 0$ it is only defined where $1 - \alpha(x + \alpha) > 0$.

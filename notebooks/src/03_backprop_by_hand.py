@@ -22,6 +22,8 @@ import numpy as np
 import matplotlib.pyplot as plt
 
 import autograd as ag
+import nn
+import nn.functional as F
 
 plt.rcParams.update({"figure.figsize": (5, 3), "figure.dpi": 80})
 ag.manual_seed(0)
@@ -117,6 +119,68 @@ for name, (engine, by_hand) in checks.items():
     err = np.abs(engine.numpy() - by_hand).max()
     print(f"{name:22s} max |engine - by hand| = {err:.1e}")
     assert err < 1e-12, name
+
+# %% [markdown]
+# ## The graph, with its gradients
+# `ag.viz.draw_graph` draws what the engine recorded: the parameters (green), the ops (grey),
+# the intermediates we named (yellow) and the loss (orange). After `backward()` each tensor
+# shows its gradient: on $a^{(3)}$ and $a^{(2)}$ these are $\delta^{(3)}$ and $\delta^{(2)}$,
+# on the weights $\partial L / \partial W^{(2)}$ and $\partial L / \partial W^{(1)}$: the numbers
+# computed by hand above. The data $x$ and the target $t$ need no gradient and are not drawn.
+
+# %%
+names = {"W(1)": W1_t, "b(2)": b2_t, "W(2)": W2_t, "b(3)": b3_t,
+         "a(2)": a2_t, "a(3)": a3_t, "L": L_t}
+ag.viz.draw_graph(L_t, params=names, show_data=True)
+
+# %% [markdown]
+# ## The backward pass, step by step
+# `ag.viz.backward_steps` replays the backward pass one op at a time, in the order the engine
+# runs them: from the loss back to the inputs. The op being processed is red; the red labels
+# are the gradients it sends back. Use the slider to follow $\delta^{(3)}$ leaving the output
+# sigmoid, becoming $\partial L / \partial W^{(2)} = \delta^{(3)} y^{(2),T}$ at the output
+# matrix product, then $\delta^{(2)}$, then $\partial L / \partial W^{(1)}$. (It must be called
+# before `backward()`, which frees the graph; so we run the forward pass once more.)
+
+# %%
+a2_t = W1_t @ x_t + b2_t
+y2_t = ag.sigmoid(a2_t)
+a3_t = W2_t @ y2_t + b3_t
+L_t = ((ag.sigmoid(a3_t) - t_t) ** 2).sum()
+steps = ag.viz.backward_steps(L_t, params={**names, "a(2)": a2_t, "a(3)": a3_t, "L": L_t})
+print(len(steps), "steps:", ", ".join(steps.ops))
+steps
+
+# %% [markdown]
+# Two of the steps as still pictures (a viewer without JavaScript shows only the first one
+# above): the output sigmoid sends back $\delta^{(3)}$; the first layer's matrix product
+# receives $\delta^{(2)}$ and turns it into $\partial L / \partial W^{(1)} = \delta^{(2)} y^{(1),T}$.
+
+# %%
+sigmoid_steps = [k for k, op in enumerate(steps.ops) if op == "Sigmoid"]
+display(steps[sigmoid_steps[0]])
+display(steps[len(steps) - 1])
+
+# %% [markdown]
+# ## The same network with `nn`
+# In practice the 2-3-1 network is four modules. `nn.Linear(2, 3)` holds $W^{(1)}$ as its
+# `weight` (shape out $\times$ in $= 3 \times 2$, the lecture's shape) and $b^{(2)}$ as its
+# `bias`; `F.mse_loss` is the MSE. With the same weights it gives the same gradients.
+
+# %%
+net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1), nn.Sigmoid()).double()
+with ag.no_grad():
+    net[0].weight.copy_(ag.tensor(W1))
+    net[0].bias.copy_(ag.tensor(b2[:, 0]))
+    net[2].weight.copy_(ag.tensor(W2))
+    net[2].bias.copy_(ag.tensor(b3[:, 0]))
+loss = F.mse_loss(net(ag.tensor(x.T)), ag.tensor(t))   # one example, as a row
+loss.backward()
+print(f"L = {loss.item():.10f} (by hand {L:.10f})")
+assert np.allclose(net[0].weight.grad.numpy(), dL_dW1, atol=1e-12)
+assert np.allclose(net[2].weight.grad.numpy(), dL_dW2, atol=1e-12)
+assert np.allclose(net[0].bias.grad.numpy(), dL_db2[:, 0], atol=1e-12)
+print("nn.Linear's weight.grad equals dL/dW(1) and dL/dW(2) by hand")
 
 # %% [markdown]
 # ## Vectorised over a batch
