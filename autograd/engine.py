@@ -173,9 +173,13 @@ def run_backward(
                 )
             if node._retained is not None:
                 owner = node._retained()
-                if owner is not None:
+                if owner is not None and owner.grad is None:
                     owner.grad = g if isinstance(g, Tensor) else Tensor._make(g, None)
                     handed.add(id(g))
+                elif owner is not None:  # accumulates over backward calls, as a leaf's does
+                    total = owner.grad + g if isinstance(g, Tensor) else owner.grad.data + g
+                    owner.grad = total if isinstance(total, Tensor) else Tensor._make(
+                        np.asarray(total), None)
             if capture_nodes and id(node) in capture_nodes:
                 i = capture_nodes[id(node)]
                 captured[i] = g if i not in captured else captured[i] + g

@@ -435,3 +435,15 @@ def test_add_in_place_of_a_tensor_requiring_grad() -> None:
     acc.add_(w, alpha=2.0)
     acc.sum().backward()
     assert w.grad.tolist() == [4.0, 6.0]
+
+
+def test_retained_grad_accumulates_over_backward_calls_as_in_pytorch() -> None:
+    x = leaf([1.0])
+    h = x * 2
+    h.retain_grad()
+    y = h * 3
+    y.backward(ag.ones(1), retain_graph=True)
+    first = h.grad
+    y.backward(ag.ones(1))
+    assert h.grad.tolist() == [6.0] and first.tolist() == [3.0]
+    assert x.grad.tolist() == [12.0]
