@@ -39,7 +39,7 @@ def check_reduction(reduction: str) -> str:
 def _divide(value: Any, denominator: Any) -> Any:
     """value / denominator, where a zero denominator gives nan or inf quietly, as in PyTorch
     (the mean over no targets at all)."""
-    if isinstance(denominator, int) and denominator:
+    if isinstance(denominator, (int, float)) and denominator:
         return value / denominator
     with np.errstate(invalid="ignore", divide="ignore"):
         return value / denominator
@@ -211,7 +211,10 @@ def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weigh
         spread = spread_w.reshape((1, num_classes) + (1,) * (target.ndim - 1)) / num_classes
         keep_b = keep_f.reshape(onehot.shape[:1] + (1,) + onehot.shape[2:])
         q = (1 - label_smoothing) * q + label_smoothing * spread * keep_b
-    return q, w_target.sum()
+    denominator = w_target.sum()
+    if xp is np:  # a Python number on the host: cheaper to divide by (no sync on a GPU)
+        denominator = denominator.item()
+    return q, denominator
 
 
 class CrossEntropyLoss(Function):
