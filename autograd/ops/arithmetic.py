@@ -8,6 +8,7 @@ so no op handles broadcasting or dtypes in backward.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..backend import get_array_module
@@ -115,7 +116,11 @@ class Pow(Function):
         if need_b:
             xp = get_array_module(grad)
             # d(a^b)/db = a^b ln a; PyTorch gives 0 where a == 0.
-            grad_b = grad * out * xp.log(xp.where(a == 0, 1, a))
+            if hasattr(a, "shape"):
+                log_a = xp.log(xp.where(a == 0, 1, a))
+            else:  # a Python number (2 ** x): its log is a number, on no device
+                log_a = math.log(a) if a > 0 else (0.0 if a == 0 else math.nan)
+            grad_b = grad * out * log_a
         return grad_a, grad_b
 
 
