@@ -296,3 +296,13 @@ def test_arctan_and_sinusoid_match_pytorch():
                                torch.atan(torch.tensor(x)).numpy(), rtol=1e-15)
     np.testing.assert_allclose(F.sinusoid(ag.tensor(x, dtype=ag.float64)).data,
                                torch.sin(torch.tensor(x)).numpy(), rtol=1e-15)
+
+
+def test_gelu_without_scipy_uses_math_erf(monkeypatch):
+    import sys
+
+    x = ag.tensor([-3.0, -0.7, 0.0, 0.4, 2.5], dtype=ag.float64)
+    with_scipy = F.gelu(x).data
+    monkeypatch.setitem(sys.modules, "scipy.special", None)  # import now raises ImportError
+    np.testing.assert_allclose(F.gelu(x).data, with_scipy, rtol=1e-15)
+    assert F.gelu(x.float()).dtype == ag.float32
