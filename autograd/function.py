@@ -106,7 +106,7 @@ class Function:
             return tuple(self._saved_as_tensor(i) for i in range(len(saved)))
         if self.array_level:
             return saved
-        return tuple(_tensor_cls(a) for a in saved)
+        return tuple(None if a is None else _tensor_cls(a) for a in saved)
 
     def mark_non_differentiable(self, *items: Any) -> None:
         return None

@@ -203,3 +203,21 @@ def test_missing_forward_or_backward() -> None:
     y = NoBackward.apply(ag.ones(1, requires_grad=True))
     with pytest.raises(NotImplementedError, match="backward"):
         y.sum().backward()
+
+
+def test_save_for_backward_accepts_none_as_in_pytorch() -> None:
+    class Scale(ag.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(x, w)
+            return x * 2 if w is None else x * w
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, w = ctx.saved_tensors
+            assert w is None and isinstance(x, ag.Tensor)
+            return grad * 2, None
+
+    x = ag.ones(2, requires_grad=True)
+    Scale.apply(x, None).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
