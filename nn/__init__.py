@@ -33,7 +33,7 @@ from .activation import (
     Softplus,
     Tanh,
 )
-from .container import ModuleDict, ModuleList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
 from .linear import Flatten, Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -41,7 +41,8 @@ from .module import Module
 from .parameter import Parameter
 
 __all__ = [
-    "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "Linear", "Identity",
+    "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
+    "ParameterDict", "Linear", "Identity",
     "Flatten", "Dropout", "BinaryStep", "Sigmoid", "Tanh", "ArcTan", "ReLU", "Softplus",
     "BentIdentity", "SoftExponential", "Sinusoid", "Sinc", "Gaussian", "Softmax", "LogSoftmax",
     "LeakyReLU", "ELU", "GELU", "SiLU", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss",

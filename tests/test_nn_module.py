@@ -483,3 +483,31 @@ def test_nested_names_orders_and_repr_match_pytorch():
     theirs.requires_grad_(False)
     assert [p.requires_grad for p in ours.parameters()] == \
         [p.requires_grad for p in theirs.parameters()]
+
+
+def test_parameter_list_and_dict():
+    weights = nn.ParameterList([nn.Parameter(ag.zeros(2, 3)), ag.ones(4)])
+    assert len(weights) == 2 and isinstance(weights[1], nn.Parameter)
+    assert [n for n, _ in weights.named_parameters()] == ["0", "1"]
+    weights.append(ag.zeros(1))
+    assert [p.shape for p in weights] == [(2, 3), (4,), (1,)]
+    assert repr(weights).splitlines()[1] == \
+        "    (0): Parameter containing: [autograd.float32 of size 2x3]"
+    table = nn.ParameterDict({"w": ag.zeros(2), "b": nn.Parameter(ag.ones(1))})
+    assert list(table) == ["b", "w"]  # a plain dict is sorted, as PyTorch does
+    assert list(table.state_dict()) == ["b", "w"] and "w" in table
+    owner = nn.Module()
+    owner.weights = weights
+    owner.table = table
+    assert [n for n, _ in owner.named_parameters()] == ["weights.0", "weights.1", "weights.2",
+                                                         "table.b", "table.w"]
+
+
+def test_parameter_containers_match_pytorch():
+    torch = pytest.importorskip("torch")
+    ours = nn.ParameterList([nn.Parameter(ag.zeros(2, 3)), ag.ones(4)])
+    theirs = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(2, 3)), torch.ones(4)])
+    assert repr(ours).replace("autograd.", "torch.") == repr(theirs)
+    d1 = nn.ParameterDict({"w": ag.zeros(2), "b": ag.ones(1), "a": ag.ones(3)})
+    d2 = torch.nn.ParameterDict({"w": torch.zeros(2), "b": torch.ones(1), "a": torch.ones(3)})
+    assert list(d1.state_dict()) == list(d2.state_dict())
