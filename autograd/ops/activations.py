@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import get_array_module, to_device, to_numpy
+from ..backend import device_of, get_array_module, to_device, to_numpy
 from ..function import Function
 
 _SQRT2 = math.sqrt(2.0)
@@ -45,14 +45,8 @@ def _erf_array(x: Any) -> Any:
     try:
         from cupyx.scipy.special import erf as cuda_erf
     except ImportError:  # a CuPy stand-in without cupyx: compute on the host
-        return to_device(_erf_array(to_numpy(x)), _device_of(x))
+        return to_device(_erf_array(to_numpy(x)), device_of(x))
     return cuda_erf(x)
-
-
-def _device_of(x: Any) -> Any:
-    from ..backend import device_of
-
-    return device_of(x)
 
 
 def erf(x: Any) -> Any:
