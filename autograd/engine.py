@@ -173,13 +173,9 @@ def run_backward(
                 )
             if node._retained is not None:
                 owner = node._retained()
-                if owner is not None and owner.grad is None:
-                    owner.grad = g if isinstance(g, Tensor) else Tensor._make(g, None)
+                if owner is not None:
+                    owner.grad = _retained_grad(owner.grad, g, Tensor)
                     handed.add(id(g))
-                elif owner is not None:  # accumulates over backward calls, as a leaf's does
-                    total = owner.grad + g if isinstance(g, Tensor) else owner.grad.data + g
-                    owner.grad = total if isinstance(total, Tensor) else Tensor._make(
-                        np.asarray(total), None)
             if capture_nodes and id(node) in capture_nodes:
                 i = capture_nodes[id(node)]
                 captured[i] = g if i not in captured else captured[i] + g
@@ -216,6 +212,19 @@ def run_backward(
     if inputs is None:
         return None
     return [captured.get(i) for i in range(len(inputs))]
+
+
+def _retained_grad(current: Any, g: Any, Tensor: type) -> Any:
+    """The new ``.grad`` of a tensor that called retain_grad(): g, added to what it had."""
+    if isinstance(g, Tensor):  # create_graph: keep the graph
+        return g if current is None else current + g
+    if current is not None:  # accumulates over backward calls, as a leaf's grad does
+        g = current.data + g
+    elif g.base is not None:  # a view (a broadcast one is read-only): .grad gets its own array
+        g = g.copy()
+    if isinstance(g, np.generic):  # numpy gives scalars for 0-d results
+        g = np.asarray(g)
+    return Tensor._make(g, None)
 
 
 def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> tuple:

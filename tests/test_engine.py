@@ -447,3 +447,18 @@ def test_retained_grad_accumulates_over_backward_calls_as_in_pytorch() -> None:
     y.backward(ag.ones(1))
     assert h.grad.tolist() == [6.0] and first.tolist() == [3.0]
     assert x.grad.tolist() == [12.0]
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x * 2,                       # its gradient is a broadcast (read-only) view
+    lambda x: (x * 2).sum(),               # a 0-d intermediate
+], ids=["broadcast-view", "0-d"])
+def test_retained_grad_is_a_writable_array_of_its_own(make) -> None:
+    x = leaf([1.0, 2.0, 3.0])
+    h = make(x)
+    h.retain_grad()
+    (h.sum() * 1.5).backward()
+    assert isinstance(h.grad.data, np.ndarray) and h.grad.data.flags.writeable
+    assert not np.shares_memory(h.grad.data, x.grad.data)
+    h.grad.zero_()
+    assert (h.grad.numpy() == 0).all() and x.grad.tolist() == [3.0, 3.0, 3.0]
