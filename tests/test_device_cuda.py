@@ -65,12 +65,15 @@ from test_device import (  # noqa: E402,F401
     test_to_cuda_and_back_keeps_values_dtype_and_requires_grad,
 )
 from test_device_nn import (  # noqa: E402,F401
+    test_a_dataset_kept_on_the_gpu_gives_gpu_batches,
+    test_activation_table_on_the_gpu,
     test_checkpoint_a_gpu_model_and_load_it_on_the_cpu,
     test_dropout_and_one_hot_on_the_gpu,
     test_layers_made_on_the_gpu,
     test_layers_on_the_gpu_equal_the_cpu,
     test_losses_on_the_gpu_equal_the_cpu,
     test_module_to_cuda_moves_parameters_in_place,
+    test_the_readme_training_loop_runs_on_the_gpu,
     test_training_on_the_gpu_follows_the_cpu,
 )
 from test_fake_device_ops import (  # noqa: E402,F401
