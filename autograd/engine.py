@@ -303,6 +303,7 @@ def grad(
         retain_graph = create_graph
     result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs)
     out = []
+    given: set[int] = set()
     for i, g in enumerate(result):
         if g is None:
             if not allow_unused:
@@ -311,6 +312,15 @@ def grad(
                     "allow_unused=True to get None for it"
                 )
             out.append(None)
+        elif isinstance(g, Tensor):
+            out.append(g)
         else:
-            out.append(g if isinstance(g, Tensor) else Tensor._make(g, None))
+            # Each result gets a writable array of its own: not a numpy scalar, not a
+            # (read-only) broadcast view, not the array another result holds.
+            if isinstance(g, np.generic):
+                g = np.asarray(g)
+            elif g.base is not None or id(g) in given:
+                g = g.copy()
+            given.add(id(g))
+            out.append(Tensor._make(g, None))
     return tuple(out)

@@ -462,3 +462,14 @@ def test_retained_grad_is_a_writable_array_of_its_own(make) -> None:
     assert not np.shares_memory(h.grad.data, x.grad.data)
     h.grad.zero_()
     assert (h.grad.numpy() == 0).all() and x.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_grad_results_are_writable_arrays_of_their_own() -> None:
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    ga, gb = ag.grad((a + b).sum(), [a, b])  # one gradient array flows to both
+    assert not np.shares_memory(ga.data, gb.data)
+    ga.zero_()  # would fail on a read-only broadcast view
+    assert gb.tolist() == [1.0, 1.0]
+    s = leaf(2.0)
+    (gs,) = ag.grad(s * s, s)
+    assert isinstance(gs.data, np.ndarray) and gs.shape == () and gs.item() == 4.0
