@@ -26,6 +26,10 @@ __all__ = [
     "scatter_add",
     "cuda_module",
     "set_cuda_module",
+    "current_cuda_index",
+    "cuda_device_context",
+    "cuda_is_available",
+    "cuda_device_count",
 ]
 
 
@@ -221,12 +225,12 @@ def _device_count(xp: Any) -> int:
 
 
 def scatter_add(target: Any, index: Any, values: Any) -> None:
-    """``target[index] += values`` where repeated indices add up (numpy's ``np.add.at``)."""
-    xp = get_array_module(target)
-    if xp is np:
-        np.add.at(target, index, values)
-    else:
-        xp.add.at(target, index, values)
+    """``target[index] += values`` where repeated indices add up.
+
+    numpy's ``np.add.at``; on the GPU CuPy's ``add.at`` (CuPy >= 13, which
+    gradschool[cuda] requires), an atomicAdd scatter for float16/32/64.
+    """
+    get_array_module(target).add.at(target, index, values)
 
 
 def current_cuda_index() -> int:
