@@ -21,6 +21,7 @@ __all__ = [
     "get_array_module",
     "device_of",
     "asarray",
+    "full",
     "to_device",
     "to_numpy",
     "scatter_add",
@@ -158,6 +159,15 @@ def asarray(data: Any, dtype: Any = None, device: Device = CPU) -> Any:
     xp, on_device = _gpu(device)
     with on_device:
         return xp.asarray(data, dtype=dtype)
+
+
+def full(shape: tuple[int, ...], fill_value: Any, dtype: Any, device: Device = CPU) -> Any:
+    """A new array of ``shape`` filled with ``fill_value``, made on ``device`` (no host copy)."""
+    if device.type == "cpu":
+        return np.full(shape, fill_value, dtype=dtype)
+    xp, on_device = _gpu(device)
+    with on_device:
+        return xp.full(shape, fill_value, dtype=dtype)
 
 
 def to_device(arr: Any, device: Device) -> Any:

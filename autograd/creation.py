@@ -109,11 +109,7 @@ def _shape(size: tuple) -> tuple[int, ...]:
 
 def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
-    dev = _device(device)
-    xp = np if dev.type == "cpu" else backend.cuda_module()
-    arr = xp.full(_shape(size), fill, dtype=np_dtype) if dev.type == "cpu" else \
-        backend.asarray(np.full(_shape(size), fill, dtype=np_dtype), device=dev)
-    t = Tensor._make(arr, None)
+    t = Tensor._make(backend.full(_shape(size), fill, np_dtype, _device(device)), None)
     if requires_grad:
         t.requires_grad_(True)
     return t
