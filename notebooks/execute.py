@@ -120,8 +120,26 @@ def _clear_ids(nb: nbformat.NotebookNode) -> None:
         cell["id"] = f"cell-{i:02d}"
 
 
+def check_kernel() -> None:
+    """Fail clearly if the ``python3`` kernel would run another Python than this one.
+
+    A ``python3`` kernelspec in the user's Jupyter folder takes precedence over the one that
+    ``make`` installs into ``.venv``; notebooks run there would not find ``autograd``.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv0 = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    if os.path.isabs(argv0) and Path(argv0).resolve() != Path(sys.executable).resolve():
+        raise RuntimeError(
+            f"the Jupyter kernel {KERNEL_NAME!r} runs {argv0}, not this environment's "
+            f"{sys.executable}; install this one with: {sys.executable} -m ipykernel install "
+            f"--sys-prefix --name {KERNEL_NAME} (or remove the other kernelspec)"
+        )
+
+
 def execute(nb: nbformat.NotebookNode, timeout: int = CELL_TIMEOUT_S) -> nbformat.NotebookNode:
     """Run every cell in the ``python3`` kernel, cwd = notebooks/; raises on the first error."""
+    check_kernel()
     client = NotebookClient(
         nb,
         timeout=timeout,

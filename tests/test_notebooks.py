@@ -14,6 +14,7 @@ Two kinds of checks:
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import time
 from pathlib import Path
 
@@ -24,11 +25,18 @@ pytest.importorskip("nbclient")
 
 pytestmark = pytest.mark.notebooks
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
 
-_spec = importlib.util.spec_from_file_location("notebook_execute", NOTEBOOK_DIR / "execute.py")
-execute = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(execute)
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+execute = _load("notebook_execute", NOTEBOOK_DIR / "execute.py")
 
 COURSE = [
     "01_tensors_and_autograd",
@@ -73,6 +81,13 @@ def test_committed_outputs_come_from_the_committed_code(path: Path):
             if out.output_type == "stream" and out.name == "stderr":
                 assert "Warning" not in out.text, f"{path.name}: cell {i} warned: {out.text}"
     assert counts == list(range(1, len(counts) + 1)), f"{path.name}: not run top to bottom once"
+
+
+def test_an_edited_code_cell_no_longer_matches_the_stored_hash():
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.source += "\nx = 1"
+    assert execute.code_hash(nb) != execute.stored_code_hash(nb)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -134,3 +149,18 @@ def test_notebook_executes_without_error(path: Path):
     seconds = time.perf_counter() - start
     assert seconds < MAX_SECONDS, f"{path.name} took {seconds:.0f} s"
     assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.slow
+def test_demo_trains_a_digit_classifier_and_writes_its_pictures(tmp_path: Path, capsys):
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed (make demo installs it)")
+    demo = _load("demo", ROOT / "demo.py")
+    assert demo.cli(["--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "test accuracy:" in out
+    for name in ("graph.png", "loss_curve.png"):
+        path = tmp_path / name
+        assert str(path) in out, f"demo did not print the path of {name}"
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.png", "loss_curve.png"]
