@@ -2,14 +2,16 @@
 
 Every op body gets its array module ``xp`` from its inputs with
 :func:`get_array_module`, so the same code runs on numpy (``'cpu'``) and on
-CuPy (``'cuda'``). What numpy and CuPy do differently (scatter-add, random
-numbers, conversion to host memory) lives here and nowhere else.
+CuPy (``'cuda'``). What numpy and CuPy do differently (scatter-add, erf,
+moving to and from host memory, devices) lives here and nowhere else; random
+numbers are drawn on the host and moved (autograd/random.py).
 
 CuPy is imported only when a CUDA device is first asked for.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -25,6 +27,7 @@ __all__ = [
     "to_device",
     "to_numpy",
     "scatter_add",
+    "erf",
     "cuda_module",
     "set_cuda_module",
     "current_cuda_index",
@@ -241,6 +244,27 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
     gradschool[cuda] requires), an atomicAdd scatter for float16/32/64.
     """
     get_array_module(target).add.at(target, index, values)
+
+
+def erf(x: Any) -> Any:
+    """erf element-wise on either device; numpy has none, CuPy has cupyx's.
+
+    On the host: scipy's where it is installed, else math.erf element by
+    element. A stand-in for CuPy without cupyx (the tests' fake) computes on
+    the host and moves the result back.
+    """
+    xp = get_array_module(x)
+    if xp is np:
+        try:
+            from scipy.special import erf as host_erf
+        except ImportError:  # scipy is optional
+            return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+        return np.asarray(host_erf(x), dtype=x.dtype)
+    if getattr(xp, "__name__", "") == "cupy":
+        from cupyx.scipy.special import erf as gpu_erf  # ships with CuPy
+
+        return gpu_erf(x)
+    return to_device(erf(to_numpy(x)), device_of(x))
 
 
 def current_cuda_index() -> int:

@@ -292,3 +292,15 @@ def test_scatter_add_goes_through_cupys_add_at(monkeypatch) -> None:
     backend.scatter_add(target, fake_cuda.asarray(np.array([2, 2])),
                         fake_cuda.asarray(np.ones(2, np.float32)))
     assert len(calls) == 1 and target.tolist() == [0.0, 0.0, 2.0]
+
+
+def test_erf_is_the_backends_on_either_device() -> None:
+    """numpy has no erf: the backend picks scipy/math.erf on the host, cupyx's on CuPy."""
+    import math
+
+    values = np.array([-2.0, -0.3, 0.0, 0.7, 3.0])
+    expected = [math.erf(v) for v in values]
+    np.testing.assert_allclose(backend.erf(values), expected, rtol=1e-15)
+    on_gpu = backend.erf(backend.asarray(values, device=ag.device("cuda")))
+    assert backend.device_of(on_gpu).type == "cuda"
+    np.testing.assert_allclose(backend.to_numpy(on_gpu), expected, rtol=1e-14)
