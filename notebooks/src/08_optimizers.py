@@ -112,11 +112,14 @@ plt.show()
 
 # %% [markdown]
 # * **SGD** must keep $\gamma$ small enough not to diverge across the steep direction
-#   ($\gamma < 2/4$ here): it zig-zags across the valley and is slow along it.
+#   ($\gamma < 2/4$ here, we use 0.4): it zig-zags across the valley at first, then creeps along
+#   it at a steady rate (a straight line on the log plot).
 # * **Momentum** builds up speed along the valley and overshoots, like a ball rolling;
-#   **Nesterov** evaluates the step a little ahead and damps that overshoot.
+#   **Nesterov** evaluates the step a little ahead and damps that overshoot. With $\mu = 0.9$
+#   both swing back and forth here, so after 50 steps they are not ahead of plain SGD: momentum
+#   pays off on long flat stretches and with noisy mini-batch gradients (the digits below).
 # * **AdaGrad** and **RMSProp** divide each coordinate's step by its own gradient scale, so both
-#   directions progress equally: they go straight to the minimum.
+#   directions progress equally: they go straight to the minimum, the fastest on this surface.
 # * **Adam** combines both ideas: RMSProp's scaling with momentum's running average (its
 #   overshoot is the momentum).
 #
