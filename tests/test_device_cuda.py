@@ -82,6 +82,7 @@ from test_fake_device_ops import (  # noqa: E402,F401
     test_comparisons_and_logic_on_gpu,
     test_deep_chain_and_reused_node_on_gpu,
     test_dtype_casts_on_gpu,
+    test_erf_is_the_backends_on_either_device,
     test_gpu_forward_and_gradients_equal_cpu,
     test_gradcheck_on_gpu,
     test_in_place_on_non_leaf_rebases_on_gpu,
