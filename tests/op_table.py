@@ -242,7 +242,7 @@ def expand_params(shape: Shape) -> st.SearchStrategy:
     """A leading dim of 2 added and every 1 stretched to 3 (or kept with -1)."""
     return st.lists(st.booleans(), min_size=len(shape), max_size=len(shape)).map(
         lambda keep: {"sizes": (2,) + tuple(
-            -1 if k else (3 if n == 1 else n) for k, n in zip(keep, shape))}
+            -1 if k else (3 if n == 1 else n) for k, n in zip(keep, shape, strict=True))}
     )
 
 
@@ -404,7 +404,7 @@ OPS: list[Op] = [
                                                              keepdim=keepdim),
        lambda x, dim, correction, keepdim: np.sqrt(_var_ref(x, dim, correction, keepdim)),
        unary(min_dims=1, min_side=2, max_side=3, params=_var_params)),
-    Op("norm", lambda lib, x, dim, keepdim: x.norm(dim=dim, keepdim=keepdim),
+    Op("norm", lambda lib, x, dim, keepdim: x.norm(2, dim=dim, keepdim=keepdim),
        lambda x, dim, keepdim: np.sqrt(np.sum(x * x, axis=dim, keepdims=keepdim)),
        unary(params=reduce_params), ("nonzero",)),
     Op("logsumexp", lambda lib, x, dim, keepdim: lib.logsumexp(x, dim=dim, keepdim=keepdim),
@@ -452,7 +452,7 @@ def make_inputs(op: Op, shapes: list[Shape], seed: int) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     domains = op.domain if len(op.domain) == len(shapes) else op.domain * len(shapes)
     return [np.asarray(DOMAINS[d](rng, tuple(s)), dtype=np.float64)
-            for d, s in zip(domains, shapes)]
+            for d, s in zip(domains[:len(shapes)], shapes, strict=True)]
 
 
 def call(op: Op, lib: Any, tensors: list[Any], params: dict) -> Any:

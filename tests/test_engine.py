@@ -121,7 +121,7 @@ def test_zeroing_grad_with_none_restarts_accumulation() -> None:
     assert x.grad.tolist() == [2.0]
 
 
-# --- aliasing of .grad arrays ----------------------------------------------------------------------
+# --- aliasing of .grad arrays ---------------------------------------------------------------------
 
 def test_leaf_grads_of_a_sum_are_different_arrays() -> None:
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
@@ -163,7 +163,7 @@ def test_leaf_grads_from_a_reshape_are_not_views_of_each_other() -> None:
     assert b.grad.tolist() == [1.0, 1.0]
 
 
-# --- no_grad ----------------------------------------------------------------------------------------
+# --- no_grad --------------------------------------------------------------------------------------
 
 def test_no_grad_builds_no_graph() -> None:
     x = leaf([1.0, 2.0])
@@ -188,7 +188,7 @@ def test_ops_on_tensors_without_grad_record_nothing() -> None:
     assert (a * b).grad_fn is not None and (a * b).requires_grad
 
 
-# --- retain_graph -------------------------------------------------------------------------------------
+# --- retain_graph ---------------------------------------------------------------------------------
 
 def test_second_backward_through_freed_graph_says_to_retain_graph() -> None:
     x = leaf([1.0, 2.0])
@@ -234,7 +234,7 @@ def test_graph_is_collected_once_the_output_is_gone() -> None:
     assert ref() is None
 
 
-# --- retain_grad ----------------------------------------------------------------------------------------
+# --- retain_grad ----------------------------------------------------------------------------------
 
 def test_retain_grad_keeps_intermediate_gradients() -> None:
     """The lecture's deltas: dL/da for each neuron's input a = b + sum_i y_i w_i."""
@@ -267,7 +267,7 @@ def test_retain_grad_needs_requires_grad() -> None:
         ag.tensor([1.0]).retain_grad()
 
 
-# --- backward(gradient=) ----------------------------------------------------------------------------------
+# --- backward(gradient=) --------------------------------------------------------------------------
 
 def test_backward_with_gradient_for_non_scalar_output() -> None:
     x = leaf([1.0, 2.0, 3.0])
@@ -294,7 +294,7 @@ def test_float32_gradient_for_float64_output_is_cast() -> None:
     assert x.grad.dtype == ag.float64 and x.grad.tolist() == [3.0, 3.0]
 
 
-# --- ag.grad ---------------------------------------------------------------------------------------------
+# --- ag.grad --------------------------------------------------------------------------------------
 
 def test_grad_returns_gradients_and_leaves_dot_grad_alone() -> None:
     x, w = leaf([1.0, 2.0]), leaf([3.0, 4.0])
@@ -354,7 +354,7 @@ def test_grad_inputs_must_require_grad() -> None:
         ag.grad((x * 2).sum(), ag.tensor([1.0]))
 
 
-# --- in-place updates in the graph ---------------------------------------------------------------------------
+# --- in-place updates in the graph ----------------------------------------------------------------
 
 def test_inplace_on_non_leaf_rebases_and_keeps_gradients_right() -> None:
     x = leaf([1.0, 2.0])
@@ -380,7 +380,7 @@ def test_parameter_update_under_no_grad_writes_in_place() -> None:
     assert w.grad.tolist() == [0.0, 0.0]
 
 
-# --- a small training step end to end ---------------------------------------------------------------------
+# --- a small training step end to end -------------------------------------------------------------
 
 def test_linear_regression_gradients_match_the_formula() -> None:
     """L = mean((X w + b - t)^2): dL/dw = 2/N X^T r, dL/db = 2/N sum r."""

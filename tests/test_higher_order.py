@@ -69,7 +69,7 @@ def test_backward_with_create_graph_puts_a_differentiable_grad_in_the_leaf() -> 
     assert x.grad.tolist() == [6.0, 12.0]
 
 
-# --- gradgradcheck over the op table ----------------------------------------------------------------
+# --- gradgradcheck over the op table --------------------------------------------------------------
 
 # Ops whose second derivative is 0 or undefined at generic points are still
 # checked: the gradient of a linear backward must be right too.
@@ -90,7 +90,7 @@ def test_gradgradcheck_of_a_composite() -> None:
     assert ag.gradgradcheck(lambda p, q: (p @ q).tanh().softmax(-1).log() * (p.sum() ** 2), [a, b])
 
 
-# --- Hessian-vector product of a small MLP ---------------------------------------------------------------
+# --- Hessian-vector product of a small MLP --------------------------------------------------------
 
 def _mlp_loss(params: list[ag.Tensor], X: ag.Tensor, t: ag.Tensor) -> ag.Tensor:
     W1, b1, W2, b2 = params
@@ -108,16 +108,16 @@ def test_hessian_vector_product_of_a_tanh_mlp_matches_finite_differences() -> No
 
     params = [ag.tensor(p, requires_grad=True) for p in theta]
     grads = ag.grad(_mlp_loss(params, X, t), params, create_graph=True)
-    g_dot_v = sum((g * ag.tensor(vi)).sum() for g, vi in zip(grads, v))
+    g_dot_v = sum((g * ag.tensor(vi)).sum() for g, vi in zip(grads, v, strict=True))
     hvp = [h.numpy() for h in ag.grad(g_dot_v, params)]
 
     def gradient_at(step: float) -> list[np.ndarray]:
-        ps = [ag.tensor(p + step * vi, requires_grad=True) for p, vi in zip(theta, v)]
+        ps = [ag.tensor(p + step * vi, requires_grad=True) for p, vi in zip(theta, v, strict=True)]
         return [g.numpy() for g in ag.grad(_mlp_loss(ps, X, t), ps)]
 
     eps = 1e-5
     plus, minus = gradient_at(eps), gradient_at(-eps)
-    for h, gp, gm in zip(hvp, plus, minus):
+    for h, gp, gm in zip(hvp, plus, minus, strict=True):
         np.testing.assert_allclose(h, (gp - gm) / (2 * eps), rtol=1e-6, atol=1e-8)
 
 

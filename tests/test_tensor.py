@@ -94,14 +94,14 @@ def test_zeros_like_does_not_share_or_require_grad() -> None:
     assert ag.zeros_like(x, requires_grad=True).requires_grad
 
 
-# --- random ----------------------------------------------------------------------------------------
+# --- random ---------------------------------------------------------------------------------------
 
 def test_manual_seed_makes_random_numbers_reproducible() -> None:
     ag.manual_seed(42)
     a = (ag.rand(3, 4), ag.randn(5), ag.randint(0, 10, (6,)), ag.randperm(7))
     ag.manual_seed(42)
     b = (ag.rand(3, 4), ag.randn(5), ag.randint(0, 10, (6,)), ag.randperm(7))
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x.numpy(), y.numpy())
     ag.manual_seed(43)
     assert not np.array_equal(ag.rand(3, 4).numpy(), a[0].numpy())
@@ -128,7 +128,7 @@ def test_generators_are_independent() -> None:
                                   ag.randn(3, generator=g2).numpy())
 
 
-# --- attributes --------------------------------------------------------------------------------------
+# --- attributes -----------------------------------------------------------------------------------
 
 def test_attributes() -> None:
     x = ag.ones(2, 3, requires_grad=True)
@@ -151,7 +151,7 @@ def test_requires_grad_can_be_set_on_a_leaf() -> None:
     assert not x.requires_grad
 
 
-# --- conversions --------------------------------------------------------------------------------------
+# --- conversions ----------------------------------------------------------------------------------
 
 def test_numpy_item_tolist() -> None:
     x = ag.tensor([[1.5, 2.5]])
@@ -197,12 +197,14 @@ def test_iteration_and_len() -> None:
         len(ag.tensor(1.0))
 
 
-# --- repr ------------------------------------------------------------------------------------------------
+# --- repr -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("make, text", [
     (lambda: ag.tensor([1.0, 2.0], requires_grad=True), "tensor([1., 2.], requires_grad=True)"),
-    (lambda: ag.tensor([1.0, 2.0], requires_grad=True) * 2, "tensor([2., 4.], grad_fn=<MulBackward>)"),
-    (lambda: ag.tensor([1.0, 2.0], requires_grad=True) + 1, "tensor([2., 3.], grad_fn=<AddBackward>)"),
+    (lambda: ag.tensor([1.0, 2.0], requires_grad=True) * 2,
+     "tensor([2., 4.], grad_fn=<MulBackward>)"),
+    (lambda: ag.tensor([1.0, 2.0], requires_grad=True) + 1,
+     "tensor([2., 3.], grad_fn=<AddBackward>)"),
     (lambda: ag.tensor([1, 2]), "tensor([1, 2])"),
     (lambda: ag.tensor([1.0, 2.0], dtype=ag.float64), "tensor([1., 2.], dtype=autograd.float64)"),
     (lambda: ag.tensor([1, 2], dtype=ag.int32), "tensor([1, 2], dtype=autograd.int32)"),
