@@ -221,3 +221,36 @@ def test_save_for_backward_accepts_none_as_in_pytorch() -> None:
     x = ag.ones(2, requires_grad=True)
     Scale.apply(x, None).sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+def _code_block(doc: str) -> str:
+    """The indented example after the first '::' of a docstring, dedented."""
+    import textwrap
+
+    block = doc.split("::", 1)[1]
+    lines = []
+    for line in block.splitlines()[1:]:
+        if line.strip() and not line.startswith("    "):
+            break
+        lines.append(line)
+    return textwrap.dedent("\n".join(lines))
+
+
+def test_the_documented_example_in_function_py_runs_as_printed() -> None:
+    import autograd.function
+
+    code = _code_block(autograd.function.__doc__)
+    x = ag.tensor([0.0, 1.0], dtype=ag.float64, requires_grad=True)
+    namespace = {"ag": ag, "x": x}
+    exec(code, namespace)
+    y = namespace["y"]
+    assert y.grad_fn.name() == "ExpBackward"
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([0.0, 1.0]))
+
+
+def test_the_package_docstring_example_gives_the_printed_gradient() -> None:
+    code = _code_block(ag.__doc__)
+    namespace: dict = {}
+    exec(code, namespace)
+    assert repr(namespace["x"].grad) == "tensor([2., 4., 6.])"
