@@ -376,13 +376,16 @@ class ndarray:  # noqa: N801 - CuPy's name
 
     # --- indexing --------------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> ndarray:
-        return _wrap(self._a[_host_index(key)], self._device)
+        # a basic index gives a view where self lives; an index array runs a kernel
+        device = self._device if _is_basic(key) else _kernel_device(self, key)
+        return _wrap(self._a[_host_index(key)], device)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if isinstance(value, np.ndarray) and value.ndim and _is_basic(key):
             raise ValueError("non-scalar numpy.ndarray cannot be used for fill")
         if isinstance(value, (list, tuple)):
             raise _unsupported(value)
+        _kernel_device(self, key, value)
         self._a[_host_index(key)] = value._a if isinstance(value, ndarray) else value
 
     # --- operators -------------------------------------------------------------------------
