@@ -293,7 +293,7 @@ class Tensor:
         whole = is_float and bool(np.all(~np.isfinite(arr) | (arr == np.round(arr))))
         body = np.array2string(arr, separator=", ", prefix="tensor(", precision=4,
                                floatmode="fixed" if is_float and not whole else "maxprec_equal")
-        if is_float and arr.size and "." not in body and "e" not in body:
+        if is_float and np.isfinite(arr).any() and "." not in body and "e" not in body:
             body = body.replace(",", ".,").replace("]", ".]") if arr.ndim else body + "."
         extras = []
         if self.device.type != "cpu":
@@ -701,6 +701,9 @@ def _compare(self: Tensor, other: Any, op: str) -> Tensor:
 
 
 def _arg_extreme(self: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
+    if dim is not None and self.ndim == 0:
+        R.normalize_dims(dim, 0)  # a scalar takes dim 0 or -1, as in PyTorch
+        dim = None
     if dim is None:
         out = getattr(self.data.reshape(-1), name)()
         out = backend.get_array_module(self.data).asarray(out, dtype=np.int64)
@@ -723,6 +726,10 @@ class _ValuesIndices(tuple):
 
 
 def _values_indices(self: Tensor, dim: int, keepdim: bool, name: str) -> _ValuesIndices:
+    if self.ndim == 0:  # a scalar is its own extreme, at index 0, as in PyTorch
+        R.normalize_dims(dim, 0)
+        zero = backend.get_array_module(self.data).zeros((), dtype=np.int64)
+        return _ValuesIndices((SH.Clone.apply(self), Tensor._make(zero, None)))
     axis = R.normalize_dims(dim, self.ndim)[0]
     idx = getattr(self.data, name)(axis=axis, keepdims=True).astype(np.int64)
     values = SH.TakeAlongDim.apply(self, Tensor._make(idx, None), axis)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import gc
 import math
 import weakref
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 from autograd.engine import topological_order, unbroadcast
@@ -473,3 +476,68 @@ def test_grad_results_are_writable_arrays_of_their_own() -> None:
     s = leaf(2.0)
     (gs,) = ag.grad(s * s, s)
     assert isinstance(gs.data, np.ndarray) and gs.shape == () and gs.item() == 4.0
+
+
+# --- random graphs: sharing, fan-out, broadcasting, in any order -------------------------------
+
+UNARY_STEPS = {
+    "tanh": lambda lib, a: lib.tanh(a),
+    "sigmoid": lambda lib, a: lib.sigmoid(a),
+    "sin": lambda lib, a: lib.sin(a),
+    "half_square": lambda lib, a: a * a * 0.5,
+    "neg": lambda lib, a: -a,
+    "center": lambda lib, a: a - a.mean(-1, keepdim=True),
+    "softmax": lambda lib, a: lib.softmax(a, -1),
+    "row_sum": lambda lib, a: a.sum(0),
+}
+BINARY_STEPS = {
+    "add": lambda lib, a, b: a + b,
+    "sub": lambda lib, a, b: a - b,
+    "mul": lambda lib, a, b: a * b,
+    "max": lambda lib, a, b: lib.maximum(a, b),
+    "where": lambda lib, a, b: lib.where(a > b, a * 2, b),
+}
+LEAF_SHAPES = [(2, 3), (3,), (2, 1), ()]
+
+
+def _run_program(lib, leaves: list, program: list) -> Any:
+    values = list(leaves)
+    for name, i, j in program:
+        a, b = values[i % len(values)], values[j % len(values)]
+        if name in UNARY_STEPS:
+            values.append(UNARY_STEPS[name](lib, a))
+        else:
+            values.append(BINARY_STEPS[name](lib, a, b))
+    # every value reaches the output, most of them along several paths
+    return sum((v * (k + 1)).sum() for k, v in enumerate(values[len(leaves):]))
+
+
+programs = st.lists(
+    st.tuples(st.sampled_from(sorted(UNARY_STEPS) + sorted(BINARY_STEPS)),
+              st.integers(0, 20), st.integers(0, 20)),
+    min_size=1, max_size=12,
+)
+
+
+@given(program=programs, seed=st.integers(0, 2**16))
+def test_random_graphs_match_finite_differences(program, seed) -> None:
+    rng = np.random.default_rng(seed)
+    leaves = [leaf(rng.uniform(-1.5, 1.5, s)) for s in LEAF_SHAPES]
+    assert ag.gradcheck(lambda *ls: _run_program(ag, list(ls), program), leaves)
+
+
+@given(program=programs, seed=st.integers(0, 2**16))
+def test_random_graphs_match_torch(program, seed) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(seed)
+    arrays = [rng.uniform(-1.5, 1.5, s) for s in LEAF_SHAPES]
+    ours = [leaf(a) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, ref = _run_program(ag, ours, program), _run_program(torch, theirs, program)
+    np.testing.assert_allclose(out.item(), ref.item(), rtol=1e-12, atol=1e-12)
+    out.backward()
+    ref.backward()
+    for x, t in zip(ours, theirs, strict=True):
+        expected = np.zeros(x.shape) if t.grad is None else t.grad.numpy()
+        got = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)

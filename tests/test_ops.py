@@ -353,3 +353,24 @@ def test_softmax_outputs_lie_in_unit_interval_and_sum_to_one() -> None:
 def test_softmax_needs_dim() -> None:
     with pytest.raises(TypeError, match="dim"):
         ag.softmax(ag.ones(3), None)
+
+
+@pytest.mark.parametrize("call_", [
+    lambda x: x.sum(0), lambda x: x.mean(-1, keepdim=True), lambda x: x.softmax(0),
+    lambda x: x.log_softmax(-1), lambda x: x.logsumexp(0), lambda x: x.amax(0),
+    lambda x: x.max(0).values, lambda x: x.min(-1).values,
+], ids=["sum", "mean", "softmax", "log_softmax", "logsumexp", "amax", "max", "min"])
+def test_a_zero_dim_tensor_takes_dim_0_and_minus_1(call_) -> None:
+    """As in PyTorch: a scalar behaves as if it had one axis of size 1."""
+    x = ag.tensor(2.0, dtype=ag.float64, requires_grad=True)
+    out = call_(x)
+    assert out.shape == ()
+    assert ag.gradcheck(call_, [x])
+    with pytest.raises(IndexError, match="got 1"):
+        ag.tensor(2.0).sum(1)
+
+
+def test_argmax_and_max_of_a_scalar() -> None:
+    x = ag.tensor(3.5)
+    assert x.argmax(0).item() == 0 and x.max(0).indices.item() == 0
+    assert x.max(-1).values.item() == 3.5

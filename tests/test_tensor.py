@@ -234,3 +234,9 @@ def test_randint_with_high_and_size_only() -> None:
     ag.manual_seed(0)
     r = ag.randint(5, (200,))
     assert r.shape == (200,) and set(r.tolist()) == {0, 1, 2, 3, 4}
+
+
+def test_repr_of_non_finite_values() -> None:
+    assert repr(ag.tensor(float("nan"))) == "tensor(nan)"
+    assert repr(ag.tensor([float("nan")])) == "tensor([nan])"
+    assert repr(ag.tensor(float("-inf"))) == "tensor(-inf)"

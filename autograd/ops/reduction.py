@@ -27,7 +27,8 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})"
             )
-        out.append(d % ndim if ndim else 0)
+        if ndim:  # a 0-d tensor takes dim 0 or -1 but has no axis to reduce, as in PyTorch
+            out.append(d % ndim)
     if len(set(out)) != len(out):
         raise RuntimeError(f"dim {dim} appears multiple times in the list of dims")
     return tuple(sorted(out))
@@ -217,7 +218,8 @@ def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
 def _one_dim(dim: Any, ndim: int, name: str) -> int:
     if dim is None:
         raise TypeError(f"{name}() needs dim= (the axis that sums to 1), as in PyTorch")
-    return normalize_dims(int(dim), ndim)[0]
+    dims = normalize_dims(int(dim), ndim)
+    return dims[0] if dims else None  # None: the whole of a 0-d tensor
 
 
 def softmax(input: Any, dim: int) -> Any:
