@@ -41,6 +41,10 @@ bench: $(STAMP)
 torch: $(STAMP)
 	$(PY) -m pip install --quiet torch==2.13.0
 
+# Re-execute the teaching notebooks in place (after editing notebooks/src/*.py).
+notebooks: $(STAMP) graphviz
+	$(PY) notebooks/execute.py
+
 lint: $(STAMP)
 	$(PY) -m ruff check autograd nn optim tests benchmarks demo.py
 
