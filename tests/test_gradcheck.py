@@ -9,7 +9,8 @@ import autograd as ag
 
 
 class WrongSquare(ag.Function):
-    """f(x) = x^2 with a deliberately wrong backward: 2x + 1 at the last element."""
+    """f(x) = x^2 with a deliberately wrong backward: off by 0.05 at the first element and
+    by 1 (the worst) at the last."""
 
     @staticmethod
     def forward(ctx, x):
@@ -20,6 +21,7 @@ class WrongSquare(ag.Function):
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
         bump = np.zeros(x.shape)
+        bump[0, 0] = 0.05
         bump[-1, -1] = 1.0
         return grad * (2 * x + ag.tensor(bump))
 
