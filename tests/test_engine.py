@@ -541,3 +541,15 @@ def test_random_graphs_match_torch(program, seed) -> None:
         expected = np.zeros(x.shape) if t.grad is None else t.grad.numpy()
         got = np.zeros(x.shape) if x.grad is None else x.grad.numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_node_shapes_stay_int_tuples_and_needs_input_grad_bool_tuples() -> None:
+    """(True,) == (1,) in Python: node metadata must not be mixed up between the two."""
+    for values in ([1.0], [[1.0]], np.zeros((0,)), np.zeros((1, 0))):
+        x = leaf(values)
+        for y in (x.exp(), x * 2, x + x):
+            node = y.grad_fn
+            assert all(type(n) is int for n in node._out_shape), node._out_shape
+            assert all(type(n) is bool for n in node.needs_input_grad), node.needs_input_grad
+        (x.exp() * 2).sum().backward()
+        assert x.grad.shape == x.shape
