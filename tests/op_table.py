@@ -198,6 +198,33 @@ def _linear_ref(x: np.ndarray, w: np.ndarray, b: np.ndarray | None = None) -> np
     return x @ w.T + (0.0 if b is None else b)
 
 
+def setitem_case() -> st.SearchStrategy:
+    """x of shape (..., m) and a value for x[..., k] (shape (...)) or x[..., ::2]."""
+
+    @st.composite
+    def draw(draw_: Any) -> tuple[list[Shape], dict]:
+        shape = draw_(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+        if draw_(st.booleans()):
+            k = draw_(st.integers(-shape[-1], shape[-1] - 1))
+            return [shape, shape[:-1]], {"index": (Ellipsis, k)}
+        index = (Ellipsis, slice(None, None, 2))
+        return [shape, np.empty(shape)[index].shape], {"index": index}
+
+    return draw()
+
+
+def _setitem(lib: Any, x: Any, v: Any, index: tuple) -> Any:
+    y = x * 1  # a non-leaf: assigning into it is recorded
+    y[index] = v
+    return y
+
+
+def _setitem_ref(x: np.ndarray, v: np.ndarray, index: tuple) -> np.ndarray:
+    y = x.copy()
+    y[index] = v
+    return y
+
+
 def where_params(shapes: list[Shape]) -> st.SearchStrategy:
     out = np.broadcast_shapes(*shapes)
     return st.fixed_dictionaries({"cond": hnp.arrays(np.bool_, out)})
@@ -365,6 +392,8 @@ OPS: list[Op] = [
     Op("masked_fill", lambda lib, x, mask: x.masked_fill(mask, 0.5),
        lambda x, mask: np.where(mask, 0.5, x),
        unary(params=lambda s: st.fixed_dictionaries({"mask": hnp.arrays(np.bool_, s)}))),
+    Op("setitem", _setitem, _setitem_ref, setitem_case(), ("real", "real")),
+    Op("clone", lambda lib, x: x.clone(), np.copy),
     Op("matmul", lambda lib, a, b: a @ b, np.matmul, matmul_shapes(), ("real", "real")),
     Op("linear", lambda lib, x, w, b=None: _linear(lib)(x, w, b), _linear_ref, linear_case(),
        ("real", "real", "real")),
