@@ -38,7 +38,7 @@ def test_forward_matches_numpy_reference(op: Op, data: st.DataObject) -> None:
         xs = [a.astype(dtype) for a in arrays]
         out = call(op, ag, [ag.tensor(x, requires_grad=True) for x in xs], params)
         expected = np.asarray(op.ref(*[x.astype(np.float64) for x in xs], **params))
-        assert out.dtype == ag.float64 if dtype == np.float64 else ag.float32, op.name
+        assert out.dtype == (ag.float64 if dtype == np.float64 else ag.float32), op.name
         assert out.shape == expected.shape, f"{op.name}: {out.shape} != {expected.shape}"
         np.testing.assert_allclose(out.detach().numpy(), expected, **TOL[dtype], err_msg=op.name)
         assert out.requires_grad, op.name
