@@ -240,3 +240,15 @@ def test_repr_of_non_finite_values() -> None:
     assert repr(ag.tensor(float("nan"))) == "tensor(nan)"
     assert repr(ag.tensor([float("nan")])) == "tensor([nan])"
     assert repr(ag.tensor(float("-inf"))) == "tensor(-inf)"
+
+
+def test_tensor_class_constructor_and_as_tensor() -> None:
+    t = ag.Tensor([1.0, 2.0], requires_grad=True)
+    assert t.dtype == ag.float32 and t.requires_grad and t.is_leaf
+    assert ag.Tensor([1, 2], dtype=ag.float64).dtype == ag.float64
+    arr = np.array([1.0, 2.0])
+    shared = ag.as_tensor(arr)
+    arr[0] = 7.0
+    assert shared.tolist() == [7.0, 2.0]
+    assert ag.as_tensor(shared) is shared
+    assert ag.is_tensor(shared) and not ag.is_tensor(arr)
