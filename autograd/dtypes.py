@@ -84,6 +84,7 @@ def _lookup(name: str) -> DType:
 
 
 _default_float = np.dtype(np.float32)
+_ndarray = np.ndarray
 
 
 def get_default_dtype() -> DType:
@@ -184,6 +185,13 @@ def promote_operands(a: Any, b: Any) -> tuple[Any, Any]:
     The common cases, two arrays of one dtype or a float array with a Python
     number, return at once: numpy's own rules (NEP 50) agree with PyTorch there.
     """
+    if type(a) is _ndarray:  # the fast path of every binary op on the CPU
+        b_type = type(b)
+        if b_type is _ndarray:
+            if a.dtype is b.dtype:
+                return a, b
+        elif b_type is int or (b_type is float and a.dtype.kind == "f"):
+            return a, b
     if isinstance(a, np.generic):
         a = a.item()  # a numpy scalar counts as a Python number, as in PyTorch
     if isinstance(b, np.generic):

@@ -3,7 +3,9 @@
 No recursion anywhere: a chain of 100,000 ops goes backward. The order comes
 from each node's creation number (an op's inputs always exist before it), so
 sorting the reachable nodes by it, newest first, is a topological order;
-:func:`topological_order` serves backward, graph release and drawing alike.
+:func:`topological_order` gives it for graph release and drawing, and backward
+walks the same order with a heap keyed by that number, which holds only the
+nodes waiting for their gradient (a chain of 100,000 ops: one or two).
 
 Gradients flow in a dict keyed by node and are dropped once used; only leaves
 (and tensors that called ``retain_grad()``) keep ``.grad``.
@@ -12,12 +14,14 @@ Gradients flow in a dict keyed by node and are dropped once used; only leaves
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from heapq import heapify, heappop, heappush
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from .backend import device_of, get_array_module
+from . import function as _function
 from .function import Function
 from .grad_mode import state
 
@@ -28,19 +32,20 @@ _by_sequence = attrgetter("_seq")
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
     """Every node reachable from ``roots``, each before the nodes it consumes."""
-    seen: set[int] = set()
+    seen: set[Function] = set()  # nodes hash by identity
     nodes: list[Function] = []
     stack = [r for r in roots if r is not None]
+    push, mark, keep = stack.append, seen.add, nodes.append
     while stack:
         node = stack.pop()
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
-        nodes.append(node)
+        mark(node)
+        keep(node)
         for edge in node.next_functions:
-            if isinstance(edge, Function) and id(edge) not in seen:
-                stack.append(edge)
-    nodes.sort(key=_by_sequence, reverse=True)
+            if edge is not None and edge not in seen and isinstance(edge, Function):
+                push(edge)
+    nodes.sort(key=_by_sequence, reverse=True)  # nearly sorted already: linear time
     return nodes
 
 
@@ -72,7 +77,7 @@ def run_backward(
     inputs: Sequence[Any] | None = None,
 ) -> list[Any] | None:
     """Backpropagate from ``tensors``; accumulate into leaves, or return the grads of ``inputs``."""
-    from .tensor import Tensor
+    Tensor = _function._tensor_cls
 
     grads: dict[Function, Any] = {}
     captured: dict[int, Any] = {}
@@ -130,7 +135,8 @@ def run_backward(
                     f"grad can be implicitly created only for scalar outputs; this tensor has "
                     f"shape {tuple(t.shape)}: pass gradient= (a tensor of that shape) to backward()"
                 )
-            g = get_array_module(t.data).ones_like(t.data)
+            g = get_array_module(t.data).empty_like(t.data)  # C-level, unlike ones_like
+            g.fill(1)
         else:
             g_data = g.data if isinstance(g, Tensor) else g
             if tuple(g_data.shape) != tuple(t.shape):
@@ -158,14 +164,24 @@ def run_backward(
     prev_create, prev_enabled = state.create_graph, state.grad_enabled
     state.create_graph = create_graph
     state.grad_enabled = create_graph
+    anomaly = state.anomaly
+    pop = grads.pop
     try:
-        for node in topological_order(roots):
-            g = grads.pop(node, None)
+        # Newest node first, the order of topological_order(), from a heap that holds
+        # only the frontier: no pass over the whole graph before the first step and no
+        # memory in proportion to it. A node enters when its first consumer has run;
+        # every consumer has a higher creation number, so it leaves after the last one.
+        heap = [(-node._seq, node) for node in dict.fromkeys(roots)]
+        heapify(heap)
+        while heap:
+            node = heappop(heap)[1]
+            g = pop(node, None)
             if g is None:
-                if not retain_graph:
-                    _release(node)
+                if not retain_graph and node._saved:
+                    node._saved = None
                 continue
-            if node._freed:
+            saved = node._saved
+            if saved is None:
                 raise RuntimeError(
                     f"Trying to backward through the graph a second time ({node.name()}'s saved "
                     "values were freed by the first backward). Specify retain_graph=True in the "
@@ -179,33 +195,47 @@ def run_backward(
             if capture_nodes and id(node) in capture_nodes:
                 i = capture_nodes[id(node)]
                 captured[i] = g if i not in captured else captured[i] + g
-            in_grads = _call_backward(node, g, create_graph, Tensor)
+            if node.array_level and not create_graph:
+                in_grads = node.backward(node, g)
+                if type(in_grads) is not tuple:
+                    in_grads = (in_grads,)
+            else:
+                in_grads = _call_backward(node, g, create_graph, Tensor)
+            if saved and not retain_graph:
+                # Freed as soon as the rule has used them, before the gradients move on.
+                node._saved = saved = None
             edges = node.next_functions
             if len(in_grads) != len(edges):
                 raise RuntimeError(
                     f"function {node.name()} returned {len(in_grads)} gradients, "
                     f"expected {len(edges)} (one per input of forward)"
                 )
-            for i, (edge, ig) in enumerate(zip(edges, in_grads)):
-                if edge is None or ig is None:
+            i = -1
+            for edge, ig in zip(edges, in_grads):
+                i += 1
+                if edge is None:
                     continue
-                if isinstance(edge, Function):
+                is_node = isinstance(edge, Function)
+                if is_node and edge not in grads:
+                    grads[edge] = None  # pending, with no gradient yet
+                    heappush(heap, (-edge._seq, edge))
+                if ig is None:
+                    continue
+                if is_node:
                     shape, dtype = edge._out_shape, edge._out_dtype
                 else:
                     shape, dtype = edge.data.shape, edge.data.dtype
                 if ig.shape != shape:
                     ig = _reduce_to_shape(ig, shape, node, i)
-                if ig.dtype != dtype:
+                if ig.dtype is not dtype and ig.dtype != dtype:
                     ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
-                if state.anomaly:
+                if anomaly:
                     _check_finite(node, i, ig)
-                if isinstance(edge, Function):
-                    prev = grads.get(edge)
+                if is_node:
+                    prev = grads[edge]
                     grads[edge] = ig if prev is None else prev + ig
                 else:
                     deliver_to_leaf(edge, ig, g)
-            if not retain_graph:
-                _release(node)
     finally:
         state.create_graph, state.grad_enabled = prev_create, prev_enabled
 
@@ -270,7 +300,6 @@ def _check_finite(node: Function, i: int, ig: Any) -> None:
 def _release(node: Function) -> None:
     if node._saved:
         node._saved = None
-        node._freed = True
 
 
 def grad(

@@ -38,6 +38,26 @@ from .grad_mode import state
 __all__ = ["Function", "FunctionCtx"]
 
 _sequence = itertools.count()
+_new = object.__new__
+_ndarray = np.ndarray
+_ints: dict[tuple, tuple] = {}  # shapes and saved-value sources
+_flags: dict[tuple, tuple] = {}  # needs_input_grad: apart, since (True,) == (1,) in Python
+
+
+def _shared(key: tuple, table: dict[tuple, tuple] = _ints) -> tuple:
+    """One shared copy of a small tuple (a shape, needs_input_grad, ...) for all the nodes.
+
+    A graph of 100,000 ops keeps three such tuples per node: sharing them
+    saves about 150 bytes a node. Bounded, for programs with ever-new shapes.
+    """
+    found = table.get(key)
+    if found is None:
+        if len(table) > 4096:
+            table.clear()
+        table[key] = found = key
+    return found
+
+
 _OUTPUT = -1  # marks a saved array that is the op's output
 _CONSTANT = -2  # marks a saved array that is neither an input nor the output
 
@@ -67,19 +87,24 @@ class Function:
     __slots__ = (
         "next_functions",  # per input: the producing node, a leaf Tensor, or None
         "needs_input_grad",
-        "_saved",
+        "_saved",  # None once backward has freed them
         "_saved_src",  # per saved item: input index, _OUTPUT or _CONSTANT
         "_out_shape",
         "_out_dtype",
-        "_retained",  # weakref to the output tensor when it called retain_grad()
         "_seq",  # creation order: sorting by it gives a topological order
-        "_freed",
-        "_trace",  # where the op was created, under detect_anomaly()
         "__dict__",
         "__weakref__",
     )
 
     array_level = False
+    # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
+    _retained: Any = None  # weakref to the output tensor when it called retain_grad()
+    _trace: Any = None  # where the op was created, under detect_anomaly()
+
+    @property
+    def _freed(self) -> bool:
+        """True once backward has freed the saved values (without retain_graph)."""
+        return self._saved is None
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -140,70 +165,81 @@ class Function:
     # --- running an op ---------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any) -> Any:
+        # The hot path of the whole library: every op of every forward pass runs it,
+        # so it makes one pass over the arguments and no object it does not need.
         Tensor = _tensor_cls
+        array_level = cls.array_level
         record = False
         if state.grad_enabled:
+            inputs, edges, needs = [], [], []
             for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    record = True
-                    break
-        if cls.array_level:
-            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
+                if isinstance(a, Tensor):
+                    inputs.append(a.data)
+                    if a._requires_grad:
+                        fn = a.grad_fn
+                        edges.append(a if fn is None else fn)  # a leaf is its own edge
+                        needs.append(True)
+                        record = True
+                        continue
+                else:
+                    inputs.append(a)
+                edges.append(None)
+                needs.append(False)
         else:
+            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
+        if not array_level:
             inputs = args
-        if not record:
-            if cls.array_level:
+        if not record:  # no graph to record: just the forward
+            if array_level:
                 try:
                     out = cls.forward(FunctionCtx(), *inputs)
                 except (TypeError, ValueError):
                     _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
                     raise
-                if isinstance(out, np.generic):
+                if type(out) is not _ndarray and isinstance(out, np.generic):
                     out = np.asarray(out)
-                return Tensor._make(out, None)
-            return Tensor._make(_run_user_forward(cls, FunctionCtx(), args).data, None)
-
-        ctx = cls.__new__(cls)
-        edges = []
-        needs = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                edges.append(a.grad_fn if a.grad_fn is not None else a)
-                needs.append(True)
             else:
-                edges.append(None)
-                needs.append(False)
-        ctx.next_functions = tuple(edges)
-        ctx.needs_input_grad = tuple(needs)
-        ctx._saved = ()
-        ctx._retained = None
-        ctx._freed = False
-        ctx._seq = next(_sequence)
-        ctx._trace = traceback.format_stack()[:-2] if state.anomaly else None
+                out = _run_user_forward(cls, FunctionCtx(), args).data
+            t = _new(Tensor)
+            t.data, t.grad, t.grad_fn, t._requires_grad = out, None, None, False
+            return t
 
-        if cls.array_level:
+        ctx = _new(cls)
+        ctx.next_functions = tuple(edges)
+        ctx.needs_input_grad = _shared(tuple(needs), _flags)
+        ctx._saved = ()
+        ctx._seq = next(_sequence)
+        if state.anomaly:
+            ctx._trace = traceback.format_stack()[:-2]
+
+        if array_level:
             try:
                 out = cls.forward(ctx, *inputs)
             except (TypeError, ValueError):
                 _check_one_device(args)
                 raise
-            if isinstance(out, np.generic):  # numpy gives scalars for 0-d results
-                scalar, out = out, np.asarray(out)
+            if type(out) is not _ndarray and isinstance(out, np.generic):
+                scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
                 ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
             if ctx._saved:
-                ctx._saved_src = _classify(ctx._saved, inputs, out)
+                ctx._saved_src = _shared(_classify(ctx._saved, inputs, out))
         else:
             out_tensor = _run_user_forward(cls, ctx, args)
             out = out_tensor.data
             if ctx._saved:
                 ctx._saved_src = _classify(ctx._saved, args, out_tensor)
                 ctx._saved = tuple(s.data if isinstance(s, Tensor) else s for s in ctx._saved)
-        ctx._out_shape = out.shape
-        ctx._out_dtype = out.dtype
-        if out.dtype.kind != "f":
+        dtype = out.dtype
+        t = _new(Tensor)
+        t.data, t.grad = out, None
+        if dtype.kind != "f":
             # Integer and bool results carry no gradient, as in PyTorch.
-            return Tensor._make(out, None)
-        return Tensor._make(out, ctx)
+            t.grad_fn, t._requires_grad = None, False
+            return t
+        ctx._out_shape = _shared(out.shape)
+        ctx._out_dtype = dtype
+        t.grad_fn, t._requires_grad = ctx, True
+        return t
 
 
 def _check_one_device(args: tuple) -> None:
@@ -238,12 +274,16 @@ def _check_one_device(args: tuple) -> None:
 
 
 def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:
+    """Where each saved value came from: an input's index, _OUTPUT or _CONSTANT."""
     src = []
     for item in saved:
-        for i, a in enumerate(inputs):
+        i = 0
+        for a in inputs:
             if a is item:
-                src.append(i)
                 break
+            i += 1
+        if i < len(inputs):
+            src.append(i)
         else:
             src.append(_OUTPUT if item is out else _CONSTANT)
     return tuple(src)

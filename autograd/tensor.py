@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, dtypes
+from . import engine as _engine
 from .function import _set_tensor_class
 from .grad_mode import state
 from .ops import arithmetic as A
@@ -107,11 +108,9 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
                  create_graph: bool = False) -> None:
         """Compute d self / d leaf for every leaf that requires grad, into ``leaf.grad``."""
-        from .engine import run_backward
-
         if retain_graph is None:
             retain_graph = create_graph
-        run_backward([self], [gradient], retain_graph, create_graph)
+        _engine.run_backward([self], [gradient], retain_graph, create_graph)
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph."""

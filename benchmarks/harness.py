@@ -34,22 +34,29 @@ SEED = 0
 
 
 def interleaved(impls: dict[str, Callable[[], Any]], repeats: int, inner: int = 1,
-                warmup: int = 2) -> dict[str, list[float]]:
-    """Seconds per call of each implementation: ``repeats`` samples, each the mean of ``inner`` calls."""
+                warmup: int = 2) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Seconds per call of each implementation, wall-clock and CPU time of this process.
+
+    ``repeats`` samples, each the mean of ``inner`` calls. The CPU time
+    (all threads of this process, BLAS's included) does not count the time
+    other processes held the cores, so on a busy machine it is the steadier one.
+    """
     for fn in impls.values():
         for _ in range(warmup):
             fn()
     names = list(impls)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    clock = time.perf_counter
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    clock, cpu_clock = time.perf_counter, time.process_time
     for r in range(repeats):
         for name in names if r % 2 == 0 else names[::-1]:
             fn = impls[name]
-            start = clock()
+            start, cpu_start = clock(), cpu_clock()
             for _ in range(inner):
                 fn()
-            samples[name].append((clock() - start) / inner)
-    return samples
+            cpu[name].append((cpu_clock() - cpu_start) / inner)
+            wall[name].append((clock() - start) / inner)
+    return wall, cpu
 
 
 def median(values: list[float]) -> float:

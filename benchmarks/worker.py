@@ -81,8 +81,8 @@ def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
     reference = finals[names[-1]]
     check = {name: _max_rel_diff(finals[name], reference) for name in names}
     impls = {name: _mlp_impl(name, layers, x, y, optimizer).step for name in names}
-    samples = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
-    return {"seconds": samples, "check_max_rel_diff": check}
+    wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
+    return {"seconds": wall, "cpu_seconds": cpu, "check_max_rel_diff": check}
 
 
 # --- W2: XOR, one sample per step -------------------------------------------------------
@@ -102,8 +102,8 @@ def time_xor(spec: dict[str, Any]) -> dict[str, Any]:
     reference = finals[names[-1]]
     check = {name: _max_rel_diff(finals[name], reference) for name in names}
     impls = {name: _XOR[name]([w.copy() for w in weights]).step for name in names}
-    samples = harness.interleaved(impls, spec["repeats"], spec.get("inner", 200), warmup=50)
-    return {"seconds": samples, "check_max_rel_diff": check}
+    wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 200), warmup=50)
+    return {"seconds": wall, "cpu_seconds": cpu, "check_max_rel_diff": check}
 
 
 # --- W3: long chain ----------------------------------------------------------------------
@@ -127,19 +127,22 @@ def time_chain(spec: dict[str, Any]) -> dict[str, Any]:
     check = {name: _max_rel_diff([grads[name]], [reference]) for name in names}
     forward: dict[str, list[float]] = {name: [] for name in names}
     backward: dict[str, list[float]] = {name: [] for name in names}
-    clock = time.perf_counter
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    clock, cpu_clock = time.perf_counter, time.process_time
     for r in range(spec["repeats"]):
         for name in names if r % 2 == 0 else names[::-1]:
             impl = impls[name]
+            cpu_start = cpu_clock()
             start = clock()
             impl.forward()
             middle = clock()
             impl.backward()
             end = clock()
+            cpu[name].append((cpu_clock() - cpu_start) / n)
             forward[name].append((middle - start) / n)
             backward[name].append((end - middle) / n)
     seconds = {name: [f + b for f, b in zip(forward[name], backward[name])] for name in names}
-    return {"seconds": seconds, "forward": forward, "backward": backward,
+    return {"seconds": seconds, "cpu_seconds": cpu, "forward": forward, "backward": backward,
             "check_max_rel_diff": check}
 
 
@@ -193,7 +196,8 @@ def time_w4(spec: dict[str, Any]) -> dict[str, Any]:
     engine = mlp.EngineMLP(layers, x, y, "sgd", lr)
     params = [p.copy() for pair in layers for p in pair]
     impls = {"engine": engine.step, "numpy": lambda: mlp.numpy_lean_step(params, x, y, lr)}
-    return {"seconds": harness.interleaved(impls, spec["repeats"], 1, warmup=1)}
+    wall, cpu = harness.interleaved(impls, spec["repeats"], 1, warmup=1)
+    return {"seconds": wall, "cpu_seconds": cpu}
 
 
 JOBS = {

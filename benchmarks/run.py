@@ -1,0 +1,362 @@
+"""``make bench``: this engine against hand-written numpy (and PyTorch CPU when installed).
+
+Every job runs in its own Python process (worker.py) whose environment has
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed, so OpenBLAS picks its kernels
+and cache sizes from the CPU itself. Timed implementations share a process and
+run interleaved; PyTorch gets its own process (with its own numpy run for the
+ratio), because its OpenMP threads keep spinning after each op and would steal
+the cores from the numpy and engine runs that follow them. Memory is measured
+in a fresh process per implementation.
+
+    python benchmarks/run.py            # everything, the results in benchmarks/results/
+    python benchmarks/run.py --quick    # a smoke run: fewer repeats, smaller N
+    python benchmarks/run.py --only W2,W3
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+UNSET = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+TARGETS = {
+    "W1": "engine <= 1.10x numpy",
+    "W2": "engine <= 2.5x numpy",
+    "W3": "<= 15 us per op fwd+bwd; peak <= 2x live arrays",
+    "W4": "peak memory <= 1.2x numpy",
+}
+
+
+def bench_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    root = str(HERE.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def run_job(spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
+    """Run one worker process; its result, or {'error': ...}."""
+    cmd = [sys.executable, str(HERE / "worker.py"), json.dumps(spec)]
+    try:
+        proc = subprocess.run(cmd, env=bench_env(), cwd=HERE, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s", "spec": spec}
+    for line in proc.stdout.splitlines():
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line[len("BENCH-RESULT "):])
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-8:]
+    return {"error": "\n".join(tail) or f"exit status {proc.returncode}", "spec": spec}
+
+
+def has_torch() -> bool:
+    return importlib.util.find_spec("torch") is not None
+
+
+def gpu_reason() -> str | None:
+    """None when the GPU workload can run, else why not."""
+    if importlib.util.find_spec("cupy") is None:
+        return "CuPy is not installed"
+    probe = subprocess.run(
+        [sys.executable, "-c", "import cupy; print(cupy.cuda.runtime.getDeviceCount())"],
+        capture_output=True, text=True, env=bench_env(),
+    )
+    if probe.returncode != 0 or probe.stdout.strip() in ("", "0"):
+        return "no CUDA GPU visible to CuPy"
+    return None
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# --- the workloads -------------------------------------------------------------------------
+
+def timed_rows(workload: str, label: str, spec: dict[str, Any], torch: bool,
+               unit: str, scale: float, target: float | None) -> dict[str, Any]:
+    """Time engine vs numpy in one process and torch vs numpy in another; one table row."""
+    main = run_job({**spec, "workload": workload, "mode": "time", "impls": ["engine", "numpy"]})
+    row: dict[str, Any] = {"workload": label, "unit": unit, "target_ratio": target}
+    if "error" in main:
+        row["error"] = main["error"]
+        return row
+    seconds = main["seconds"]
+    row["engine"] = med(seconds["engine"]) * scale
+    row["numpy"] = med(seconds["numpy"]) * scale
+    row["ratio"] = med([e / n for e, n in zip(seconds["engine"], seconds["numpy"])])
+    row["ratio_of_medians"] = row["engine"] / row["numpy"]
+    row["check_max_rel_diff"] = main.get("check_max_rel_diff", {}).get("engine")
+    for part in ("forward", "backward"):
+        if part in main:
+            row[f"engine_{part}"] = med(main[part]["engine"]) * scale
+            row[f"numpy_{part}"] = med(main[part]["numpy"]) * scale
+    row["samples"] = {k: [v * scale for v in vals] for k, vals in seconds.items()}
+    if torch:
+        other = run_job({**spec, "workload": workload, "mode": "time",
+                         "impls": ["torch", "numpy"]})
+        if "error" in other:
+            row["torch_error"] = other["error"]
+        else:
+            ts = other["seconds"]
+            row["torch"] = med(ts["torch"]) * scale
+            row["torch_ratio"] = med([t / n for t, n in zip(ts["torch"], ts["numpy"])])
+            row["torch_check_max_rel_diff"] = other.get("check_max_rel_diff", {}).get("torch")
+    if target is not None:
+        row["pass"] = row["ratio"] <= target
+    return row
+
+
+def memory_row(label: str, spec: dict[str, Any], impls: list[str]) -> dict[str, Any]:
+    row: dict[str, Any] = {"workload": label, "mode": "memory"}
+    for impl in impls:
+        res = run_job({**spec, "mode": "mem", "impl": impl})
+        if "error" in res:
+            row[f"{impl}_error"] = res["error"]
+            continue
+        row[impl] = {k: v for k, v in res.items() if k not in ("spec", "machine")}
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller N")
+    parser.add_argument("--only", default="W1,W2,W3,W4,GPU",
+                        help="comma-separated workloads (default: all)")
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
+    parser.add_argument("--out", default=str(RESULTS / "latest.json"))
+    args = parser.parse_args()
+    only = {w.strip().upper() for w in args.only.split(",")}
+    quick = args.quick
+    torch = has_torch() and not args.no_torch
+
+    probe = run_job({"workload": "w3", "mode": "time", "n": 10, "repeats": 1,
+                     "impls": ["numpy"]})
+    machine = probe.get("machine", {})
+    print_machine(machine, torch)
+
+    rows: list[dict[str, Any]] = []
+    memory: list[dict[str, Any]] = []
+    if "W1" in only:
+        for opt in ("sgd", "adam"):
+            spec = {"batch": 128, "optimizer": opt, "repeats": 5 if quick else 21,
+                    "inner": 2 if quick else 5}
+            label = f"W1 MLP 784-512-256-10, batch 128, {'SGD' if opt == 'sgd' else 'Adam'}"
+            rows.append(timed_rows("w1", label, spec, torch, "ms/step", 1e3, 1.10))
+            print_row(rows[-1])
+    if "W2" in only:
+        spec = {"repeats": 5 if quick else 21, "inner": 100 if quick else 400}
+        rows.append(timed_rows("w2", "W2 XOR 2-3-1 sigmoid, batch 1, SGD", spec, torch,
+                               "us/step", 1e6, 2.5))
+        print_row(rows[-1])
+    if "W3" in only:
+        for n in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
+            spec = {"n": n, "repeats": 3 if quick or n >= 100_000 else 7}
+            row = timed_rows("w3", f"W3 chain N={n:,} (per step: mul, add, tanh)", spec, torch,
+                             "us/step", 1e6, None)
+            if "engine" in row:
+                row["engine_per_op"] = row["engine"] / 3
+                row["pass"] = row["engine_per_op"] <= 15.0
+            rows.append(row)
+            print_row(rows[-1])
+        n = 10_000 if quick else 100_000
+        mem = memory_row(f"W3 chain N={n:,}", {"workload": "w3", "n": n}, ["engine", "numpy"])
+        summarize_w3_memory(mem)
+        memory.append(mem)
+        print_memory(mem)
+    if "W4" in only:
+        batch = 512 if quick else 4096
+        mem = memory_row(f"W4 MLP 784-2048-2048-10, batch {batch}, SGD step",
+                         {"workload": "w4", "batch": batch},
+                         ["engine", "numpy"] + (["torch"] if torch else []))
+        summarize_w4_memory(mem)
+        memory.append(mem)
+        print_memory(mem)
+        w4 = run_job({"workload": "w4", "mode": "time", "batch": batch,
+                      "repeats": 3 if quick else 5})
+        if "seconds" in w4:
+            s = w4["seconds"]
+            mem["time_s"] = {k: med(v) for k, v in s.items()}
+            print(f"    time per step: engine {med(s['engine']):.3f} s, "
+                  f"numpy {med(s['numpy']):.3f} s")
+    gpu: dict[str, Any] = {}
+    if "GPU" in only:
+        reason = gpu_reason()
+        if reason:
+            gpu = {"skipped": reason}
+            print(f"\nGPU: skipped ({reason})")
+        else:
+            spec = {"workload": "gpu", "mode": "time", "batch": 4096, "optimizer": "sgd",
+                    "repeats": 5 if quick else 11, "inner": 2,
+                    "impls": ["engine", "numpy", "engine-gpu", "cupy"]}
+            res = run_job(spec)
+            if "error" in res:
+                gpu = {"error": res["error"]}
+            else:
+                gpu = {k: med(v) * 1e3 for k, v in res["seconds"].items()}
+                gpu["check_max_rel_diff"] = res.get("check_max_rel_diff")
+            print(f"\nGPU, W1 at batch 4096 (ms/step): {gpu}")
+
+    result = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": quick,
+        "machine": machine,
+        "torch": torch,
+        "rows": rows,
+        "memory": memory,
+        "gpu": gpu,
+        "targets": TARGETS,
+        "memory_method": "tracemalloc (numpy reports its buffers): traced peak over the traced "
+                         "size after setup, one fresh process per implementation; RSS "
+                         "high-water over setup as a cross-check and for PyTorch",
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    table = markdown(result)
+    out.with_suffix(".md").write_text(table)
+    print("\n" + table)
+    print(f"results: {out} and {out.with_suffix('.md')}")
+
+
+# --- reporting -----------------------------------------------------------------------------
+
+def print_machine(machine: dict[str, Any], torch: bool) -> None:
+    print(f"machine: {machine.get('cpu')}, {machine.get('cores')} cores; "
+          f"Python {machine.get('python')}, numpy {machine.get('numpy')}")
+    for blas in machine.get("blas", []):
+        print(f"BLAS: {blas.get('internal_api')} {blas.get('version')}, "
+              f"{blas.get('num_threads')} threads, kernels {blas.get('architecture')}")
+    print(f"OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE in the benchmark processes: "
+          f"{machine.get('openblas_env')}")
+    print(f"PyTorch column: {'yes' if torch else 'no (torch not installed)'}\n")
+
+
+def print_row(row: dict[str, Any]) -> None:
+    if "error" in row:
+        print(f"{row['workload']}: ERROR {row['error']}")
+        return
+    unit = row["unit"]
+    text = (f"{row['workload']}: numpy {row['numpy']:.4g} {unit}, engine {row['engine']:.4g} "
+            f"{unit}, engine/numpy {row['ratio']:.2f}x")
+    if "torch" in row:
+        text += f", torch {row['torch']:.4g} {unit} ({row['torch_ratio']:.2f}x numpy)"
+    if "engine_forward" in row:
+        text += (f"\n    engine forward {row['engine_forward']:.3g} + backward "
+                 f"{row['engine_backward']:.3g} {unit}; per op {row['engine_per_op']:.3g} us")
+    if "pass" in row:
+        text += f"  [{'PASS' if row['pass'] else 'FAIL'}]"
+    print(text)
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:.1f} MiB"
+
+
+def summarize_w3_memory(mem: dict[str, Any]) -> None:
+    eng, ref = mem.get("engine"), mem.get("numpy")
+    if not (eng and ref):
+        return
+    needed = eng["needed_array_bytes"]
+    mem["array_ratio"] = eng["numpy_bytes_after_forward"] / needed
+    mem["peak_ratio_vs_numpy"] = eng["traced_peak_bytes"] / ref["traced_peak_bytes"]
+    mem["engine_bytes_per_step"] = eng["traced_peak_bytes"] / mem["workload_n"] \
+        if "workload_n" in mem else None
+    mem["pass"] = mem["array_ratio"] <= 2.0
+
+
+def summarize_w4_memory(mem: dict[str, Any]) -> None:
+    eng, ref = mem.get("engine"), mem.get("numpy")
+    if eng and ref:
+        mem["ratio"] = eng["traced_peak_bytes"] / ref["traced_peak_bytes"]
+        mem["pass"] = mem["ratio"] <= 1.2
+
+
+def print_memory(mem: dict[str, Any]) -> None:
+    print(f"{mem['workload']} (peak over setup):")
+    for impl in ("engine", "numpy", "torch"):
+        r = mem.get(impl)
+        if r is None:
+            if f"{impl}_error" in mem:
+                print(f"    {impl}: ERROR {mem[impl + '_error']}")
+            continue
+        rss = r.get("rss_peak_over_setup_bytes")
+        traced = _mib(r["traced_peak_bytes"]) if impl != "torch" else "n/a (not traced)"
+        text = f"    {impl}: traced {traced}"
+        if rss is not None:
+            text += f", RSS high-water {_mib(rss)}"
+        if "numpy_bytes_after_forward" in r:
+            text += (f"; array buffers after forward {_mib(r['numpy_bytes_after_forward'])} "
+                     f"(needed {_mib(r['needed_array_bytes'])})")
+        print(text)
+    for key in ("ratio", "array_ratio", "peak_ratio_vs_numpy"):
+        if key in mem:
+            print(f"    {key}: {mem[key]:.2f}")
+    if "pass" in mem:
+        print(f"    [{'PASS' if mem['pass'] else 'FAIL'}]")
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    blas = ", ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('num_threads')} "
+                     f"threads, {b.get('architecture')})" for b in m.get("blas", []))
+    lines = [
+        f"Measured {result['date']} on {m.get('cpu')} ({m.get('cores')} cores), "
+        f"Python {m.get('python')}, numpy {m.get('numpy')}, BLAS {blas}. "
+        "Medians of interleaved repeats; ratio = median of per-repeat engine/numpy.",
+        "",
+        "| Workload | numpy | engine | engine / numpy | target | PyTorch (/ numpy) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        if "error" in row:
+            lines.append(f"| {row['workload']} | error | | | | |")
+            continue
+        unit = row["unit"]
+        target = f"<= {row['target_ratio']}x" if row.get("target_ratio") else "<= 15 us/op"
+        ratio = f"{row['ratio']:.2f}x"
+        if "engine_per_op" in row:
+            ratio += f" ({row['engine_per_op']:.1f} us/op)"
+        mark = " ✓" if row.get("pass") else (" ✗" if "pass" in row else "")
+        torch = (f"{row['torch']:.3g} {unit} ({row['torch_ratio']:.1f}x)" if "torch" in row
+                 else "–")
+        lines.append(f"| {row['workload']} | {row['numpy']:.3g} {unit} | "
+                     f"{row['engine']:.3g} {unit} | {ratio}{mark} | {target} | {torch} |")
+    for mem in result["memory"]:
+        eng, ref, tor = mem.get("engine"), mem.get("numpy"), mem.get("torch")
+        if not (eng and ref):
+            continue
+        if "array_ratio" in mem:
+            text = (f"arrays kept {mem['array_ratio']:.2f}x needed; heap peak "
+                    f"{mem['peak_ratio_vs_numpy']:.1f}x numpy's")
+            target = "arrays <= 2x"
+        else:
+            text = f"{mem['ratio']:.2f}x"
+            target = "<= 1.2x"
+        mark = " ✓" if mem.get("pass") else " ✗"
+        torch = _mib(tor["rss_peak_over_setup_bytes"]) + " RSS" if tor and \
+            "rss_peak_over_setup_bytes" in tor else "–"
+        lines.append(f"| {mem['workload']}: peak memory | {_mib(ref['traced_peak_bytes'])} | "
+                     f"{_mib(eng['traced_peak_bytes'])} | {text}{mark} | {target} | {torch} |")
+    gpu = result.get("gpu") or {}
+    if "skipped" in gpu:
+        lines.append(f"| GPU: W1 at batch 4096 | skipped: {gpu['skipped']} | | | | |")
+    elif "engine-gpu" in gpu:
+        lines.append(f"| GPU: W1 at batch 4096, ms/step | numpy {gpu['numpy']:.3g}, CuPy "
+                     f"{gpu['cupy']:.3g} | CPU {gpu['engine']:.3g}, GPU {gpu['engine-gpu']:.3g} | "
+                     f"{gpu['engine-gpu'] / gpu['cupy']:.2f}x CuPy | | |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
