@@ -111,7 +111,9 @@ class Pow(Function):
             p = ctx.exponent
             return (grad * (p * a ** (p - 1)) if p != 0 else grad * 0), None
         a, b, out = ctx.saved_tensors
-        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_a = None
+        if need_a:  # b a^(b-1), and 0 where b == 0 (0 ** -1 would make it NaN at a = 0)
+            grad_a = grad * get_array_module(grad).where(b == 0, 0, b * a ** (b - 1))
         grad_b = None
         if need_b:
             xp = get_array_module(grad)

@@ -91,10 +91,16 @@ class Linear(Function):
         ctx.save_for_backward(x, weight)
         out = x @ weight.T
         if bias is not None:
-            if out.dtype == bias.dtype:
-                out += bias  # in place: out is a fresh array, this saves one allocation
-            else:
-                out = out + bias
+            try:
+                if out.dtype == bias.dtype:
+                    out += bias  # in place: out is a fresh array, this saves one allocation
+                else:
+                    out = out + bias
+            except ValueError:  # PyTorch's error type; name the bias, not x and W
+                raise RuntimeError(
+                    f"linear: bias of shape {tuple(bias.shape)} does not match the output "
+                    f"shape {tuple(out.shape)} (out_features={weight.shape[0]})"
+                ) from None
         return out
 
     @staticmethod

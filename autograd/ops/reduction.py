@@ -47,6 +47,8 @@ class Sum(Function):
     def forward(ctx, x, axes, keepdim):
         ctx.shape = x.shape
         ctx.kept = _kept_shape(x.shape, axes)
+        if x.dtype.kind == "u":  # numpy sums uint8 to uint64; PyTorch sums integers to int64
+            return x.sum(axis=axes, keepdims=keepdim, dtype="int64")
         return x.sum(axis=axes, keepdims=keepdim)
 
     @staticmethod
@@ -189,6 +191,31 @@ class LogSoftmax(Function):
         (y,) = ctx.saved_tensors
         xp = get_array_module(grad)
         return grad - xp.exp(y) * grad.sum(axis=ctx.dim, keepdims=True), None
+
+
+class Norm(Function):
+    """y = sqrt(sum_i x_i^2);  dy/dx_i = x_i / y, and 0 where y = 0 (as PyTorch, not NaN)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.kept = _kept_shape(x.shape, axes)
+        y = get_array_module(x).sqrt((x * x).sum(axis=axes, keepdims=keepdim))
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        xp = get_array_module(grad)
+        y = y.reshape(ctx.kept)
+        return grad.reshape(ctx.kept) * x / xp.where(y == 0, 1, y), None, None
+
+
+def norm2(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """The Euclidean norm over ``dim`` (all elements when None)."""
+    return _reduce(Norm, input, dim, keepdim)
 
 
 def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:

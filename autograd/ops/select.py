@@ -119,11 +119,13 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("clamp(): at least one of 'min' or 'max' must not be None")
     if hasattr(min, "grad_fn") or hasattr(max, "grad_fn"):
+        # Tensor bounds: where x touches a bound the gradient goes to x, as in PyTorch
+        # (maximum/minimum would split it half and half).
         out = input
         if min is not None:
-            out = maximum(out, min)
+            out = where(out < min, min, out)
         if max is not None:
-            out = minimum(out, max)
+            out = where(out > max, max, out)
         return out
     return Clamp.apply(input, min, max)
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import get_array_module, scatter_add
+from ..dtypes import result_dtype
 from ..function import Function
 from .reduction import normalize_dims
 
@@ -131,12 +132,23 @@ class Cat(Function):
         xp = get_array_module(xs[0])
         ctx.dim = dim
         ctx.bounds = np.cumsum([x.shape[dim] for x in xs])[:-1].tolist()
-        return xp.concatenate(xs, axis=dim)
+        return xp.concatenate(_common_dtype(xs), axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         xp = get_array_module(grad)
         return (None, *xp.split(grad, ctx.bounds, axis=ctx.dim))
+
+
+def _common_dtype(xs: tuple) -> Any:
+    """The arrays cast to PyTorch's common dtype (int and float32 join as float32, not
+    numpy's float64); the engine casts each gradient back to its input's dtype."""
+    dtype = xs[0].dtype
+    if all(x.dtype == dtype for x in xs):
+        return xs
+    for x in xs[1:]:
+        dtype = result_dtype(dtype, 1, x.dtype, 1)
+    return [x.astype(dtype, copy=False) for x in xs]
 
 
 class Stack(Function):
@@ -148,7 +160,7 @@ class Stack(Function):
     def forward(ctx, dim, *xs):
         ctx.dim = dim
         ctx.count = len(xs)
-        return get_array_module(xs[0]).stack(xs, axis=dim)
+        return get_array_module(xs[0]).stack(_common_dtype(xs), axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -308,7 +320,7 @@ def unsqueeze(input: Any, dim: int) -> Any:
 def cat(tensors: Any, dim: int = 0) -> Any:
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+        raise ValueError("cat(): expected a non-empty list of Tensors")
     ndim = tensors[0].ndim
     for k, t in enumerate(tensors):
         if t.ndim == 0:
