@@ -195,6 +195,7 @@ class Function:
                     out = cls.forward(FunctionCtx(), *inputs)
                 except (TypeError, ValueError):
                     _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
+                    _check_broadcast(cls, args)
                     raise
                 if type(out) is not _ndarray and isinstance(out, np.generic):
                     out = np.asarray(out)
@@ -217,6 +218,7 @@ class Function:
                 out = cls.forward(ctx, *inputs)
             except (TypeError, ValueError):
                 _check_one_device(args)
+                _check_broadcast(cls, args)
                 raise
             if type(out) is not _ndarray and isinstance(out, np.generic):
                 scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
@@ -271,6 +273,31 @@ def _check_one_device(args: tuple) -> None:
                 f"kernels run: compute inside `with ag.cuda.device({devices[0].index}):` or "
                 f"call ag.cuda.set_device({devices[0].index}) first"
             )
+
+
+def _check_broadcast(cls: type, args: tuple) -> None:
+    """Turn numpy's ValueError for shapes that do not broadcast into PyTorch's RuntimeError.
+
+    Called only after a forward failed; names the first dimension that differs, as PyTorch.
+    """
+    import sys
+
+    err = sys.exc_info()[1]
+    if not (isinstance(err, ValueError) and "broadcast" in str(err)):
+        return
+    shapes = [tuple(a.shape) for a in args if hasattr(a, "shape") and not isinstance(a, np.generic)]
+    where = ""
+    for k, (a, b) in enumerate(itertools.product(shapes, shapes)):
+        dims = [(n, m, i) for i, (n, m) in enumerate(zip(a[::-1], b[::-1])) if n != m != 1 != n]
+        if dims:
+            n, m, i = dims[0]
+            where = (f"The size of tensor a ({n}) must match the size of tensor b ({m}) at "
+                     f"non-singleton dimension {max(len(a), len(b)) - 1 - i}: ")
+            break
+    name = cls.__name__.lower()
+    raise RuntimeError(
+        f"{where}{name}: shapes {', '.join(map(str, shapes))} cannot be broadcast together"
+    ) from err
 
 
 def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:

@@ -527,7 +527,7 @@ class Tensor:
 
     def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
         if p == 2:
-            return U.Sqrt.apply(R.sum(self * self, dim, keepdim))
+            return R.norm2(self, dim, keepdim)
         if p == 1:
             return R.sum(U.Abs.apply(self), dim, keepdim)
         return R.sum(U.Abs.apply(self) ** p, dim, keepdim) ** (1.0 / p)
@@ -755,6 +755,9 @@ def _index_item(self: Tensor, item: Any) -> Any:
         return item
     if isinstance(item, list):
         return backend.asarray(np.asarray(item), device=self.device)
+    if type(item) is slice and item.step is not None and item.step <= 0:
+        # numpy would reverse; PyTorch refuses (use flip), so code that runs here ports.
+        raise ValueError("step must be greater than zero")
     if isinstance(item, np.ndarray) and type(self.data) is not np.ndarray:
         return backend.asarray(item, device=self.device)
     return item
