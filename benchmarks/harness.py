@@ -97,31 +97,38 @@ def _current_rss_kib() -> int | None:
 
 
 def measure_peak(setup: Callable[[], Any], step: Callable[[Any], Any],
-                 after_forward: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+                 traced: bool = True) -> dict[str, Any]:
     """Peak memory of ``step(state)`` over the memory after ``setup()``, in bytes.
 
-    Run this once per fresh process: tracemalloc is started first, so every
-    allocation of the setup and of the step is traced.
+    Run this once per fresh process. ``traced=True``: tracemalloc, started
+    first, so every allocation of the setup and of the step is traced.
+    ``traced=False``: the resident-set high-water mark over the resident set
+    after setup (Linux), without tracemalloc, whose own bookkeeping (a record
+    per live block) would inflate it.
     """
-    tracemalloc.start()
+    if traced:
+        tracemalloc.start()
     state = setup()
     gc.collect()
+    if not traced:
+        if not _reset_rss_high_water():
+            return {"error": "cannot reset the RSS high-water mark (needs Linux /proc)"}
+        rss_base = _current_rss_kib()
+        step(state)
+        rss_peak = _rss_high_water_kib()
+        if rss_base is None or rss_peak is None:
+            return {"error": "no VmRSS/VmHWM in /proc/self/status"}
+        return {"rss_peak_over_setup_bytes": max(0, rss_peak - rss_base) * 1024}
     base, _ = tracemalloc.get_traced_memory()
     tracemalloc.reset_peak()
-    rss_reset = _reset_rss_high_water()
-    rss_base = _current_rss_kib()
     step(state)
     current, peak = tracemalloc.get_traced_memory()
-    rss_peak = _rss_high_water_kib()
     tracemalloc.stop()
-    out: dict[str, Any] = {
+    return {
         "traced_peak_bytes": peak - base,
         "traced_after_bytes": current - base,
         "setup_traced_bytes": base,
     }
-    if rss_reset and rss_base is not None and rss_peak is not None:
-        out["rss_peak_over_setup_bytes"] = max(0, rss_peak - rss_base) * 1024
-    return out
 
 
 def numpy_domain_bytes() -> int:

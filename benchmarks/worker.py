@@ -152,12 +152,15 @@ def mem_chain(spec: dict[str, Any]) -> dict[str, Any]:
     impl_cls = _CHAIN[spec["impl"]]
     held: dict[str, int] = {}
 
+    traced = spec.get("traced", True)
+
     def step(impl: Any) -> None:
         impl.forward()
-        held["numpy_bytes_after_forward"] = harness.numpy_domain_bytes()
+        if traced:
+            held["numpy_bytes_after_forward"] = harness.numpy_domain_bytes()
         impl.backward()
 
-    out = harness.measure_peak(lambda: impl_cls(x0, n), step)
+    out = harness.measure_peak(lambda: impl_cls(x0, n), step, traced)
     out.update(held)
     # What the graph must keep: the n tanh outputs (backward needs 1 - y^2).
     out["needed_array_bytes"] = n * x0.nbytes
@@ -187,7 +190,7 @@ def mem_mlp(spec: dict[str, Any]) -> dict[str, Any]:
         else:
             state.step()
 
-    return harness.measure_peak(setup, step)
+    return harness.measure_peak(setup, step, spec.get("traced", True))
 
 
 def time_w4(spec: dict[str, Any]) -> dict[str, Any]:

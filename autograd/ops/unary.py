@@ -155,7 +155,10 @@ class Sigmoid(Function):
     def forward(ctx, x):
         x = _as_float(x)
         xp = get_array_module(x)
-        y = xp.exp(-xp.logaddexp(0, -x))
+        y = xp.negative(x, out=xp.empty_like(x))  # out=: a 0-d input stays an array
+        xp.logaddexp(0, y, out=y)  # in place: one new array instead of four
+        xp.negative(y, out=y)
+        xp.exp(y, out=y)
         ctx.save_for_backward(y)
         return y
 
