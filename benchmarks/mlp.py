@@ -19,7 +19,6 @@ import math
 from typing import Any
 
 import numpy as np
-
 from harness import SEED
 
 ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8}
@@ -27,7 +26,7 @@ ADAM = {"lr": 1e-3, "betas": (0.9, 0.999), "eps": 1e-8}
 
 def make_problem(sizes: tuple[int, ...], batch: int, seed: int = SEED
                  ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
-    """Weights drawn as PyTorch's nn.Linear draws them (U(-1/sqrt(in), 1/sqrt(in))), a batch, labels."""
+    """Weights drawn as nn.Linear draws them (U(-1/sqrt(in), 1/sqrt(in))), a batch, labels."""
     rng = np.random.default_rng(seed)
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):

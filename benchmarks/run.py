@@ -96,6 +96,9 @@ def timed_rows(workload: str, label: str, spec: dict[str, Any], torch: bool,
     row["numpy"] = med(seconds["numpy"]) * scale
     row["ratio"] = med([e / n for e, n in zip(seconds["engine"], seconds["numpy"])])
     row["ratio_of_medians"] = row["engine"] / row["numpy"]
+    cpu = main.get("cpu_seconds")
+    if cpu:
+        row["cpu_ratio"] = med([e / n for e, n in zip(cpu["engine"], cpu["numpy"])])
     row["check_max_rel_diff"] = main.get("check_max_rel_diff", {}).get("engine")
     for part in ("forward", "backward"):
         if part in main:
@@ -145,6 +148,7 @@ def main() -> None:
     quick = args.quick
     torch = has_torch() and not args.no_torch
 
+    load_before = os.getloadavg()
     probe = run_job({"workload": "w3", "mode": "time", "n": 10, "repeats": 1,
                      "impls": ["numpy"]})
     machine = probe.get("machine", {})
@@ -216,6 +220,7 @@ def main() -> None:
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": machine,
+        "load_average_before_after": [load_before, os.getloadavg()],
         "torch": torch,
         "rows": rows,
         "memory": memory,
@@ -253,7 +258,7 @@ def print_row(row: dict[str, Any]) -> None:
         return
     unit = row["unit"]
     text = (f"{row['workload']}: numpy {row['numpy']:.4g} {unit}, engine {row['engine']:.4g} "
-            f"{unit}, engine/numpy {row['ratio']:.2f}x")
+            f"{unit}, engine/numpy {row['ratio']:.2f}x (CPU time {row.get('cpu_ratio', 0):.2f}x)")
     if "torch" in row:
         text += f", torch {row['torch']:.4g} {unit} ({row['torch_ratio']:.2f}x numpy)"
     if "engine_forward" in row:
@@ -323,7 +328,10 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         f"Measured {result['date']} on {m.get('cpu')} ({m.get('cores')} cores), "
         f"Python {m.get('python')}, numpy {m.get('numpy')}, BLAS {blas}. "
-        "Medians of interleaved repeats; ratio = median of per-repeat engine/numpy.",
+        "Medians of interleaved repeats; ratio = median of per-repeat engine/numpy, wall "
+        "clock (CPU time of the process in brackets). 1-minute load average before/after: "
+        f"{result['load_average_before_after'][0][0]:.1f}/"
+        f"{result['load_average_before_after'][1][0]:.1f}.",
         "",
         "| Workload | numpy | engine | engine / numpy | target | PyTorch (/ numpy) |",
         "|---|---|---|---|---|---|",
@@ -335,6 +343,8 @@ def markdown(result: dict[str, Any]) -> str:
         unit = row["unit"]
         target = f"<= {row['target_ratio']}x" if row.get("target_ratio") else "<= 15 us/op"
         ratio = f"{row['ratio']:.2f}x"
+        if "cpu_ratio" in row:
+            ratio += f" (CPU {row['cpu_ratio']:.2f}x)"
         if "engine_per_op" in row:
             ratio += f" ({row['engine_per_op']:.1f} us/op)"
         mark = " ✓" if row.get("pass") else (" ✗" if "pass" in row else "")
@@ -348,8 +358,9 @@ def markdown(result: dict[str, Any]) -> str:
             continue
         if "array_ratio" in mem:
             text = (f"arrays kept {mem['array_ratio']:.2f}x needed; whole heap "
-                    f"{mem['peak_ratio_vs_numpy']:.1f}x numpy's ({mem['engine_bytes_per_step']:.0f} "
-                    f"vs {mem['numpy_bytes_per_step']:.0f} B/step)")
+                    f"{mem['peak_ratio_vs_numpy']:.1f}x numpy's "
+                    f"({mem['engine_bytes_per_step']:.0f} vs "
+                    f"{mem['numpy_bytes_per_step']:.0f} B/step)")
             target = "arrays <= 2x"
         else:
             text = f"{mem['ratio']:.2f}x"

@@ -11,11 +11,10 @@ import json
 import sys
 from typing import Any
 
-import numpy as np
-
 import chain
 import harness
 import mlp
+import numpy as np
 import xor
 
 W1_SIZES = (784, 512, 256, 10)

@@ -10,7 +10,6 @@ import math
 from typing import Any
 
 import numpy as np
-
 from harness import SEED
 
 LR = 0.5
