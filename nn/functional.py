@@ -201,6 +201,8 @@ def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
 
 
 def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
+    """A deliberate difference: PyTorch only warns when target and input differ in shape and
+    then broadcasts them ((N, 1) against (N,) compares every pair); we refuse."""
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(
             f"{name}: target size {tuple(target.shape)} is different to the input size "
@@ -209,20 +211,35 @@ def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
         )
 
 
-def _float_target(name: str, input: Tensor, target: Any) -> Tensor:
-    """The target as a Tensor of the input's floating dtype and device."""
+def _float_operands(name: str, input: Tensor, target: Any, integer_target: bool = False,
+                    mixed_floats: bool = True) -> tuple[Tensor, Tensor]:
+    """input and target in one floating dtype, by PyTorch's rules for each loss.
+
+    Two float dtypes meet at the wider one (float32 outputs against a float64 target give a
+    float64 loss, as in PyTorch; the input's gradient comes back in its own dtype); an
+    integer target takes the input's dtype where PyTorch allows it (``integer_target``).
+    """
     if not isinstance(target, Tensor):
         raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
     if not input.is_floating_point():
         raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
+    if target.dtype == input.dtype:
+        return input, target
     if not target.is_floating_point():
-        raise TypeError(
-            f"{name}: target must be a floating point tensor, got {target.dtype}; "
-            "convert it with target.float()"
+        if not integer_target:
+            raise RuntimeError(
+                f"{name}: target must be a floating point tensor, got {target.dtype}; "
+                "convert it with target.float()"
+            )
+        return input, target.to(input.dtype)
+    if not mixed_floats:
+        raise RuntimeError(
+            f"{name}: found target dtype {target.dtype} but expected {input.dtype} (the "
+            f"input's); convert it with target.to(input.dtype)"
         )
-    if target.dtype != input.dtype:
-        target = target.to(input.dtype)
-    return target
+    if target.element_size() > input.element_size():
+        return input.to(target.dtype), target
+    return input, target.to(input.dtype)
 
 
 def _constant(name: str, what: str, value: Any, input: Tensor) -> Any:
@@ -240,7 +257,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
              reduction: str = "mean") -> Tensor:
     """Mean squared error: l_n = (x_n - y_n)^2, reduced ('mean' divides by the element count)."""
     reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    target = _float_target("mse_loss", input, target)
+    input, target = _float_operands("mse_loss", input, target, integer_target=True)
     _same_shape("mse_loss", input, target)
     return _loss.MSELoss.apply(input, target, reduction)
 
@@ -249,7 +266,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
             reduction: str = "mean") -> Tensor:
     """Mean absolute error: l_n = |x_n - y_n|;  dl_n/dx_n = sign(x_n - y_n)."""
     reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    target = _float_target("l1_loss", input, target)
+    input, target = _float_operands("l1_loss", input, target, integer_target=True)
     _same_shape("l1_loss", input, target)
     loss = (input - target).abs()
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
@@ -260,7 +277,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          reduction: str = "mean") -> Tensor:
     """l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)) on probabilities x; logs floored at -100."""
     reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    target = _float_target("binary_cross_entropy", input, target)
+    input, target = _float_operands("binary_cross_entropy", input, target, mixed_floats=False)
     _same_shape("binary_cross_entropy", input, target)
     w = _constant("binary_cross_entropy", "weight", weight, input)
     return _loss.BCELoss.apply(input, target, w, reduction)
@@ -273,7 +290,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """BCE of sigmoid(x) in one stable op:
     l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight."""
     reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    target = _float_target("binary_cross_entropy_with_logits", input, target)
+    input, target = _float_operands("binary_cross_entropy_with_logits", input, target)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(
             f"Target size ({tuple(target.shape)}) must be the same as input size "
@@ -307,9 +324,20 @@ def _index_target(name: str, input: Tensor, target: Tensor) -> None:
             f"Expected all tensors to be on the same device, but found at least two devices, "
             f"{input.device} and {target.device}! ({name}'s target)"
         )
+    if target.dtype not in (ag.int64, ag.uint8):  # PyTorch takes no int32 class indices
+        raise RuntimeError(
+            f"{name}: expected target dtype to be int64 (class indices) or a float tensor of "
+            f"the input's shape (class probabilities), but got {target.dtype} of shape "
+            f"{tuple(target.shape)}"
+        )
     expected = (input.shape[0],) + tuple(input.shape[2:])
-    if tuple(target.shape) != expected:
+    if target.ndim and target.shape[0] != input.shape[0]:  # PyTorch's type and words
         raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+            f"({target.shape[0]}) in {name}: input {tuple(input.shape)}, target {tuple(target.shape)}"
+        )
+    if tuple(target.shape) != expected:
+        raise RuntimeError(
             f"{name}: expected target of shape {expected} (class indices) for input of shape "
             f"{tuple(input.shape)}, got {tuple(target.shape)}"
         )
@@ -332,23 +360,19 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     unbatched = input.ndim == 1
     if unbatched:
         input = input.unsqueeze(0)
         target = target.unsqueeze(0)
     num_classes = input.shape[1]
     xp = backend.get_array_module(input.data)
+    probabilities = target.is_floating_point() and tuple(target.shape) == tuple(input.shape)
+    if probabilities:
+        input, target = _float_operands("cross_entropy", input, target)
     w = _class_weight("cross_entropy", weight, input, num_classes)
     dtype = input.data.dtype
-    if target.is_floating_point():
-        if tuple(target.shape) != tuple(input.shape):
-            raise ValueError(
-                f"cross_entropy: class-probability targets must have the input's shape "
-                f"{tuple(input.shape)}, got {tuple(target.shape)}"
-            )
-        if target.dtype != input.dtype:
-            target = target.to(input.dtype)
+    if probabilities:
         scale = 1.0 - label_smoothing
         if w is not None:
             scale = scale * w.reshape((1, num_classes) + (1,) * (input.ndim - 2))

@@ -108,8 +108,10 @@ def test_bce_clamps_log_at_minus_100():
 def test_bce_rejects_probabilities_outside_0_1_and_int_targets():
     with pytest.raises(RuntimeError, match="between 0 and 1"):
         F.binary_cross_entropy(ag.tensor([0.5, 1.5]), ag.tensor([0.0, 1.0]))
-    with pytest.raises(TypeError, match="floating point"):
+    with pytest.raises(RuntimeError, match="floating point"):  # PyTorch's type
         F.binary_cross_entropy(ag.tensor([0.5, 0.5]), ag.tensor([0, 1]))
+    with pytest.raises(RuntimeError, match="float64 but expected .*float32"):
+        F.binary_cross_entropy(ag.tensor([0.5, 0.5]), ag.tensor([0.0, 1.0], dtype=ag.float64))
     with pytest.raises(ValueError, match="different to the input size"):
         F.binary_cross_entropy(ag.tensor([[0.5], [0.5]]), ag.tensor([0.0, 1.0]))
 
@@ -253,15 +255,19 @@ def test_cross_entropy_errors():
         F.cross_entropy(logits, ag.tensor([0, 4, 1]))
     with pytest.raises(IndexError, match="Target -2 is out of bounds"):
         F.cross_entropy(logits, ag.tensor([0, -2, 1]))
-    with pytest.raises(ValueError, match=r"expected target of shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"batch_size \(3\) to match target batch_size \(2\)"):
         F.cross_entropy(logits, ag.tensor([0, 1]))
-    with pytest.raises(ValueError, match="input's shape"):
-        F.cross_entropy(logits, ag.zeros(3, 3))
+    with pytest.raises(RuntimeError, match=r"expected target of shape \(3, 5\)"):
+        F.cross_entropy(ag.zeros(3, 4, 5), ag.zeros(3, 4, dtype=ag.int64))
+    with pytest.raises(RuntimeError, match="expected target dtype to be int64"):
+        F.cross_entropy(logits, ag.zeros(3, 3))  # float, but not the input's shape
+    with pytest.raises(RuntimeError, match="expected target dtype to be int64"):
+        F.cross_entropy(logits, ag.tensor([0, 1, 2], dtype=ag.int32))
     with pytest.raises(RuntimeError, match="weight tensor should be defined"):
         F.cross_entropy(logits, ag.tensor([0, 1, 2]), weight=ag.ones(3))
     with pytest.raises(ValueError, match="not a valid value for reduction"):
         nn.CrossEntropyLoss(reduction="average")
-    with pytest.raises(ValueError, match="label_smoothing"):
+    with pytest.raises(RuntimeError, match="label_smoothing"):
         F.cross_entropy(logits, ag.tensor([0, 1, 2]), label_smoothing=1.5)
 
 
