@@ -11,9 +11,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
 from ..function import Function
+
+_BOOL = np.dtype(np.bool_)
 
 
 class Add(Function):
@@ -38,6 +42,12 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if (getattr(a, "dtype", None) is _BOOL or getattr(b, "dtype", None) is _BOOL
+                or a.__class__ is bool or b.__class__ is bool):  # numpy would subtract 0/1
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
+                "are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
         a, b = promote_operands(a, b)
         return a - b
 
@@ -95,7 +105,10 @@ class Pow(Function):
     @staticmethod
     def forward(ctx, a, b):
         x, y = promote_operands(a, b)
-        out = x**y
+        try:
+            out = x**y
+        except ValueError as e:  # integers to negative integer powers: PyTorch's type
+            raise RuntimeError(str(e)) from None
         if hasattr(b, "dtype"):
             ctx.save_for_backward(a, b, out)
         else:  # a Python number: keep it as a number, not as a saved array
