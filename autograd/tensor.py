@@ -286,27 +286,16 @@ class Tensor:
 
     # --- repr ------------------------------------------------------------------------
     def __repr__(self) -> str:
-        arr = backend.to_numpy(self.data)
-        is_float = arr.dtype.kind == "f"
-        # As PyTorch: 4 decimals unless every value is a whole number ("1., 2.").
-        whole = is_float and bool(np.all(~np.isfinite(arr) | (arr == np.round(arr))))
-        body = np.array2string(arr, separator=", ", prefix="tensor(", precision=4,
-                               floatmode="fixed" if is_float and not whole else "maxprec_equal")
-        if is_float and np.isfinite(arr).any() and "." not in body and "e" not in body:
-            body = body.replace(",", ".,").replace("]", ".]") if arr.ndim else body + "."
-        extras = []
-        if self.device.type != "cpu":
-            extras.append(f"device='{self.device}'")
-        if arr.size == 0 and arr.dtype == dtypes.default_float():
-            pass
-        elif arr.size == 0 or arr.dtype not in (dtypes.default_float(), np.dtype(np.int64),
-                                                np.dtype(np.bool_)):
-            extras.append(f"dtype={self.dtype}")
+        from .printing import tensor_repr
+
+        grad = None
         if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+            grad = f"grad_fn=<{self.grad_fn.name()}>"
         elif self._requires_grad:
-            extras.append("requires_grad=True")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+            grad = "requires_grad=True"
+        device = str(self.device) if self.device.type != "cpu" else None
+        return tensor_repr(backend.to_numpy(self.data), str(self.dtype), dtypes.default_float(),
+                           device, grad)
 
     # --- arithmetic ------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

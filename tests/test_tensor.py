@@ -216,6 +216,22 @@ def test_iteration_and_len() -> None:
     (lambda: ag.tensor([[1.0, 2.0], [3.0, 4.0]]), "tensor([[1., 2.],\n        [3., 4.]])"),
     (lambda: ag.zeros(0), "tensor([])"),
     (lambda: ag.zeros(0, dtype=ag.int64), "tensor([], dtype=autograd.int64)"),
+    # PyTorch's formatter: 4-decimal mantissas in scientific mode, no padding for nan/inf/0,
+    # size= for empty tensors that are not 1-D, " ..." summaries, 80-column lines.
+    (lambda: ag.tensor([1e10, 1.0]), "tensor([1.0000e+10, 1.0000e+00])"),
+    (lambda: ag.tensor([1e-5, 0.5]), "tensor([1.0000e-05, 5.0000e-01])"),
+    (lambda: ag.tensor([float("nan"), float("inf"), -float("inf")]), "tensor([nan, inf, -inf])"),
+    (lambda: ag.tensor([0.0, -0.0]), "tensor([0., -0.])"),
+    (lambda: ag.tensor([[True]]), "tensor([[True]])"),
+    (lambda: ag.zeros(2, 0), "tensor([], size=(2, 0))"),
+    (lambda: ag.arange(2000).reshape(2, 1000),
+     "tensor([[   0,    1,    2,  ...,  997,  998,  999],\n"
+     "        [1000, 1001, 1002,  ..., 1997, 1998, 1999]])"),
+    (lambda: ag.arange(14.0),
+     "tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.])"),
+    (lambda: ag.arange(20.0),
+     "tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n"
+     "        14., 15., 16., 17., 18., 19.])"),
 ])
 def test_repr_like_pytorch(make, text) -> None:
     assert repr(make()) == text

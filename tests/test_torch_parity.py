@@ -831,3 +831,57 @@ def test_random_split_sizes_match_pytorch(n, lengths):
     ours = _run(lambda m: [len(s) for s in ag.data.random_split(range(n), lengths)], ag)
     theirs = _run(lambda m: [len(s) for s in m.utils.data.random_split(range(n), lengths)], torch)
     assert ours == theirs
+
+
+# --- repr -----------------------------------------------------------------------------------
+
+
+def _random_array(rng, trial):
+    ndim = int(rng.integers(0, 4))
+    shape = tuple(rng.integers(0 if trial % 25 == 0 else 1, 12 if ndim < 3 else 5, ndim))
+    if trial % 40 == 0:  # big enough to be summarised
+        shape = (int(rng.integers(900, 1500)),) if ndim < 2 else (40, int(rng.integers(30, 40)))
+    scale = 10.0 ** int(rng.integers(-6, 10))
+    kind = trial % 8
+    if kind == 0:
+        return rng.integers(-1000, 1000, shape)
+    if kind == 1:
+        return rng.random(shape) > 0.5
+    if kind == 2:
+        return np.round(rng.normal(size=shape) * scale)
+    if kind == 3:
+        return (rng.normal(size=shape) * scale).astype(np.float32)
+    if kind == 4:
+        return rng.normal(size=shape) * scale
+    if kind == 5:
+        a = np.asarray(rng.normal(size=shape).astype(np.float32))
+        if a.size:
+            a.flat[rng.integers(0, a.size)] = [np.nan, np.inf, -np.inf, 0.0][trial % 4]
+        return a
+    if kind == 6:
+        return rng.integers(0, 255, shape).astype(np.uint8)
+    return np.clip(rng.normal(size=shape) * scale, -6e4, 6e4).astype(np.float16)
+
+
+def test_repr_matches_pytorch_character_for_character():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    for trial in range(400):
+        a = np.asarray(_random_array(rng, trial))
+        ours = repr(ag.tensor(a))
+        theirs = repr(torch.tensor(a)).replace("torch.", "autograd.")
+        assert ours == theirs, f"\n{ours}\n{theirs}"
+
+
+def test_repr_with_grad_suffixes_matches_pytorch_up_to_the_node_name():
+    torch = pytest.importorskip("torch")
+    for m in (ag, torch):
+        m.manual_seed(0)
+    values = np.linspace(-3, 3, 24).reshape(4, 6)
+    ours = ag.tensor(values, requires_grad=True)
+    theirs = torch.tensor(values, requires_grad=True)
+    assert repr(ours) == repr(theirs).replace("torch.", "autograd.")
+    # node names differ on purpose (MulBackward vs MulBackward0): compare up to the name
+    assert repr(ours * 2).split("grad_fn")[0] == repr(theirs * 2).split("grad_fn")[0].replace(
+        "torch.", "autograd."
+    )
