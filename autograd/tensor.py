@@ -420,8 +420,8 @@ class Tensor:
         return Tensor._make(backend.get_array_module(self.data).isfinite(self.data), None)
 
     def sign(self) -> Tensor:
-        """sign(x) in {-1, 0, 1}; its derivative is 0, so it carries no gradient."""
-        return Tensor._make(backend.get_array_module(self.data).sign(self.data), None)
+        """sign(x) in {-1, 0, 1}; its derivative is 0 (a zero gradient flows, as in PyTorch)."""
+        return U.Sign.apply(self)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         return _arg_extreme(self, dim, keepdim, "argmax")

@@ -63,7 +63,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis."""
     data = tensor.data
     if data.dtype.kind not in "iu":
-        raise TypeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
+        raise RuntimeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
     xp = backend.get_array_module(data)
     if num_classes == -1:
         num_classes = int(data.max()) + 1 if data.size else 0

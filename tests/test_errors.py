@@ -284,3 +284,50 @@ def test_gather_index_out_of_bounds_is_refused_not_wrapped(bad: int) -> None:
     with pytest.raises(RuntimeError, match=f"index {bad} is out of bounds for dimension 1 "
                                            "with size 2"):
         ag.ones(2, 2).gather(1, ag.tensor([[bad, 0], [0, 0]]))
+
+
+# --- PyTorch's exception types (found by tests/test_torch_parity.py) ----------------------------
+
+@pytest.mark.parametrize("make", [
+    lambda: ag.ones(2, 3) + ag.ones(4),
+    lambda: ag.ones(2, 3, requires_grad=True) * ag.ones(3, 2),
+    lambda: ag.where(ag.ones(2) > 0, ag.ones(3), 0.0),
+])
+def test_shapes_that_do_not_broadcast_raise_runtime_error(make) -> None:
+    with pytest.raises(RuntimeError, match=r"must match the size of tensor b .* cannot be "
+                                           r"broadcast together"):
+        make()
+
+
+def test_linear_with_a_wrong_bias_names_the_bias() -> None:
+    import nn.functional as F
+
+    with pytest.raises(RuntimeError, match=r"bias of shape \(3,\).*output shape \(4, 2\)"):
+        F.linear(ag.ones(4, 3), ag.ones(2, 3), ag.ones(3))
+
+
+@pytest.mark.parametrize("index", [slice(None, None, -1), slice(2, 0, -1), slice(None, None, 0)])
+def test_negative_or_zero_slice_steps_are_refused(index) -> None:
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        ag.arange(3.0)[index]
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ag.tensor([1]) - ag.tensor([True]),
+    lambda: ag.tensor([True]) - 1,
+    lambda: 1.5 - ag.tensor([True]),
+    lambda: ag.ones(2) - True,
+])
+def test_subtraction_with_bools_is_refused(make) -> None:
+    with pytest.raises(RuntimeError, match="`~` or `logical_not\\(\\)`"):
+        make()
+
+
+def test_integers_to_negative_integer_powers_raise_runtime_error() -> None:
+    with pytest.raises(RuntimeError, match="negative integer powers"):
+        ag.tensor([2, 3]) ** -1
+
+
+def test_cat_of_nothing_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="non-empty list"):
+        ag.cat([])

@@ -8,6 +8,7 @@ the sum of the weights of the targets.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -401,3 +402,22 @@ def test_loss_reprs_match_pytorch():
     for name in ("MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
                  "NLLLoss"):
         assert repr(getattr(nn, name)()) == repr(getattr(torch.nn, name)())
+
+
+def test_losses_promote_a_float64_target_and_take_integer_targets_as_pytorch() -> None:
+    x = ag.tensor([0.25, -1.5, 2.0], requires_grad=True)  # float32 outputs
+    y64 = ag.tensor([0.0, 1.0, 1.0], dtype=ag.float64)
+    for loss_fn in (F.mse_loss, F.l1_loss, F.binary_cross_entropy_with_logits):
+        loss = loss_fn(x, y64)
+        assert loss.dtype == ag.float64  # computed in the wider dtype
+        x.grad = None
+        loss.backward()
+        assert x.grad.dtype == ag.float32  # the gradient comes back in the input's dtype
+    mse = F.mse_loss(x, ag.tensor([0, 1, 1]))  # integer targets: the input's dtype
+    assert mse.dtype == ag.float32
+    np.testing.assert_allclose(mse.item(), (0.25**2 + 2.5**2 + 1.0) / 3, rtol=1e-6)
+    probs = ag.tensor([[0.2, 0.8]], dtype=ag.float64)
+    ce = F.cross_entropy(ag.tensor([[1.0, 2.0]]), probs)
+    assert ce.dtype == ag.float64
+    expected = -(0.2 * math.log(1 / (1 + math.e)) + 0.8 * math.log(math.e / (1 + math.e)))
+    np.testing.assert_allclose(ce.item(), expected, rtol=1e-6)

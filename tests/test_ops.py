@@ -374,3 +374,55 @@ def test_argmax_and_max_of_a_scalar() -> None:
     x = ag.tensor(3.5)
     assert x.argmax(0).item() == 0 and x.max(0).indices.item() == 0
     assert x.max(-1).values.item() == 3.5
+
+
+# --- PyTorch's conventions at the edges (found by tests/test_torch_parity.py) -------------------
+
+def test_cat_and_stack_promote_as_pytorch() -> None:
+    assert ag.cat([ag.tensor([1, 2]), ag.tensor([1.5])]).dtype == ag.float32  # not float64
+    assert ag.stack([ag.tensor([1]), ag.tensor([1.5])]).dtype == ag.float32
+    mixed = ag.cat([ag.tensor([1.0], dtype=ag.float64), ag.tensor([2.0], requires_grad=True)])
+    assert mixed.dtype == ag.float64
+    mixed.sum().backward()
+
+
+def test_sum_of_small_unsigned_ints_is_int64() -> None:
+    total = ag.tensor([200, 200], dtype=ag.uint8).sum()
+    assert total.dtype == ag.int64 and total.item() == 400
+
+
+def test_pow_base_gradient_is_zero_where_the_exponent_is_zero() -> None:
+    x = ag.tensor([0.0, 0.0, 2.0], dtype=ag.float64, requires_grad=True)
+    p = ag.tensor([0.0, 2.0, 3.0], dtype=ag.float64, requires_grad=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        (x**p).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 12.0]  # d/dx x^0 = 0 even at x = 0, not NaN
+    assert p.grad.tolist() == [0.0, 0.0, 8.0 * math.log(2.0)]
+
+
+def test_clamp_with_tensor_bounds_gives_the_gradient_to_x_at_a_bound() -> None:
+    x = ag.tensor([0.0, 0.5, 1.0, 3.0], dtype=ag.float64, requires_grad=True)
+    lo = ag.tensor([0.0, 1.0, 0.0, 1.0], dtype=ag.float64, requires_grad=True)
+    hi = ag.tensor([2.0, 2.0, 1.0, 3.0], dtype=ag.float64, requires_grad=True)
+    out = x.clamp(lo, hi)
+    assert out.tolist() == [0.0, 1.0, 1.0, 3.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [1.0, 0.0, 1.0, 1.0]  # ties go to x, not half and half
+    assert lo.grad.tolist() == [0.0, 1.0, 0.0, 0.0]
+    assert hi.grad.tolist() == [0.0, 0.0, 0.0, 0.0]
+
+
+def test_norm_gradient_is_zero_at_the_zero_vector() -> None:
+    x = ag.tensor([[0.0, 0.0], [3.0, 4.0]], dtype=ag.float64, requires_grad=True)
+    x.norm(dim=1).sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0], [0.6, 0.8]]
+    assert ag.gradcheck(lambda t: t.norm(dim=0, keepdim=True), [ag.tensor(
+        [[1.0, -2.0], [3.0, 0.5]], dtype=ag.float64, requires_grad=True)])
+
+
+def test_sign_is_in_the_graph_with_a_zero_gradient() -> None:
+    x = ag.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+    s = x.sign()
+    assert s.requires_grad and s.tolist() == [-1.0, 0.0, 1.0]
+    s.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]

@@ -244,6 +244,7 @@ GRADIENTS = {
         lambda m, x: x.var(0, keepdim=True) * 2,
         [[[1.0, 2.0], [4.0, 8.0], [0.0, 1.0]]],
     ),
+    "sign has a zero gradient": (lambda m, x: x.sign() * x, [[-2.0, 0.0, 3.0]]),
     "logsumexp(1)": (lambda m, x: x.logsumexp(1), [[[1.0, 2.0], [1000.0, 1000.0]]]),
 }
 

@@ -90,6 +90,20 @@ class Abs(Function):
         return grad * get_array_module(grad).sign(x)
 
 
+class Sign(Function):
+    """y = sign(x) in {-1, 0, 1};  dy/dx = 0: the result stays in the graph, as in PyTorch."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return get_array_module(x).sign(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return get_array_module(grad).zeros_like(grad)
+
+
 class Sin(Function):
     """y = sin x;  dy/dx = cos x."""
 
