@@ -886,3 +886,70 @@ def test_repr_with_grad_suffixes_matches_pytorch_up_to_the_node_name():
     assert repr(ours * 2).split("grad_fn")[0] == repr(theirs * 2).split("grad_fn")[0].replace(
         "torch.", "autograd."
     )
+
+
+# --- in-place updates and views -------------------------------------------------------------
+
+
+def _inplace_cases():
+    def slice_add(m):
+        x = m.zeros(3)
+        v = x[0:2]
+        v += 1
+        return x
+
+    def view_setitem(m):
+        x = m.zeros(2, 2)
+        x.view(4)[0] = 5
+        return x
+
+    def transpose_setitem(m):
+        x = m.zeros(2, 2)
+        x.T[0, 1] = 5
+        return x
+
+    def row_fill(m):
+        x = m.zeros(2, 3)
+        x[0].fill_(2)
+        return x
+
+    def column_add(m):
+        x = m.zeros(2, 3)
+        x[:, 1] += 1
+        return x
+
+    def repeated_index_add(m):
+        x = m.zeros(3)
+        x[[0, 0, 1]] += 1  # a read, an add, one write per index: no accumulation
+        return x
+
+    def recorded_slice_add(m):
+        a = m.ones(3, requires_grad=True)
+        x = a * m.tensor([1.0, 2.0, 3.0])
+        x[0:2] += a[1:]
+        x.sum().backward()
+        return x, a.grad
+
+    def no_grad_update(m):
+        a = m.ones(3, requires_grad=True)
+        with m.no_grad():
+            a -= 0.5 * a
+        return a, a.is_leaf
+
+    return [
+        slice_add,
+        view_setitem,
+        transpose_setitem,
+        row_fill,
+        column_add,
+        repeated_index_add,
+        recorded_slice_add,
+        no_grad_update,
+    ]
+
+
+@pytest.mark.parametrize("case", _inplace_cases(), ids=lambda f: f.__name__)
+def test_inplace_updates_match_pytorch(case):
+    torch = pytest.importorskip("torch")
+    ours, theirs = _run(case, ag), _run(case, torch)
+    assert _same(ours, theirs, rtol=1e-12), f"ours {ours}, PyTorch {theirs}"

@@ -5,6 +5,13 @@ require grad) they write into the array. A leaf that requires grad refuses,
 as in PyTorch. A non-leaf that requires grad gets the out-of-place result
 and takes its place in the graph: the values saved for backward are never
 overwritten, so gradients stay right.
+
+Two differences from PyTorch, both on tensors that require grad: a recorded
+in-place update of a *view* (``v = x[0:2]; v += 1`` where ``x`` is not a leaf)
+does not write through to ``x`` as PyTorch does (update ``x`` itself:
+``x[0:2] += 1`` works); and updating a tensor that an op saved for backward
+(``c = b * b; b += 1``) keeps the right gradient where PyTorch raises
+"modified by an inplace operation".
 """
 
 from __future__ import annotations
