@@ -54,7 +54,7 @@ from .engine import grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops.arithmetic import add, div, mul, neg, pow, sub
+from .ops.arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub
 from .ops.linalg import matmul
 from .ops.reduction import amax, amin, log_softmax, logsumexp, mean, softmax, sum, var
 from .ops.select import clamp, maximum, minimum, where

@@ -322,6 +322,18 @@ class Tensor:
     def __rtruediv__(self, other: Any) -> Tensor:
         return A.Div.apply(_operand(self, other), self)
 
+    def __floordiv__(self, other: Any) -> Tensor:
+        return A.FloorDivide.apply(self, _operand(self, other))
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return A.FloorDivide.apply(_operand(self, other), self)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return A.Remainder.apply(self, _operand(self, other))
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return A.Remainder.apply(_operand(self, other), self)
+
     def __pow__(self, other: Any) -> Tensor:
         return A.Pow.apply(self, _operand(self, other))
 
@@ -354,6 +366,12 @@ class Tensor:
 
     def div(self, other: Any) -> Tensor:
         return A.Div.apply(self, _operand(self, other))
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return A.FloorDivide.apply(self, _operand(self, other))
+
+    def remainder(self, other: Any) -> Tensor:
+        return A.Remainder.apply(self, _operand(self, other))
 
     def pow(self, exponent: Any) -> Tensor:
         return A.Pow.apply(self, _operand(self, exponent))

@@ -426,3 +426,26 @@ def test_sign_is_in_the_graph_with_a_zero_gradient() -> None:
     assert s.requires_grad and s.tolist() == [-1.0, 0.0, 1.0]
     s.sum().backward()
     assert x.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_floor_division_and_remainder_follow_pythons_signs() -> None:
+    a = ag.tensor([7, -7, 7, -7])
+    b = ag.tensor([2, 2, -2, -2])
+    assert (a // b).tolist() == [3, -4, -4, 3]
+    assert (a % b).tolist() == [1, 1, -1, -1]
+    assert (7 % ag.tensor([2, 3])).tolist() == [1, 1]
+    assert (ag.tensor([3, 4]) // 2.0).dtype == ag.float32
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        ag.tensor([3]) // 0
+
+
+def test_remainder_gradients() -> None:
+    x = ag.tensor([3.5, -4.2, 7.0], dtype=ag.float64, requires_grad=True)
+    y = ag.tensor([2.0, 3.0, -2.5], dtype=ag.float64, requires_grad=True)
+    (x % y).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
+    assert y.grad.tolist() == [-1.0, 2.0, 3.0]  # -floor(x / y)
+    inputs = [x.detach().requires_grad_(), y.detach().requires_grad_()]
+    assert ag.gradcheck(lambda a, b: a % b, inputs)
+    with pytest.raises(RuntimeError, match="floor_divide is not implemented"):
+        (x // 2).sum().backward()

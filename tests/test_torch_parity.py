@@ -169,6 +169,19 @@ SEMANTICS = {
     "clamp with tensor bounds": lambda m: m.tensor([1.0, 2.0]).clamp(
         m.tensor([1.5, 0.0]), m.tensor([2.0, 1.0])
     ),
+    "int // int": lambda m: m.tensor([3, -4]) // 2,
+    "int % int": lambda m: m.tensor([3, -4]) % 3,
+    "int // float": lambda m: m.tensor([3, -4]) // 2.0,
+    "% by a negative divisor": lambda m: m.tensor([3.0, -4.0]) % -3,
+    "7 // tensor": lambda m: 7 // m.tensor([2, 3]),
+    "7 % tensor": lambda m: 7 % m.tensor([2, 3]),
+    "float32 % float64": lambda m: m.tensor([3.5]) % m.tensor([2.0], dtype=m.float64),
+    "int // 0 raises": lambda m: m.tensor([3]) // 0,
+    "int % 0 raises": lambda m: m.tensor([3]) % 0,
+    "float // 0.": lambda m: m.tensor([3.0, -1.0, 0.0]) // 0.0,
+    "remainder and floor_divide methods": lambda m: (
+        m.tensor([5.0, 6.0]).remainder(4).floor_divide(1)
+    ),
     "F.one_hot": lambda m: (F if m is ag else m.nn.functional).one_hot(m.tensor([0, 2]), 3),
     "F.softmax over dim 1": lambda m: (F if m is ag else m.nn.functional).softmax(
         m.tensor([[1.0, 2.0], [0.0, 0.0]]), dim=1
@@ -244,6 +257,7 @@ GRADIENTS = {
         lambda m, x: x.var(0, keepdim=True) * 2,
         [[[1.0, 2.0], [4.0, 8.0], [0.0, 1.0]]],
     ),
+    "remainder": (lambda m, x, y: x % y, [[3.5, -4.2, 7.0], [2.0, 3.0, -2.5]]),
     "sign has a zero gradient": (lambda m, x: x.sign() * x, [[-2.0, 0.0, 3.0]]),
     "logsumexp(1)": (lambda m, x: x.logsumexp(1), [[[1.0, 2.0], [1000.0, 1000.0]]]),
 }

@@ -139,6 +139,56 @@ class Pow(Function):
         return grad_a, grad_b
 
 
+class FloorDivide(Function):
+    """f(a, b) = floor(a / b), as ``torch.floor_divide`` (and ``//``); PyTorch defines no
+    derivative, so backward raises as PyTorch's does."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x, y = promote_operands(a, b)
+        xp = get_array_module(x if hasattr(x, "dtype") else y)
+        if not (_is_float(x) or _is_float(y)) and bool((xp.asarray(y) == 0).any()):
+            raise RuntimeError("ZeroDivisionError: integer floor division by zero")
+        return xp.floor_divide(x, y)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("derivative for floor_divide is not implemented")
+
+
+class Remainder(Function):
+    """f(a, b) = a - floor(a / b) b, with the sign of b (``torch.remainder``, Python's ``%``);
+    df/da = 1, df/db = -floor(a / b)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        x, y = promote_operands(a, b)
+        xp = get_array_module(x if hasattr(x, "dtype") else y)
+        if not (_is_float(x) or _is_float(y)) and bool((xp.asarray(y) == 0).any()):
+            raise RuntimeError("ZeroDivisionError: integer remainder by zero")
+        out = xp.remainder(x, y)
+        if out.dtype.kind == "f":
+            out += 0.0  # numpy's -0.0 where b < 0 divides a: PyTorch prints 0.
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_b = None
+        if need_b:
+            floor = a // b
+            if hasattr(floor, "detach"):  # a recorded backward: floor has slope 0
+                floor = floor.detach()
+            grad_b = -grad * floor
+        return (grad if need_a else None), grad_b
+
+
 def _is_float(v: Any) -> bool:
     dtype = getattr(v, "dtype", None)
     return dtype.kind == "f" if dtype is not None else isinstance(v, float)
@@ -182,6 +232,14 @@ def div(input: Any, other: Any) -> Any:
 
 def pow(input: Any, exponent: Any) -> Any:  # noqa: A001 - PyTorch's name
     return Pow.apply(input, exponent)
+
+
+def floor_divide(input: Any, other: Any) -> Any:
+    return FloorDivide.apply(input, other)
+
+
+def remainder(input: Any, other: Any) -> Any:
+    return Remainder.apply(input, other)
 
 
 def neg(input: Any) -> Any:
