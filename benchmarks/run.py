@@ -96,6 +96,7 @@ def timed_rows(workload: str, label: str, spec: dict[str, Any], torch: bool,
     row["numpy"] = med(seconds["numpy"]) * scale
     row["ratio"] = med([e / n for e, n in zip(seconds["engine"], seconds["numpy"])])
     row["ratio_of_medians"] = row["engine"] / row["numpy"]
+    row["ratio_of_minima"] = min(seconds["engine"]) / min(seconds["numpy"])  # the quietest repeats
     cpu = main.get("cpu_seconds")
     if cpu:
         row["cpu_ratio"] = med([e / n for e, n in zip(cpu["engine"], cpu["numpy"])])
