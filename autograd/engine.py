@@ -20,14 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from .backend import device_of, get_array_module
 from . import function as _function
+from .backend import device_of, get_array_module
 from .function import Function
 from .grad_mode import state
 
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
 
 _by_sequence = attrgetter("_seq")
+_NOT_PENDING = object()
 
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
@@ -165,7 +166,7 @@ def run_backward(
     state.create_graph = create_graph
     state.grad_enabled = create_graph
     anomaly = state.anomaly
-    pop = grads.pop
+    pop, get = grads.pop, grads.get
     try:
         # Newest node first, the order of topological_order(), from a heap that holds
         # only the frontier: no pass over the whole graph before the first step and no
@@ -216,9 +217,11 @@ def run_backward(
                 if edge is None:
                     continue
                 is_node = isinstance(edge, Function)
-                if is_node and edge not in grads:
-                    grads[edge] = None  # pending, with no gradient yet
-                    heappush(heap, (-edge._seq, edge))
+                if is_node:
+                    prev = get(edge, _NOT_PENDING)
+                    if prev is _NOT_PENDING:
+                        grads[edge] = prev = None  # pending, with no gradient yet
+                        heappush(heap, (-edge._seq, edge))
                 if ig is None:
                     continue
                 if is_node:
@@ -232,7 +235,6 @@ def run_backward(
                 if anomaly:
                     _check_finite(node, i, ig)
                 if is_node:
-                    prev = grads[edge]
                     grads[edge] = ig if prev is None else prev + ig
                 else:
                     deliver_to_leaf(edge, ig, g)
