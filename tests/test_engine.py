@@ -423,12 +423,12 @@ def test_copy_of_a_tensor_requiring_grad_into_a_plain_tensor_is_recorded() -> No
     assert w.grad.tolist() == [18.0, 36.0]
 
 
-def test_fill_with_a_one_element_tensor_sends_back_the_summed_gradient() -> None:
-    s = leaf([3.0])
+def test_fill_with_a_zero_dim_tensor_sends_back_the_summed_gradient() -> None:
+    s = leaf(3.0)  # PyTorch's fill_ takes a 0-d value tensor only
     z = ag.zeros(4, dtype=ag.float64)
     z.fill_(s)
     (z * ag.tensor([1.0, 2.0, 3.0, 4.0], dtype=ag.float64)).sum().backward()
-    assert z.tolist() == [3.0] * 4 and s.grad.tolist() == [10.0]
+    assert z.tolist() == [3.0] * 4 and s.grad.tolist() == 10.0
 
 
 def test_add_in_place_of_a_tensor_requiring_grad() -> None:

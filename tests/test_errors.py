@@ -331,3 +331,27 @@ def test_integers_to_negative_integer_powers_raise_runtime_error() -> None:
 def test_cat_of_nothing_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="non-empty list"):
         ag.cat([])
+
+
+@pytest.mark.parametrize("update", [
+    lambda x: x.__iadd__(1.5),
+    lambda x: x.mul_(ag.tensor([1.5, 2.5])),
+    lambda x: x.__itruediv__(2),
+])
+def test_in_place_updates_that_cannot_keep_the_dtype_raise_runtime_error(update) -> None:
+    with pytest.raises(RuntimeError, match="can't be cast to the desired output type int64"):
+        update(ag.tensor([1, 2]))
+
+
+def test_in_place_update_that_would_grow_the_tensor_names_both_shapes() -> None:
+    with pytest.raises(RuntimeError, match=r"output with shape \[2\] doesn't match the "
+                                           r"broadcast shape \[2, 2\]"):
+        ag.zeros(2).add_(ag.ones(2, 1))
+
+
+def test_in_place_bool_subtraction_and_fill_with_a_vector_are_refused() -> None:
+    with pytest.raises(RuntimeError, match="logical_not"):
+        ag.tensor([1.0, 2.0]).sub_(True)
+    with pytest.raises(RuntimeError, match="0-dimension value tensor"):
+        ag.zeros(2).fill_(ag.tensor([1.0, 2.0]))
+    assert ag.zeros(2).fill_(ag.tensor(3.0)).tolist() == [3.0, 3.0]

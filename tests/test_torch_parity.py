@@ -417,6 +417,11 @@ ERRORS = {
     "load_state_dict wrong shape": lambda m, n, f: n.Linear(2, 2).load_state_dict(
         {"weight": m.ones(2, 3), "bias": m.ones(2)}
     ),
+    "int tensor += 1.5": lambda m, n, f: m.tensor([1, 2]).__iadd__(1.5),
+    "bool tensor *= 2": lambda m, n, f: m.tensor([True]).__imul__(2),
+    "in-place growth by broadcasting": lambda m, n, f: m.zeros(2).add_(m.ones(2, 1)),
+    "sub_ of a bool": lambda m, n, f: m.ones(2).sub_(True),
+    "fill_ with a vector": lambda m, n, f: m.zeros(2).fill_(m.tensor([1.0, 2.0])),
     "Dropout p > 1": lambda m, n, f: n.Dropout(1.5),
 }
 

@@ -56,11 +56,46 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
     if _tracked(t, other):
         return _rebase(t, getattr(t, _OUT_OF_PLACE[ufunc])(other))
     xp = get_array_module(t.data)
-    getattr(xp, ufunc)(t.data, _raw(other), out=t.data)
+    value = _raw(other)
+    if ufunc == "subtract" and (t.data.dtype.kind == "b" or value.__class__ is bool
+                                or getattr(value, "dtype", None) == "bool"):
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    try:
+        getattr(xp, ufunc)(t.data, value, out=t.data)
+    except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors
+        raise RuntimeError(_inplace_error(t, value, ufunc)) from e
     return t
 
 
+def _inplace_error(t: Any, value: Any, ufunc: str) -> str:
+    """PyTorch's words for an in-place update that cannot keep t's dtype or shape."""
+    shape = tuple(getattr(value, "shape", ()))
+    xp = get_array_module(t.data)
+    try:
+        broadcast = tuple(xp.broadcast_shapes(t.data.shape, shape))
+    except ValueError:
+        broadcast = None
+    if broadcast is not None and broadcast != tuple(t.data.shape):
+        return (f"output with shape {list(t.data.shape)} doesn't match the broadcast shape "
+                f"{list(broadcast)} (in-place {ufunc})")
+    if broadcast is None:
+        return (f"in-place {ufunc}: shapes {tuple(t.data.shape)} and {shape} cannot be "
+                "broadcast together")
+    kind = getattr(value, "dtype", None)
+    kind = kind.name if kind is not None else type(value).__name__
+    return (f"result type of {t.data.dtype.name} {ufunc} {kind} can't be cast to the desired "
+            f"output type {t.data.dtype.name} (in-place ops keep the tensor's dtype)")
+
+
 def fill_(t: Any, value: Any) -> Any:
+    if getattr(value, "ndim", 0) != 0:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+            "dimensions"
+        )
     if _tracked(t, value):
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
         return _rebase(t, SetItem.apply(t, Ellipsis, value))
