@@ -323,6 +323,11 @@ def test_subtraction_with_bools_is_refused(make) -> None:
         make()
 
 
+def test_negating_a_bool_tensor_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="Negation.*logical_not"):
+        -ag.tensor([True, False])
+
+
 def test_integers_to_negative_integer_powers_raise_runtime_error() -> None:
     with pytest.raises(RuntimeError, match="negative integer powers"):
         ag.tensor([2, 3]) ** -1

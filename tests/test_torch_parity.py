@@ -417,6 +417,7 @@ ERRORS = {
     "load_state_dict wrong shape": lambda m, n, f: n.Linear(2, 2).load_state_dict(
         {"weight": m.ones(2, 3), "bias": m.ones(2)}
     ),
+    "negating a bool tensor": lambda m, n, f: -m.tensor([True]),
     "int tensor += 1.5": lambda m, n, f: m.tensor([1, 2]).__iadd__(1.5),
     "bool tensor *= 2": lambda m, n, f: m.tensor([True]).__imul__(2),
     "in-place growth by broadcasting": lambda m, n, f: m.zeros(2).add_(m.ones(2, 1)),

@@ -201,7 +201,13 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, x):
-        return -x
+        try:
+            return -x
+        except TypeError:  # numpy's words for a bool array; PyTorch's type and words
+            raise RuntimeError(
+                "Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
