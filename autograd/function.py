@@ -287,7 +287,7 @@ def _check_broadcast(cls: type, args: tuple) -> None:
         return
     shapes = [tuple(a.shape) for a in args if hasattr(a, "shape") and not isinstance(a, np.generic)]
     where = ""
-    for k, (a, b) in enumerate(itertools.product(shapes, shapes)):
+    for a, b in itertools.product(shapes, shapes):
         dims = [(n, m, i) for i, (n, m) in enumerate(zip(a[::-1], b[::-1])) if n != m != 1 != n]
         if dims:
             n, m, i = dims[0]

@@ -334,7 +334,8 @@ def _index_target(name: str, input: Tensor, target: Tensor) -> None:
     if target.ndim and target.shape[0] != input.shape[0]:  # PyTorch's type and words
         raise ValueError(
             f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-            f"({target.shape[0]}) in {name}: input {tuple(input.shape)}, target {tuple(target.shape)}"
+            f"({target.shape[0]}) in {name}: input {tuple(input.shape)}, "
+            f"target {tuple(target.shape)}"
         )
     if tuple(target.shape) != expected:
         raise RuntimeError(
