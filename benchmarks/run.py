@@ -38,8 +38,14 @@ TARGETS = {
 }
 
 
+THREADS: int | None = None  # --threads: BLAS/OpenMP threads in the benchmark processes
+
+
 def bench_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    if THREADS is not None:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = str(THREADS)
     root = str(HERE.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
@@ -143,8 +149,13 @@ def main() -> None:
     parser.add_argument("--only", default="W1,W2,W3,W4,GPU",
                         help="comma-separated workloads (default: all)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS/OpenMP threads (default: the libraries' own choice); 1 gives "
+                             "steadier numbers on a machine that others are using too")
     parser.add_argument("--out", default=str(RESULTS / "latest.json"))
     args = parser.parse_args()
+    global THREADS
+    THREADS = args.threads
     only = {w.strip().upper() for w in args.only.split(",")}
     quick = args.quick
     torch = has_torch() and not args.no_torch
@@ -220,6 +231,7 @@ def main() -> None:
     result = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": quick,
+        "threads": args.threads,
         "machine": machine,
         "load_average_before_after": [load_before, os.getloadavg()],
         "torch": torch,
@@ -324,6 +336,8 @@ def print_memory(mem: dict[str, Any]) -> None:
 
 def markdown(result: dict[str, Any]) -> str:
     m = result["machine"]
+    if result.get("threads") is not None:
+        m = {**m, "blas": [{**b, "num_threads": result["threads"]} for b in m.get("blas", [])]}
     blas = ", ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('num_threads')} "
                      f"threads, {b.get('architecture')})" for b in m.get("blas", []))
     lines = [
