@@ -54,12 +54,81 @@ from .engine import grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops.arithmetic import add, div, floor_divide, mul, neg, pow, remainder, sub
-from .ops.linalg import matmul
-from .ops.reduction import amax, amin, log_softmax, logsumexp, mean, softmax, sum, var
+from .ops.arithmetic import (
+    add,
+    addcdiv,
+    addcmul,
+    div,
+    floor_divide,
+    lerp,
+    mul,
+    neg,
+    pow,
+    remainder,
+    sub,
+)
+from .ops.linalg import bmm, dot, matmul, mm, outer
+from .ops.reduction import (
+    amax,
+    amin,
+    cumsum,
+    log_softmax,
+    logsumexp,
+    mean,
+    prod,
+    softmax,
+    sum,
+    var,
+)
 from .ops.select import clamp, maximum, minimum, where
-from .ops.shape import cat, expand, flatten, gather, permute, reshape, squeeze, stack, transpose, unsqueeze
-from .ops.unary import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh
+from .ops.shape import (
+    cat,
+    chunk,
+    expand,
+    flatten,
+    flip,
+    gather,
+    index_select,
+    masked_select,
+    narrow,
+    permute,
+    reshape,
+    roll,
+    split,
+    squeeze,
+    stack,
+    tile,
+    transpose,
+    unbind,
+    unsqueeze,
+)
+from .ops.unary import (
+    abs,
+    acos,
+    asin,
+    atan,
+    ceil,
+    cos,
+    cosh,
+    erf,
+    exp,
+    expm1,
+    floor,
+    log,
+    log1p,
+    log2,
+    log10,
+    reciprocal,
+    relu,
+    round,
+    rsqrt,
+    sigmoid,
+    sin,
+    sinh,
+    sqrt,
+    tanh,
+    trunc,
+)
 from .random import (
     Generator,
     bernoulli,
@@ -83,6 +152,7 @@ half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
 clip = clamp
 concat = concatenate = cat
+arctan, arcsin, arccos = atan, asin, acos
 
 
 def max(input: Tensor, dim: _Any = None, keepdim: bool = False) -> _Any:  # noqa: A001
@@ -128,6 +198,67 @@ def clone(input: Tensor) -> Tensor:
 
 def detach(input: Tensor) -> Tensor:
     return input.detach()
+
+
+def clamp_min(input: Tensor, min: _Any) -> Tensor:  # noqa: A002
+    return input.clamp_min(min)
+
+
+def clamp_max(input: Tensor, max: _Any) -> Tensor:  # noqa: A002
+    return input.clamp_max(max)
+
+
+def isnan(input: Tensor) -> Tensor:
+    return input.isnan()
+
+
+def isfinite(input: Tensor) -> Tensor:
+    return input.isfinite()
+
+
+def all(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    return input.all(dim, keepdim)
+
+
+def any(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    return input.any(dim, keepdim)
+
+
+def norm(input: Tensor, p: _Any = "fro", dim: _Any = None, keepdim: bool = False) -> Tensor:
+    """The p-norm (Frobenius/2 by default) over ``dim``, as ``torch.norm``."""
+    return input.norm(p, dim, keepdim)
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> _Any:
+    return input.sort(dim, descending, stable)
+
+
+def argsort(input: Tensor, dim: int = -1, descending: bool = False,
+            stable: bool = False) -> Tensor:
+    return input.argsort(dim, descending, stable)
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
+         sorted: bool = True) -> _Any:  # noqa: A002
+    return input.topk(k, dim, largest, sorted)
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim: _Any = None) -> _Any:
+    return input.unique(sorted, return_inverse, return_counts, dim)
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    return input.allclose(other, rtol, atol, equal_nan)
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    return input.equal(other)
+
+
+def count_nonzero(input: Tensor, dim: _Any = None) -> Tensor:
+    return input.count_nonzero(dim)
 
 
 __version__ = "0.1.0"

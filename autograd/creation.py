@@ -107,6 +107,17 @@ def _shape(size: tuple) -> tuple[int, ...]:
     return tuple(int(n) for n in size)
 
 
+def _size_keyword(size: tuple, kwargs: dict, name: str) -> tuple:
+    """``size`` given positionally or as ``size=`` (PyTorch takes both)."""
+    if set(kwargs) - {"size"}:
+        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(set(kwargs) - {'size'})}")
+    if "size" in kwargs:
+        if size:
+            raise TypeError(f"{name}() got sizes both positionally and as size=")
+        return (kwargs["size"],)
+    return size
+
+
 def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
     t = Tensor._make(backend.full(_shape(size), fill, np_dtype, _device(device)), None)
@@ -115,16 +126,19 @@ def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool
     return t
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled(size, 0, dtype, device, requires_grad)
+def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          **kwargs: Any) -> Tensor:
+    return _filled(_size_keyword(size, kwargs, "zeros"), 0, dtype, device, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled(size, 1, dtype, device, requires_grad)
+def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          **kwargs: Any) -> Tensor:
+    return _filled(_size_keyword(size, kwargs, "ones"), 1, dtype, device, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    return _filled(size, 0, dtype, device, requires_grad)
+def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+          **kwargs: Any) -> Tensor:
+    return _filled(_size_keyword(size, kwargs, "empty"), 0, dtype, device, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None,

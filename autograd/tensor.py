@@ -532,11 +532,13 @@ class Tensor:
         return U.Sqrt.apply(R.var(self, dim, correction=correction, keepdim=keepdim,
                                   unbiased=unbiased))
 
-    def norm(self, p: float = 2, dim: Any = None, keepdim: bool = False) -> Tensor:
-        if p == 2:
+    def norm(self, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        if p == "fro" or p == 2:
             return R.norm2(self, dim, keepdim)
         if p == 1:
             return R.sum(U.Abs.apply(self), dim, keepdim)
+        if p in (float("inf"), float("-inf")):
+            return (R.amax if p > 0 else R.amin)(U.Abs.apply(self), dim, keepdim)
         return R.sum(U.Abs.apply(self) ** p, dim, keepdim) ** (1.0 / p)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
@@ -549,11 +551,11 @@ class Tensor:
         return R.log_softmax(self, dim)
 
     # --- shape -----------------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        return SH.reshape(self, *shape)
+    def reshape(self, *args: Any, shape: Any = None) -> Tensor:
+        return SH.reshape(self, *_sizes(args, shape, "reshape", "shape"))
 
-    def view(self, *shape: Any) -> Tensor:
-        return SH.reshape(self, *shape)
+    def view(self, *args: Any, size: Any = None) -> Tensor:
+        return SH.reshape(self, *_sizes(args, size, "view", "size"))
 
     def view_as(self, other: Tensor) -> Tensor:
         return SH.reshape(self, other.shape)
@@ -571,8 +573,8 @@ class Tensor:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
         return SH.transpose(self, 0, 1) if self.ndim == 2 else self
 
-    def permute(self, *dims: Any) -> Tensor:
-        return SH.permute(self, *dims)
+    def permute(self, *args: Any, dims: Any = None) -> Tensor:
+        return SH.permute(self, *_sizes(args, dims, "permute", "dims"))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
         return SH.flatten(self, start_dim, end_dim)
@@ -583,8 +585,8 @@ class Tensor:
     def squeeze(self, dim: Any = None) -> Tensor:
         return SH.squeeze(self, dim)
 
-    def expand(self, *sizes: Any) -> Tensor:
-        return SH.expand(self, *sizes)
+    def expand(self, *args: Any, size: Any = None) -> Tensor:
+        return SH.expand(self, *_sizes(args, size, "expand", "size"))
 
     def expand_as(self, other: Tensor) -> Tensor:
         return SH.expand(self, other.shape)
@@ -656,6 +658,164 @@ class Tensor:
     __imul__ = mul_
     __itruediv__ = div_
 
+    # --- more of PyTorch's methods (thin wrappers) -------------------------------------
+    def prod(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        return R.prod(self, dim, keepdim)
+
+    def cumsum(self, dim: int) -> Tensor:
+        return R.cumsum(self, dim)
+
+    def flip(self, *dims: Any) -> Tensor:
+        return SH.flip(self, *dims)
+
+    def roll(self, shifts: Any, dims: Any = None) -> Tensor:
+        return SH.roll(self, shifts, dims)
+
+    def split(self, split_size: Any, dim: int = 0) -> tuple:
+        return SH.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple:
+        return SH.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple:
+        return SH.unbind(self, dim)
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return SH.narrow(self, dim, start, length)
+
+    def repeat(self, *sizes: Any) -> Tensor:
+        return SH.repeat(self, *sizes)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return SH.tile(self, *dims)
+
+    def index_select(self, dim: int, index: Tensor) -> Tensor:
+        return SH.index_select(self, dim, index)
+
+    def masked_select(self, mask: Tensor) -> Tensor:
+        return SH.masked_select(self, mask)
+
+    def mm(self, mat2: Tensor) -> Tensor:
+        return L.mm(self, mat2)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        return L.bmm(self, mat2)
+
+    def dot(self, other: Tensor) -> Tensor:
+        return L.dot(self, other)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        return L.outer(self, vec2)
+
+    def floor(self) -> Tensor:
+        return U.floor(self)
+
+    def ceil(self) -> Tensor:
+        return U.ceil(self)
+
+    def trunc(self) -> Tensor:
+        return U.trunc(self)
+
+    def round(self, *, decimals: int = 0) -> Tensor:
+        return U.round(self, decimals=decimals)
+
+    def log1p(self) -> Tensor:
+        return U.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return U.expm1(self)
+
+    def log2(self) -> Tensor:
+        return U.log2(self)
+
+    def log10(self) -> Tensor:
+        return U.log10(self)
+
+    def rsqrt(self) -> Tensor:
+        return U.rsqrt(self)
+
+    def reciprocal(self) -> Tensor:
+        return U.reciprocal(self)
+
+    def erf(self) -> Tensor:
+        return U.erf(self)
+
+    def atan(self) -> Tensor:
+        return U.atan(self)
+
+    def asin(self) -> Tensor:
+        return U.asin(self)
+
+    def acos(self) -> Tensor:
+        return U.acos(self)
+
+    arctan, arcsin, arccos = atan, asin, acos
+
+    def sinh(self) -> Tensor:
+        return U.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return U.cosh(self)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        return A.lerp(self, _operand(self, end), _operand(self, weight))
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return A.addcmul(self, _operand(self, tensor1), _operand(self, tensor2), value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return A.addcdiv(self, _operand(self, tensor1), _operand(self, tensor2), value=value)
+
+    def clamp_min(self, min: Any) -> Tensor:  # noqa: A002
+        return S.clamp(self, min=min)
+
+    def clamp_max(self, max: Any) -> Tensor:  # noqa: A002
+        return S.clamp(self, max=max)
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+        """(values, indices) sorted along ``dim``; values carry the gradient (a gather)."""
+        return _sorted(self, dim, descending, None)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        return _sorted(self, dim, descending, None).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
+        """(values, indices) of the k largest (smallest) entries along ``dim``, largest first."""
+        return _sorted(self, dim, largest, k)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim: int | None = None) -> Any:
+        """The distinct values, sorted (no gradient), with inverse indices and counts if asked."""
+        if dim is not None:
+            raise NotImplementedError("unique(dim=...) is not supported; flatten first")
+        xp = backend.get_array_module(self.data)
+        out = xp.unique(self.data, return_inverse=return_inverse, return_counts=return_counts)
+        if not (return_inverse or return_counts):
+            return Tensor._make(out, None)
+        values, *rest = out
+        if return_inverse:
+            rest[0] = rest[0].reshape(self.shape).astype(np.int64)
+        return (Tensor._make(values, None), *(Tensor._make(r.astype(np.int64), None) for r in rest))
+
+    def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                 equal_nan: bool = False) -> bool:
+        """|self - other| <= atol + rtol |other| everywhere (broadcasting), as a Python bool."""
+        xp = backend.get_array_module(self.data)
+        return bool(xp.allclose(self.data, _raw(_operand(self, other)), rtol=rtol, atol=atol,
+                                equal_nan=equal_nan))
+
+    def equal(self, other: Tensor) -> bool:
+        """True when both have the same shape and the same values."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"equal(): argument 'other' must be Tensor, not {type(other).__name__}")
+        _check_same_device(self, other)
+        return self.shape == other.shape and bool((self.data == other.data).all())
+
+    def count_nonzero(self, dim: Any = None) -> Tensor:
+        axes = R.normalize_dims(dim, self.ndim)
+        xp = backend.get_array_module(self.data)
+        return Tensor._make(xp.asarray((self.data != 0).sum(axis=axes), dtype=np.int64), None)
+
 
 _set_tensor_class(Tensor)
 
@@ -685,6 +845,15 @@ def _check_same_device(a: Tensor, b: Tensor) -> None:
             f"Expected all tensors to be on the same device, but found at least two devices, "
             f"{a.device} and {b.device}!"
         )
+
+
+def _sizes(args: tuple, keyword: Any, method: str, name: str) -> tuple:
+    """Sizes given as ``*args`` or as the keyword ``name=`` (not both), as PyTorch takes them."""
+    if keyword is None:
+        return args
+    if args:
+        raise TypeError(f"{method}() got sizes both positionally and as {name}=")
+    return (keyword,)
 
 
 def _raw(x: Any) -> Any:
@@ -743,6 +912,26 @@ def _values_indices(self: Tensor, dim: int, keepdim: bool, name: str) -> _Values
         values = SH.squeeze(values, axis)
         idx = idx.squeeze(axis)
     return _ValuesIndices((values, Tensor._make(idx, None)))
+
+
+def _sorted(self: Tensor, dim: int, descending: bool, k: int | None) -> _ValuesIndices:
+    """(values, indices) along ``dim`` in order, the first ``k`` only when k is given."""
+    if self.ndim == 0:
+        R.normalize_dims(dim, 0)
+        if k is not None and k > 1:
+            raise RuntimeError(f"selected index k out of range: k={k} for a 0-d tensor")
+        out = _sorted(SH.reshape(self, (1,)), 0, descending, k)
+        return _ValuesIndices((SH.reshape(out[0], ()), Tensor._make(out[1].data.reshape(()), None)))
+    idx, axis = SH.sort_indices(self, dim, descending)
+    if k is not None:
+        if not 0 <= k <= self.shape[axis]:
+            raise RuntimeError(
+                f"selected index k out of range: k={k} for dim {dim} of size "
+                f"{self.shape[axis]} (shape {tuple(self.shape)})"
+            )
+        idx = idx[(slice(None),) * axis + (slice(0, k),)]
+    index = Tensor._make(idx, None)
+    return _ValuesIndices((SH.TakeAlongDim.apply(self, index, axis), index))
 
 
 def _index(self: Tensor, index: Any) -> Any:

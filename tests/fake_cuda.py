@@ -488,7 +488,8 @@ _UFUNCS = (
     "sinh", "cosh", "tanh", "maximum", "minimum", "fmax", "fmin", "equal", "not_equal", "less",
     "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_not",
     "logical_xor", "isfinite", "isinf", "isnan", "floor", "ceil", "trunc", "rint", "matmul",
-    "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "signbit", "copysign",
+    "bitwise_and", "bitwise_or", "bitwise_xor", "invert", "signbit", "copysign", "arcsin",
+    "arccos",
 )
 _FUNCTIONS = (
     "zeros_like", "ones_like", "empty_like", "full_like", "where", "clip", "concatenate",

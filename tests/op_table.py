@@ -18,6 +18,7 @@ turned into ``lib.tensor(...)`` before the call.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,17 @@ def _off_bounds(rng: np.random.Generator, shape: Shape) -> np.ndarray:
     return x
 
 
+def _unit(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """Inside (-1, 1), away from the ends where asin and acos have no derivative."""
+    return rng.uniform(-0.9, 0.9, shape)
+
+
+def _off_steps(rng: np.random.Generator, shape: Shape) -> np.ndarray:
+    """At least 0.15 away from every integer and half-integer: floor, ceil, round and trunc
+    are flat there, so finite differences see their zero derivative."""
+    return rng.integers(-3, 3, shape) + rng.choice([0.2, 0.3, 0.7, 0.8], shape)
+
+
 DOMAINS: dict[str, Callable[[np.random.Generator, Shape], np.ndarray]] = {
     "real": _real,
     "positive": _positive,
@@ -76,6 +88,8 @@ DOMAINS: dict[str, Callable[[np.random.Generator, Shape], np.ndarray]] = {
     "grid_even": _grid_even,
     "grid_odd": _grid_odd,
     "off_bounds": _off_bounds,
+    "unit": _unit,
+    "off_steps": _off_steps,
 }
 
 
@@ -325,6 +339,179 @@ def _var_params(shape: Shape) -> st.SearchStrategy:
                                   "keepdim": st.booleans()})
 
 
+def flip_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    return st.fixed_dictionaries({"dims": st.lists(st.integers(-n, n - 1), min_size=1, max_size=n,
+                                                   unique_by=lambda d: d % n).map(tuple)})
+
+
+def roll_params(shape: Shape) -> st.SearchStrategy:
+    """Shifts along some dims (negative and larger than the size too), or of the flattened x."""
+    n = len(shape)
+    along = st.lists(st.integers(-n, n - 1), min_size=1, max_size=n,
+                     unique_by=lambda d: d % n).flatmap(lambda ds: st.fixed_dictionaries({
+                         "shifts": st.lists(st.integers(-5, 5), min_size=len(ds),
+                                            max_size=len(ds)).map(tuple),
+                         "dims": st.just(tuple(ds))}))
+    flat = st.fixed_dictionaries({"shifts": st.integers(-5, 5), "dims": st.none()})
+    return st.one_of(along, flat)
+
+
+def split_params(shape: Shape) -> st.SearchStrategy:
+    """A piece size, or a list of sizes summing to the dim's size (zeros included)."""
+    n = len(shape)
+
+    @st.composite
+    def draw(draw_: Any) -> dict:
+        dim = draw_(st.integers(-n, n - 1))
+        size = shape[dim]
+        if draw_(st.booleans()):
+            return {"split": draw_(st.integers(1, size + 1)), "dim": dim}
+        cuts = sorted(draw_(st.lists(st.integers(0, size), max_size=3)))
+        edges = [0, *cuts, size]
+        return {"split": [hi - lo for lo, hi in zip(edges[:-1], edges[1:])], "dim": dim}
+
+    return draw()
+
+
+def _split(lib: Any, x: Any, split: Any, dim: int) -> Any:
+    """The pieces scaled by 1, 2, 3, ... and joined again: each piece's gradient differs."""
+    return lib.cat([p * (k + 1) for k, p in enumerate(x.split(split, dim))], dim)
+
+
+def _split_ref(x: np.ndarray, split: Any, dim: int) -> np.ndarray:
+    size = x.shape[dim]
+    sizes = [min(split, size - lo) for lo in range(0, size, split)] if isinstance(split, int) \
+        else split
+    bounds = np.cumsum(sizes)[:-1]
+    return np.concatenate([p * (k + 1) for k, p in enumerate(np.split(x, bounds, dim))], dim)
+
+
+def chunk_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    return st.fixed_dictionaries({"chunks": st.integers(1, 5), "dim": st.integers(-n, n - 1)})
+
+
+def _chunk_ref(x: np.ndarray, chunks: int, dim: int) -> np.ndarray:
+    size = x.shape[dim]
+    return _split_ref(x, max(-(-size // chunks), 1), dim)
+
+
+def _unbind(lib: Any, x: Any, dim: int) -> Any:
+    return lib.stack([p * (k + 1) for k, p in enumerate(x.unbind(dim))], dim)
+
+
+def _unbind_ref(x: np.ndarray, dim: int) -> np.ndarray:
+    scale = np.arange(1, x.shape[dim] + 1).reshape([-1 if d == dim % x.ndim else 1
+                                                     for d in range(x.ndim)])
+    return x * scale
+
+
+def narrow_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+
+    @st.composite
+    def draw(draw_: Any) -> dict:
+        dim = draw_(st.integers(-n, n - 1))
+        start = draw_(st.integers(0, shape[dim] - 1))
+        return {"dim": dim, "start": start, "length": draw_(st.integers(0, shape[dim] - start))}
+
+    return draw()
+
+
+def _narrow_ref(x: np.ndarray, dim: int, start: int, length: int) -> np.ndarray:
+    return np.moveaxis(np.moveaxis(x, dim, 0)[start:start + length], 0, dim)
+
+
+def repeat_params(shape: Shape) -> st.SearchStrategy:
+    lead = st.lists(st.integers(1, 2), min_size=0 if shape else 1, max_size=2)
+    own = st.lists(st.integers(1, 3), min_size=len(shape), max_size=len(shape))
+    return st.tuples(lead, own).map(lambda p: {"sizes": tuple(p[0] + p[1])})
+
+
+def tile_params(shape: Shape) -> st.SearchStrategy:
+    return st.lists(st.integers(1, 3), max_size=len(shape) + 1).map(
+        lambda d: {"dims": tuple(d)})
+
+
+def index_select_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    return st.integers(-n, n - 1).flatmap(lambda dim: st.fixed_dictionaries({
+        "dim": st.just(dim),
+        "index": hnp.arrays(np.int64, st.integers(1, 5),
+                            elements=st.integers(0, shape[dim] - 1))}))
+
+
+def _index_select_ref(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    return np.take(x, index, axis=dim)
+
+
+def masked_select_params(shape: Shape) -> st.SearchStrategy:
+    """A mask of x's shape, or one that broadcasts with it (trailing dims)."""
+    k = st.integers(0, len(shape))
+    return k.flatmap(lambda k: st.fixed_dictionaries(
+        {"mask": hnp.arrays(np.bool_, tuple(shape[k:]))}))
+
+
+def _masked_select_ref(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    return np.broadcast_to(x, shape)[np.broadcast_to(mask, shape)]
+
+
+def sort_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    return st.fixed_dictionaries({"dim": st.integers(-n, n - 1), "descending": st.booleans()})
+
+
+def _sort_ref(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    out = np.sort(x, axis=dim)
+    return np.flip(out, dim) if descending else out
+
+
+def topk_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    return st.integers(-n, n - 1).flatmap(lambda dim: st.fixed_dictionaries({
+        "k": st.integers(0, shape[dim]), "dim": st.just(dim), "largest": st.booleans()}))
+
+
+def _topk_ref(x: np.ndarray, k: int, dim: int, largest: bool) -> np.ndarray:
+    out = _sort_ref(x, dim, largest)
+    return np.moveaxis(np.moveaxis(out, dim, 0)[:k], 0, dim)
+
+
+def _prod(lib: Any, x: Any, dim: Any, keepdim: bool) -> Any:
+    return x.prod() if dim is None else lib.prod(x, dim, keepdim=keepdim)
+
+
+def _prod_ref(x: np.ndarray, dim: Any, keepdim: bool) -> np.ndarray:
+    return np.prod(x, axis=dim, keepdims=keepdim and dim is not None)
+
+
+def prod_params(shape: Shape) -> st.SearchStrategy:
+    n = len(shape)
+    dim = st.one_of(st.none(), st.integers(-n, n - 1)) if n else st.none()
+    return st.fixed_dictionaries({"dim": dim, "keepdim": st.booleans()})
+
+
+def _roll_ref(x: np.ndarray, shifts: Any, dims: Any) -> np.ndarray:
+    return np.roll(x, shifts, dims)
+
+
+def bmm_shapes() -> st.SearchStrategy:
+    return st.tuples(*(st.integers(1, 3) for _ in range(4))).map(
+        lambda s: ([(s[0], s[1], s[2]), (s[0], s[2], s[3])], {}))
+
+
+def mm_shapes() -> st.SearchStrategy:
+    return st.tuples(*(st.integers(1, 4) for _ in range(3))).map(
+        lambda s: ([(s[0], s[1]), (s[1], s[2])], {}))
+
+
+def vector_pair(same: bool) -> st.SearchStrategy:
+    return st.tuples(st.integers(1, 5), st.integers(1, 5)).map(
+        lambda s: ([(s[0],), (s[0] if same else s[1],)], {}))
+
+
 @dataclass(frozen=True)
 class Op:
     name: str
@@ -471,6 +658,77 @@ OPS: list[Op] = [
        ("real", "real", "real")),
     Op("gather", lambda lib, x, dim, index: lib.gather(x, dim, index),
        _gather_ref, gather_case()),
+    # --- more element-wise functions ---
+    Op("log1p", lambda lib, x: lib.log1p(x), np.log1p, domain=("positive",)),
+    Op("expm1", lambda lib, x: x.expm1(), np.expm1),
+    Op("log2", lambda lib, x: lib.log2(x), np.log2, domain=("positive",)),
+    Op("log10", lambda lib, x: x.log10(), np.log10, domain=("positive",)),
+    Op("rsqrt", lambda lib, x: lib.rsqrt(x), lambda x: 1 / np.sqrt(x), domain=("positive",)),
+    Op("reciprocal", lambda lib, x: x.reciprocal(), np.reciprocal, domain=("nonzero",)),
+    Op("erf", lambda lib, x: lib.erf(x),
+       lambda x: np.vectorize(math.erf, otypes=[np.float64])(x)),
+    Op("atan", lambda lib, x: lib.atan(x), np.arctan),
+    Op("arctan", lambda lib, x: x.arctan(), np.arctan),
+    Op("asin", lambda lib, x: lib.asin(x), np.arcsin, domain=("unit",)),
+    Op("acos", lambda lib, x: x.acos(), np.arccos, domain=("unit",)),
+    Op("sinh", lambda lib, x: lib.sinh(x), np.sinh),
+    Op("cosh", lambda lib, x: x.cosh(), np.cosh),
+    Op("floor", lambda lib, x: lib.floor(x), np.floor, domain=("off_steps",)),
+    Op("ceil", lambda lib, x: x.ceil(), np.ceil, domain=("off_steps",)),
+    Op("round", lambda lib, x: lib.round(x), np.round, domain=("off_steps",)),
+    Op("trunc", lambda lib, x: x.trunc(), np.trunc, domain=("off_steps",)),
+    Op("clamp_min_fn", lambda lib, x: lib.clamp_min(x, -0.5), lambda x: np.maximum(x, -0.5),
+       domain=("off_bounds",)),
+    Op("clamp_max_method", lambda lib, x: x.clamp_max(0.5), lambda x: np.minimum(x, 0.5),
+       domain=("off_bounds",)),
+    Op("lerp", lambda lib, a, b, w: lib.lerp(a, b, w), lambda a, b, w: a + w * (b - a),
+       broadcasting(3), ("real", "real", "real")),
+    Op("lerp_scalar", lambda lib, a, b: a.lerp(b, 0.3), lambda a, b: a + 0.3 * (b - a),
+       broadcasting(), ("real", "real")),
+    Op("addcmul", lambda lib, x, a, b: lib.addcmul(x, a, b, value=0.5),
+       lambda x, a, b: x + 0.5 * a * b, broadcasting(3), ("real", "real", "real")),
+    Op("addcdiv", lambda lib, x, a, b: x.addcdiv(a, b, value=-2),
+       lambda x, a, b: x - 2 * a / b, broadcasting(3), ("real", "real", "nonzero")),
+    # --- more reductions, scans, products ---
+    Op("prod", _prod, _prod_ref, unary(params=prod_params), ("nonzero",)),
+    Op("cumsum", lambda lib, x, dim: lib.cumsum(x, dim=dim),
+       lambda x, dim: np.cumsum(x, axis=dim), unary(min_dims=1, params=one_dim)),
+    Op("mm", lambda lib, a, b: lib.mm(a, b), np.matmul, mm_shapes(), ("real", "real")),
+    Op("bmm", lambda lib, a, b: a.bmm(b), np.matmul, bmm_shapes(), ("real", "real")),
+    Op("dot", lambda lib, a, b: lib.dot(a, b), np.dot, vector_pair(True), ("real", "real")),
+    Op("outer", lambda lib, a, b: a.outer(b), np.outer, vector_pair(False), ("real", "real")),
+    # --- more shape ops ---
+    Op("flip", lambda lib, x, dims: x.flip(dims), lambda x, dims: np.flip(x, dims),
+       unary(min_dims=1, params=flip_params)),
+    Op("roll", lambda lib, x, shifts, dims: lib.roll(x, shifts, dims), _roll_ref,
+       unary(min_dims=1, params=roll_params)),
+    Op("split", _split, _split_ref, unary(min_dims=1, params=split_params)),
+    Op("chunk", lambda lib, x, chunks, dim: lib.cat(
+        [p * (k + 1) for k, p in enumerate(lib.chunk(x, chunks, dim))], dim),
+       _chunk_ref, unary(min_dims=1, params=chunk_params)),
+    Op("unbind", _unbind, _unbind_ref, unary(min_dims=1, params=one_dim)),
+    Op("narrow", lambda lib, x, dim, start, length: x.narrow(dim, start, length), _narrow_ref,
+       unary(min_dims=1, params=narrow_params)),
+    Op("repeat", lambda lib, x, sizes: x.repeat(*sizes),
+       lambda x, sizes: np.tile(x, sizes), unary(max_side=3, params=repeat_params)),
+    Op("tile", lambda lib, x, dims: lib.tile(x, dims), lambda x, dims: np.tile(x, dims),
+       unary(max_side=3, params=tile_params)),
+    Op("index_select", lambda lib, x, dim, index: lib.index_select(x, dim, index),
+       _index_select_ref, unary(min_dims=1, params=index_select_params)),
+    Op("masked_select", lambda lib, x, mask: x.masked_select(mask), _masked_select_ref,
+       unary(params=masked_select_params)),
+    Op("sort", lambda lib, x, dim, descending: lib.sort(x, dim, descending=descending).values,
+       _sort_ref, unary(min_dims=1, params=sort_params), ("distinct",)),
+    Op("topk", lambda lib, x, k, dim, largest: x.topk(k, dim, largest=largest).values,
+       _topk_ref, unary(min_dims=1, params=topk_params), ("distinct",)),
+    Op("reshape_kw", lambda lib, x, shape: x.reshape(shape=shape),
+       lambda x, shape: x.reshape(shape), unary(params=reshape_params)),
+    Op("view_tuple", lambda lib, x, shape: x.view(shape), lambda x, shape: x.reshape(shape),
+       unary(params=reshape_params)),
+    Op("permute_kw", lambda lib, x, dims: x.permute(dims=dims),
+       lambda x, dims: np.transpose(x, dims), unary(min_dims=1, params=permute_params)),
+    Op("expand_kw", lambda lib, x, sizes: x.expand(size=sizes), _expand_ref,
+       unary(max_side=2, params=expand_params)),
 ]
 
 OPS_BY_NAME = {op.name: op for op in OPS}

@@ -250,3 +250,20 @@ def remainder(input: Any, other: Any) -> Any:
 
 def neg(input: Any) -> Any:
     return Neg.apply(input)
+
+
+def lerp(input: Any, end: Any, weight: Any) -> Any:
+    """input + weight (end - input): a straight line from input (weight 0) to end (weight 1)."""
+    return Add.apply(input, Mul.apply(weight, Sub.apply(end, input)))
+
+
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
+    """input + value * tensor1 * tensor2."""
+    product = Mul.apply(tensor1, tensor2)
+    return Add.apply(input, product if value == 1 else Mul.apply(product, value))
+
+
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
+    """input + value * tensor1 / tensor2."""
+    quotient = Div.apply(tensor1, tensor2)
+    return Add.apply(input, quotient if value == 1 else Mul.apply(quotient, value))

@@ -126,3 +126,46 @@ def matmul(input: Any, other: Any) -> Any:
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:
     """y = x W^T + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
     return Linear.apply(input, weight, bias)
+
+
+def _check_dims(name: str, tensors: tuple, ndim: int) -> None:
+    for k, t in enumerate(tensors):
+        if t.ndim != ndim:
+            raise RuntimeError(
+                f"{name}: expected {ndim}-D tensors, but argument {k + 1} has shape "
+                f"{tuple(t.shape)}"
+            )
+
+
+def mm(input: Any, mat2: Any) -> Any:
+    """The matrix product of two 2-D tensors (n, k) @ (k, m) -> (n, m); no broadcasting."""
+    _check_dims("mm", (input, mat2), 2)
+    return MatMul.apply(input, mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Any:
+    """Batched matrix products (b, n, k) @ (b, k, m) -> (b, n, m); no broadcasting."""
+    _check_dims("bmm", (input, mat2), 3)
+    if input.shape[0] != mat2.shape[0]:
+        raise RuntimeError(
+            f"bmm: batch sizes differ: {tuple(input.shape)} and {tuple(mat2.shape)}"
+        )
+    return MatMul.apply(input, mat2)
+
+
+def dot(input: Any, tensor: Any) -> Any:
+    """sum_i x_i y_i for two 1-D tensors of the same length."""
+    _check_dims("dot", (input, tensor), 1)
+    if input.shape != tensor.shape:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+            f"[{tensor.shape[0]}] to have the same number of elements, but got "
+            f"{input.shape[0]} and {tensor.shape[0]} elements respectively"
+        )
+    return MatMul.apply(input, tensor)
+
+
+def outer(input: Any, vec2: Any) -> Any:
+    """The matrix x_i y_j of two 1-D tensors."""
+    _check_dims("outer", (input, vec2), 1)
+    return input.reshape((-1, 1)) * vec2.reshape((1, -1))

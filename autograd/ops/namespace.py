@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import arithmetic as _A  # noqa: F401 - keeps the op modules loaded
+from . import reduction as _R
 from . import select as _S
 from . import shape as _SH
 from . import unary as _U
@@ -76,3 +77,29 @@ def split(x: Any, bounds: list, axis: int) -> list:
 
 def isfinite(x: Any) -> Any:
     return x.isfinite()
+
+
+def sinh(x: Any) -> Any:
+    return _U.Sinh.apply(x)
+
+
+def cosh(x: Any) -> Any:
+    return _U.Cosh.apply(x)
+
+
+def flip(x: Any, axis: Any) -> Any:
+    return _SH.Flip.apply(x, tuple(axis) if isinstance(axis, (tuple, list)) else (axis,))
+
+
+def roll(x: Any, shift: Any, axis: Any) -> Any:
+    return _SH.Roll.apply(x, shift, axis)
+
+
+def cumsum(x: Any, axis: int) -> Any:
+    return _R.Cumsum.apply(x, axis)
+
+
+def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    axes = tuple(range(x.ndim)) if axis is None else (
+        tuple(axis) if isinstance(axis, (tuple, list)) else (axis,))
+    return _R.Prod.apply(x, axes, keepdims)

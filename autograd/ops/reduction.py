@@ -268,3 +268,68 @@ def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = Fal
         count *= input.shape[a]
     centered = input - mean(input, axes, keepdim=True)
     return sum(centered * centered, axes, keepdim) / max(count - correction, 0)
+
+
+class Prod(Function):
+    """y = prod_i x_i;  dy/dx_i = prod_{j != i} x_j.
+
+    Not y / x_i, which is 0/0 at a zero: with no zero among the x_j it is
+    P / x_i (P the product), with exactly one zero it is P' (the product of
+    the others) at the zero and 0 elsewhere, with two or more zeros it is 0.
+    """
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim):
+        ctx.kept = _kept_shape(x.shape, axes)
+        ctx.axes = axes
+        ctx.save_for_backward(x)
+        if x.dtype.kind in "biu":  # PyTorch multiplies bool and integers into int64
+            x = x.astype("int64")
+        return x.prod(axis=axes, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        zero = x == 0
+        zeros = zero.sum(axis=ctx.axes, keepdims=True)
+        safe = xp.where(zero, 1.0, x)
+        others = xp.prod(safe, axis=ctx.axes, keepdims=True)  # the product of the non-zeros
+        no_zero = xp.where(zeros == 0, others / safe, 0.0)
+        one_zero = xp.where(zero & (zeros == 1), others, 0.0)
+        return grad.reshape(ctx.kept) * (no_zero + one_zero), None, None
+
+
+class Cumsum(Function):
+    """y_k = sum_{i <= k} x_i along dim;  dL/dx_i = sum_{k >= i} dL/dy_k (a reversed cumsum)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        if x.dtype.kind in "bui":  # PyTorch sums integers into int64
+            return x.cumsum(axis=dim, dtype="int64")
+        return x.cumsum(axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        return xp.flip(xp.cumsum(xp.flip(grad, ctx.dim), ctx.dim), ctx.dim), None
+
+
+def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
+    """The product of all elements, or along one ``dim`` (an int, as in PyTorch)."""
+    if dim is not None and not isinstance(dim, int):
+        raise TypeError(f"prod(): dim must be an int, got {dim!r}")
+    return _reduce(Prod, input, dim, keepdim)
+
+
+def cumsum(input: Any, dim: int) -> Any:
+    """Running sums along ``dim``: y_k = x_0 + ... + x_k."""
+    if input.ndim == 0:  # a scalar is its own running sum; dim must still be 0 or -1
+        normalize_dims(dim, 0)
+        return Cumsum.apply(input.reshape((1,)), 0).reshape(())
+    return Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])

@@ -400,3 +400,197 @@ class ToDevice(Function):
         from ..backend import to_device
 
         return to_device(grad, ctx.source), None
+
+
+class Flip(Function):
+    """y = x reversed along ``dims``;  dL/dx = dL/dy reversed back."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return get_array_module(x).flip(x, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return get_array_module(grad).flip(grad, ctx.dims), None
+
+
+class Roll(Function):
+    """y = x shifted cyclically by ``shifts`` along ``dims`` (flattened when None);
+    dL/dx = dL/dy shifted back by -shifts."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return get_array_module(x).roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        return get_array_module(grad).roll(grad, back, ctx.dims), None, None
+
+
+def flip(input: Any, *dims: Any) -> Any:
+    """x reversed along each of ``dims`` (``torch.flip(x, dims)``)."""
+    dims = _shape_arg(dims)
+    return Flip.apply(input, normalize_dims(dims, input.ndim))
+
+
+def roll(input: Any, shifts: Any, dims: Any = None) -> Any:
+    """x shifted cyclically: element i moves to i + shift along each dim (``torch.roll``)."""
+    if dims is None:
+        if not isinstance(shifts, int):
+            shifts = tuple(shifts)
+            if len(shifts) != 1:
+                raise RuntimeError(
+                    f"roll(): shifts {shifts} need dims of the same length, but dims is None"
+                )
+            shifts = shifts[0]
+        return Roll.apply(input, int(shifts), None)
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(
+            f"roll(): shifts and dimensions must align. shifts: {len(shifts)}, dims: {len(dims)}"
+        )
+    axes = tuple(normalize_dims(d, input.ndim)[0] for d in dims)
+    return Roll.apply(input, tuple(int(s) for s in shifts), axes)
+
+
+def narrow(input: Any, dim: int, start: int, length: int) -> Any:
+    """The slice start:start+length along ``dim`` (``torch.narrow``); shares the gradient path
+    of indexing."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = normalize_dims(dim, input.ndim)[0]
+    size = input.shape[d]
+    if not -size <= start <= size:
+        raise IndexError(
+            f"start out of range (expected to be in range of [{-size}, {size}], but got {start})"
+        )
+    start = start % size if start < 0 else start
+    if length < 0 or start + length > size:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({size}) of a tensor "
+            f"of shape {tuple(input.shape)}"
+        )
+    return GetItem.apply(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    d = normalize_dims(dim, input.ndim)[0]
+    size = input.shape[d]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0:
+            raise RuntimeError(f"split expects split_size be positive, but got {step}")
+        sizes = [min(step, size - lo) for lo in range(0, size, step)] or [0]
+    else:
+        sizes = [int(n) for n in split_size_or_sections]
+        if sum(sizes) != size or any(n < 0 for n in sizes):
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                f"size at dimension {dim}, shape {tuple(input.shape)}), but got split_sizes="
+                f"{sizes}"
+            )
+    pieces, lo = [], 0
+    for n in sizes:
+        pieces.append(GetItem.apply(input, (slice(None),) * d + (slice(lo, lo + n),)))
+        lo += n
+    return tuple(pieces)
+
+
+def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
+    """At most ``chunks`` pieces of equal size ceil(n / chunks) along ``dim`` (``torch.chunk``)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    size = input.shape[normalize_dims(dim, input.ndim)[0]]
+    return split(input, max(-(-size // chunks), 1), dim)
+
+
+def unbind(input: Any, dim: int = 0) -> tuple:
+    """The slices along ``dim``, that dim removed (``torch.unbind``)."""
+    d = normalize_dims(dim, input.ndim)[0]
+    return tuple(GetItem.apply(input, (slice(None),) * d + (k,)) for k in range(input.shape[d]))
+
+
+def repeat(input: Any, *sizes: Any) -> Any:
+    """x tiled ``sizes[i]`` times along dim i, leading dims added (``Tensor.repeat``).
+
+    Built as reshape, expand, reshape: dL/dx sums the copies (the engine's unbroadcast).
+    """
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions "
+            f"of tensor (repeat dims {sizes}, tensor shape {tuple(input.shape)})"
+        )
+    shape = (1,) * (len(sizes) - input.ndim) + tuple(input.shape)
+    spread = tuple(x for n in shape for x in (1, n))
+    stretched = tuple(x for r, n in zip(sizes, shape) for x in (r, n))
+    out = Expand.apply(Reshape.apply(input, spread), stretched)
+    return Reshape.apply(out, tuple(r * n for r, n in zip(sizes, shape)))
+
+
+def tile(input: Any, *dims: Any) -> Any:
+    """``repeat`` with too few dims padded by leading 1s (``torch.tile``)."""
+    dims = _shape_arg(dims)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+def index_select(input: Any, dim: int, index: Any) -> Any:
+    """The entries at ``index`` (a 1-D integer tensor) along ``dim``; repeats add up in dL/dx."""
+    raw = getattr(index, "data", index)
+    if raw.ndim > 1:
+        raise IndexError(
+            f"index_select(): Index is supposed to be a vector, got shape {tuple(raw.shape)}"
+        )
+    if raw.dtype.kind not in "iu":
+        raise RuntimeError(f"index_select(): index must be an integer tensor, got {raw.dtype}")
+    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
+    size = input.shape[d] if input.ndim else 1
+    if raw.size and not (0 <= int(raw.min()) and int(raw.max()) < size):
+        bad = int(raw.min()) if int(raw.min()) < 0 else int(raw.max())
+        raise RuntimeError(
+            f"index_select(): index {bad} is out of range for dimension {dim} with size {size}"
+        )
+    if input.ndim == 0:
+        return Clone.apply(input)
+    return GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+
+
+def masked_select(input: Any, mask: Any) -> Any:
+    """The 1-D tensor of the entries where the bool ``mask`` (broadcast with x) is True."""
+    raw = getattr(mask, "data", mask)
+    if raw.dtype.kind != "b":
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {raw.dtype}")
+    try:
+        shape = np.broadcast_shapes(tuple(input.shape), tuple(raw.shape))
+    except ValueError:
+        raise RuntimeError(
+            f"masked_select: the mask of shape {tuple(raw.shape)} does not broadcast with the "
+            f"input of shape {tuple(input.shape)}"
+        ) from None
+    if shape != tuple(input.shape):
+        input = Expand.apply(input, shape)
+    return GetItem.apply(input, get_array_module(raw).broadcast_to(raw, shape))
+
+
+def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
+    """The indices that sort ``input`` along ``dim`` (stable), and that dim as an axis.
+
+    The values are then ``gather(input, dim, indices)``, so their gradient flows back to
+    the places the values came from.
+    """
+    data = input.data
+    axis = normalize_dims(dim, data.ndim)[0]
+    key = data.astype(np.int64) if data.dtype.kind in "bu" else data
+    if descending:  # NaN counts as the largest value, as in PyTorch: it comes first
+        xp = get_array_module(data)
+        key = xp.where(xp.isnan(key), -xp.inf, -key) if key.dtype.kind == "f" else -key
+    return get_array_module(data).argsort(key, axis=axis, kind="stable"), axis

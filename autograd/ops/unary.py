@@ -239,3 +239,239 @@ def sigmoid(input: Any) -> Any:
 
 def relu(input: Any) -> Any:
     return Relu.apply(input)
+
+
+# --- more element-wise functions (PyTorch's names) -------------------------------------------
+
+class Log2(Function):
+    """y = log2 x;  dy/dx = 1 / (x ln 2)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).log2(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * _LN2)
+
+
+class Log10(Function):
+    """y = log10 x;  dy/dx = 1 / (x ln 10)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).log10(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / (x * _LN10)
+
+
+class Reciprocal(Function):
+    """y = 1 / x;  dy/dx = -1/x^2 = -y^2."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        y = 1 / x
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return -grad * y * y
+
+
+class Rsqrt(Function):
+    """y = 1 / sqrt(x);  dy/dx = -1/2 x^{-3/2} = -y^3 / 2."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        y = 1 / get_array_module(x).sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return -0.5 * grad * y * y * y
+
+
+class Asin(Function):
+    """y = arcsin x, for |x| <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).arcsin(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad / get_array_module(grad).sqrt(1 - x * x)
+
+
+class Acos(Function):
+    """y = arccos x, for |x| <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).arccos(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return -grad / get_array_module(grad).sqrt(1 - x * x)
+
+
+class Sinh(Function):
+    """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).sinh(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * get_array_module(grad).cosh(x)
+
+
+class Cosh(Function):
+    """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        ctx.save_for_backward(x)
+        return get_array_module(x).cosh(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * get_array_module(grad).sinh(x)
+
+
+class Rounding(Function):
+    """y = floor, ceil, trunc or round of x (``mode``);  dy/dx = 0 (a zero gradient flows, as
+    in PyTorch). Integer inputs come back unchanged, in their own dtype."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, x, mode, decimals):
+        if x.dtype.kind in "biu":
+            return x.copy()
+        xp = get_array_module(x)
+        if mode == "round":  # half to even, as PyTorch
+            return xp.round(x, decimals) if decimals else xp.rint(x)
+        return getattr(xp, mode)(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return get_array_module(grad).zeros_like(grad), None, None
+
+
+_LN2 = 0.6931471805599453
+_LN10 = 2.302585092994046
+
+
+def log2(input: Any) -> Any:
+    return Log2.apply(input)
+
+
+def log10(input: Any) -> Any:
+    return Log10.apply(input)
+
+
+def reciprocal(input: Any) -> Any:
+    return Reciprocal.apply(input)
+
+
+def rsqrt(input: Any) -> Any:
+    return Rsqrt.apply(input)
+
+
+def asin(input: Any) -> Any:
+    return Asin.apply(input)
+
+
+def acos(input: Any) -> Any:
+    return Acos.apply(input)
+
+
+def sinh(input: Any) -> Any:
+    return Sinh.apply(input)
+
+
+def cosh(input: Any) -> Any:
+    return Cosh.apply(input)
+
+
+def floor(input: Any) -> Any:
+    return Rounding.apply(input, "floor", 0)
+
+
+def ceil(input: Any) -> Any:
+    return Rounding.apply(input, "ceil", 0)
+
+
+def trunc(input: Any) -> Any:
+    return Rounding.apply(input, "trunc", 0)
+
+
+def round(input: Any, *, decimals: int = 0) -> Any:  # noqa: A001 - PyTorch's name
+    return Rounding.apply(input, "round", int(decimals))
+
+
+def log1p(input: Any) -> Any:
+    from .activations import Log1p
+
+    return Log1p.apply(input)
+
+
+def expm1(input: Any) -> Any:
+    from .activations import Expm1
+
+    return Expm1.apply(input)
+
+
+def atan(input: Any) -> Any:
+    from .activations import ArcTan
+
+    return ArcTan.apply(input)
+
+
+def erf(input: Any) -> Any:
+    from .activations import Erf
+
+    return Erf.apply(input)
