@@ -182,7 +182,8 @@ def main() -> None:
         print_row(rows[-1])
     if "W3" in only:
         for n in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
-            spec = {"n": n, "repeats": 3 if quick or n >= 100_000 else 7}
+            # ~0.5 s of engine time per repeat at most; more repeats where they are short
+            spec = {"n": n, "repeats": 3 if quick else max(3, min(21, 2_000_000 // (n * 10)))}
             row = timed_rows("w3", f"W3 chain N={n:,} (per step: mul, add, tanh)", spec, torch,
                              "us/step", 1e6, None)
             if "engine" in row:
