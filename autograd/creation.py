@@ -110,7 +110,8 @@ def _shape(size: tuple) -> tuple[int, ...]:
 def _size_keyword(size: tuple, kwargs: dict, name: str) -> tuple:
     """``size`` given positionally or as ``size=`` (PyTorch takes both)."""
     if set(kwargs) - {"size"}:
-        raise TypeError(f"{name}() got unexpected keyword arguments {sorted(set(kwargs) - {'size'})}")
+        unexpected = sorted(set(kwargs) - {"size"})
+        raise TypeError(f"{name}() got unexpected keyword arguments {unexpected}")
     if "size" in kwargs:
         if size:
             raise TypeError(f"{name}() got sizes both positionally and as size=")

@@ -13,7 +13,7 @@ reachable right after ``import nn``.
 
 from __future__ import annotations
 
-from . import functional, init  # noqa: F401 - reachable as nn.functional, nn.init
+from . import functional, init, utils  # noqa: F401 - nn.functional, nn.init, nn.utils
 from .activation import (
     ELU,
     GELU,

@@ -22,8 +22,8 @@ from typing import Any
 
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "ReduceLROnPlateau"]
+__all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "LinearLR",
+           "ExponentialLR", "CosineAnnealingLR", "OneCycleLR", "ReduceLROnPlateau"]
 
 
 class LRScheduler:
@@ -92,6 +92,210 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
+
+
+def _per_group(name: str, optimizer: Optimizer, value: Any) -> list:
+    """One value per parameter group: a list of that length, or one value for all."""
+    count = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(f"expected {count} values for {name}, got {len(value)}")
+        return list(value)
+    return [value] * count
+
+
+class LambdaLR(LRScheduler):
+    """Set the learning rate to base_lr times a function of the epoch: lr = base_lr * f(epoch).
+
+    ``lr_lambda`` is one function, or a list of them (one per parameter group).
+    """
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
+        self.lr_lambdas = _lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs,
+                                                             strict=True)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimizer and the functions (which cannot be saved)."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the learning rate by a function of the epoch each step: lr_t = lr_{t-1} f(t)."""
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
+        self.lr_lambdas = _lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch > 0:
+            return [lr * f(self.last_epoch) for f, lr in zip(self.lr_lambdas,
+                                                             self._current_lrs(), strict=True)]
+        return self._current_lrs()
+
+    state_dict = LambdaLR.state_dict
+
+
+def _lambdas(optimizer: Optimizer, lr_lambda: Any) -> list:
+    if isinstance(lr_lambda, (list, tuple)):
+        if len(lr_lambda) != len(optimizer.param_groups):
+            raise ValueError(
+                f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)}"
+            )
+        return list(lr_lambda)
+    if not callable(lr_lambda):
+        raise TypeError(f"lr_lambda must be callable (or a list of callables), got {lr_lambda!r}")
+    return [lr_lambda] * len(optimizer.param_groups)
+
+
+class LinearLR(LRScheduler):
+    """Scale the learning rate by a factor that goes linearly from ``start_factor`` to
+    ``end_factor`` over ``total_iters`` epochs, then stays:
+
+    lr_epoch = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters).
+    """
+
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
+                 total_iters: int = 5, last_epoch: int = -1):
+        if start_factor > 1.0 or start_factor <= 0:
+            raise ValueError(
+                "Starting multiplicative factor expected to be greater than 0 and less or equal "
+                f"to 1, got {start_factor}"
+            )
+        if end_factor > 1.0 or end_factor < 0:
+            raise ValueError(
+                f"Ending multiplicative factor expected to be between 0 and 1, got {end_factor}"
+            )
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        start, end, total, t = self.start_factor, self.end_factor, self.total_iters, self.last_epoch
+        if t == 0:
+            return [lr * start for lr in self._current_lrs()]
+        if t > total:
+            return self._current_lrs()
+        # PyTorch's recursive form: the ratio of this epoch's factor to the last one's
+        ratio = 1.0 + (end - start) / (total * start + (t - 1) * (end - start))
+        return [lr * ratio for lr in self._current_lrs()]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        start, end, total = self.start_factor, self.end_factor, self.total_iters
+        return [base * (start + (end - start) * min(total, self.last_epoch) / total)
+                for base in self.base_lrs]
+
+
+class OneCycleLR(LRScheduler):
+    """The 1cycle policy (Smith & Topin), stepped once per batch, as PyTorch's.
+
+    The rate rises from max_lr / div_factor to ``max_lr`` over the first
+    ``pct_start`` of ``total_steps`` (cosine or linear), then falls to
+    initial_lr / final_div_factor; the momentum (or Adam's beta1) moves the
+    opposite way between ``max_momentum`` and ``base_momentum``. With
+    ``three_phase`` the fall goes back to initial_lr first, then down to the minimum.
+    Annealing from a to b at fraction p is b + (a - b) (1 + cos(pi p)) / 2 ('cos') or
+    a + (b - a) p ('linear').
+    """
+
+    def __init__(self, optimizer: Optimizer, max_lr: Any, total_steps: int | None = None,
+                 epochs: int | None = None, steps_per_epoch: int | None = None,
+                 pct_start: float = 0.3, anneal_strategy: str = "cos",
+                 cycle_momentum: bool = True, base_momentum: Any = 0.85,
+                 max_momentum: Any = 0.95, div_factor: float = 25.0,
+                 final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if total_steps is not None:
+            if not isinstance(total_steps, int) or total_steps <= 0:
+                raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
+            self.total_steps = total_steps
+        elif epochs is not None and steps_per_epoch is not None:
+            for name, value in (("epochs", epochs), ("steps_per_epoch", steps_per_epoch)):
+                if not isinstance(value, int) or value <= 0:
+                    raise ValueError(f"Expected positive integer {name}, but got {value}")
+            self.total_steps = epochs * steps_per_epoch
+        else:
+            raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+        if not 0 <= pct_start <= 1 or not isinstance(pct_start, float):
+            raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
+        if anneal_strategy not in ("cos", "linear"):
+            raise ValueError(
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+            )
+        self.anneal_strategy = anneal_strategy
+        self.three_phase = three_phase
+        n = self.total_steps
+        if three_phase:
+            self._phases = [
+                (float(pct_start * n) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (float(2 * pct_start * n) - 2, "max_lr", "initial_lr", "base_momentum",
+                 "max_momentum"),
+                (n - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]
+        else:
+            self._phases = [
+                (float(pct_start * n) - 1, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (n - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ]
+        groups = optimizer.param_groups
+        if last_epoch == -1:
+            for group, top in zip(groups, _per_group("max_lr", optimizer, max_lr), strict=True):
+                group["initial_lr"] = top / div_factor
+                group["max_lr"] = top
+                group["min_lr"] = group["initial_lr"] / final_div_factor
+        self.cycle_momentum = cycle_momentum
+        if cycle_momentum:
+            defaults = optimizer.defaults
+            if "momentum" not in defaults and "betas" not in defaults:
+                raise ValueError(
+                    "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+                )
+            self.use_beta1 = "betas" in defaults
+            if last_epoch == -1:
+                for group, top, base in zip(
+                        groups, _per_group("max_momentum", optimizer, max_momentum),
+                        _per_group("base_momentum", optimizer, base_momentum), strict=True):
+                    self._set_momentum(group, top)
+                    group["max_momentum"] = top
+                    group["base_momentum"] = base
+        super().__init__(optimizer, last_epoch)
+
+    def _set_momentum(self, group: dict, value: float) -> None:
+        if self.use_beta1:
+            group["betas"] = (value, *group["betas"][1:])
+        else:
+            group["momentum"] = value
+
+    def _anneal(self, start: float, end: float, pct: float) -> float:
+        if self.anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
+        return (end - start) * pct + start
+
+    def get_lr(self) -> list[float]:
+        step = self.last_epoch
+        if step > self.total_steps:
+            raise ValueError(
+                f"Tried to step {step} times. The specified number of total steps is "
+                f"{self.total_steps}"
+            )
+        lrs = []
+        for group in self.optimizer.param_groups:
+            start_step = 0.0
+            for i, (end_step, lr_a, lr_b, m_a, m_b) in enumerate(self._phases):
+                if step <= end_step or i == len(self._phases) - 1:
+                    pct = (step - start_step) / (end_step - start_step)
+                    lrs.append(self._anneal(group[lr_a], group[lr_b], pct))
+                    if self.cycle_momentum:
+                        self._set_momentum(group, self._anneal(group[m_a], group[m_b], pct))
+                    break
+                start_step = end_step
+        return lrs
 
 
 class StepLR(LRScheduler):
