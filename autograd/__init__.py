@@ -67,7 +67,7 @@ from .ops.arithmetic import (
     remainder,
     sub,
 )
-from .ops.linalg import bmm, dot, matmul, mm, outer
+from .ops.linalg import bmm, dot, einsum, matmul, mm, outer
 from .ops.reduction import (
     amax,
     amin,

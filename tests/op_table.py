@@ -512,6 +512,23 @@ def vector_pair(same: bool) -> st.SearchStrategy:
         lambda s: ([(s[0],), (s[0] if same else s[1],)], {}))
 
 
+def einsum_case() -> st.SearchStrategy:
+    """An equation (explicit or implicit output, 1 to 3 operands) and matching shapes."""
+
+    @st.composite
+    def draw(draw_: Any) -> tuple[list[Shape], dict]:
+        b, i, j, k, m = (draw_(st.integers(1, 3)) for _ in range(5))
+        equation, shapes = draw_(st.sampled_from([
+            ("ij,jk->ik", [(i, j), (j, k)]), ("i,i->", [(i,), (i,)]),
+            ("bij,bjk->bik", [(b, i, j), (b, j, k)]), ("ij->j", [(i, j)]),
+            ("ij->ji", [(i, j)]), ("ij,jk", [(i, j), (j, k)]), ("i,j->ij", [(i,), (j,)]),
+            ("ij,jk,km->im", [(i, j), (j, k), (k, m)]), ("bi,bj->b", [(b, i), (b, j)]),
+        ]))
+        return shapes, {"equation": equation}
+
+    return draw()
+
+
 @dataclass(frozen=True)
 class Op:
     name: str
@@ -697,6 +714,8 @@ OPS: list[Op] = [
     Op("bmm", lambda lib, a, b: a.bmm(b), np.matmul, bmm_shapes(), ("real", "real")),
     Op("dot", lambda lib, a, b: lib.dot(a, b), np.dot, vector_pair(True), ("real", "real")),
     Op("outer", lambda lib, a, b: a.outer(b), np.outer, vector_pair(False), ("real", "real")),
+    Op("einsum", lambda lib, *xs, equation: lib.einsum(equation, *xs),
+       lambda *xs, equation: np.einsum(equation, *xs), einsum_case()),
     # --- more shape ops ---
     Op("flip", lambda lib, x, dims: x.flip(dims), lambda x, dims: np.flip(x, dims),
        unary(min_dims=1, params=flip_params)),

@@ -502,3 +502,29 @@ def test_new_schedules_match_torch(name: str) -> None:
     theirs = run(torch, torch.optim, torch.optim.lr_scheduler,
                  lambda: torch.tensor([1.0], requires_grad=True))
     np.testing.assert_allclose(np.array(ours), np.array(theirs), rtol=1e-12, atol=1e-15)
+
+
+# --- einsum ---------------------------------------------------------------------------------------
+
+def test_einsum_values_and_forms() -> None:
+    a = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = ag.tensor([[5.0], [6.0]])
+    assert ag.einsum("ij,jk->ik", a, b).tolist() == [[17.0], [39.0]]
+    assert ag.einsum("ij,jk", [a, b]).tolist() == [[17.0], [39.0]]  # implicit output, a list
+    assert ag.einsum("ij->", a).item() == 10.0
+    ag.einsum("ij->i", a).sum().backward()
+    assert a.grad.tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+def test_einsum_errors_name_the_problem() -> None:
+    a = ag.ones(2, 3)
+    with pytest.raises(RuntimeError, match="subscript j has size 2"):
+        ag.einsum("ij,jk->ik", a, ag.ones(2, 2))
+    with pytest.raises(RuntimeError, match=r"dimensions \(2\) of operand 0"):
+        ag.einsum("i->i", a)
+    with pytest.raises(ValueError, match="2 operands' subscripts but 1"):
+        ag.einsum("ij,jk->ik", a)
+    with pytest.raises(NotImplementedError, match="ellipsis"):
+        ag.einsum("...j->j", a)
+    with pytest.raises(NotImplementedError, match="diagonal"):
+        ag.einsum("ii->i", ag.ones(2, 2))

@@ -169,3 +169,94 @@ def outer(input: Any, vec2: Any) -> Any:
     """The matrix x_i y_j of two 1-D tensors."""
     _check_dims("outer", (input, vec2), 1)
     return input.reshape((-1, 1)) * vec2.reshape((1, -1))
+
+
+class Einsum(Function):
+    """y = einsum(equation, x_1, ..., x_n): products of the operands summed over the letters
+    that the output lacks;  dL/dx_k = einsum of dL/dy with the other operands onto x_k's
+    letters, broadcast along the letters that only x_k has (summed away at once, each of those
+    entries enters y with the same weight)."""
+
+    array_level = True
+
+    @staticmethod
+    def forward(ctx, equation, *xs):
+        ctx.inputs, ctx.output = _parse_einsum(equation, xs)
+        ctx.shapes = [x.shape for x in xs]
+        ctx.save_for_backward(*xs)
+        from ..backend import get_array_module
+
+        return get_array_module(xs[0]).einsum(equation, *xs)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from ..backend import get_array_module
+
+        xs = ctx.saved_tensors
+        xp = get_array_module(grad)
+        grads = [None]
+        for k, subs in enumerate(ctx.inputs):
+            if not ctx.needs_input_grad[k + 1]:
+                grads.append(None)
+                continue
+            sources = [ctx.output] + [s for j, s in enumerate(ctx.inputs) if j != k]
+            seen = set("".join(sources))
+            kept = "".join(c for c in subs if c in seen)
+            operands = [grad] + [x for j, x in enumerate(xs) if j != k]
+            g = xp.einsum(",".join(sources) + "->" + kept, *operands)
+            shape = ctx.shapes[k]
+            if kept != subs:  # letters only x_k has: every entry along them gets the same dL/dx
+                g = xp.broadcast_to(
+                    g.reshape(tuple(n if c in seen else 1 for c, n in zip(subs, shape))), shape)
+            grads.append(g)
+        return tuple(grads)
+
+
+def _parse_einsum(equation: str, xs: tuple) -> tuple[list[str], str]:
+    """The operands' subscripts and the output's (implicit: the letters seen once, sorted)."""
+    eq = equation.replace(" ", "")
+    if "." in eq:
+        raise NotImplementedError("einsum: '...' (ellipsis) is not supported; name every dim")
+    lhs, arrow, out = eq.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(xs):
+        raise ValueError(
+            f"einsum(): {equation!r} has {len(inputs)} operands' subscripts but {len(xs)} "
+            "operands were given"
+        )
+    sizes: dict[str, int] = {}
+    for k, (subs, x) in enumerate(zip(inputs, xs)):
+        if not subs.isalpha() and subs:
+            raise ValueError(f"einsum(): subscripts must be letters, got {subs!r}")
+        if len(subs) != x.ndim:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in {subs!r} does not match the number of "
+                f"dimensions ({x.ndim}) of operand {k} (shape {tuple(x.shape)})"
+            )
+        if len(set(subs)) != len(subs):
+            raise NotImplementedError(
+                f"einsum(): a letter repeated within one operand ({subs!r}, a diagonal) is not "
+                "supported; use diagonal/trace-free forms"
+            )
+        for c, n in zip(subs, x.shape):
+            if sizes.setdefault(c, n) != n:
+                raise RuntimeError(
+                    f"einsum(): subscript {c} has size {n} for operand {k} (shape "
+                    f"{tuple(x.shape)}) which does not match the previously seen size {sizes[c]}"
+                )
+    if not arrow:
+        letters = "".join(inputs)
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return inputs, out
+
+
+def einsum(equation: str, *operands: Any) -> Any:
+    """Einstein summation, as ``torch.einsum``: ``einsum('ij,jk->ik', a, b)`` is a @ b.
+
+    Operands may also come as one list. No ellipsis and no letter repeated within one operand.
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise ValueError("einsum(): must provide at least one operand")
+    return Einsum.apply(equation, *operands)

@@ -103,3 +103,9 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     axes = tuple(range(x.ndim)) if axis is None else (
         tuple(axis) if isinstance(axis, (tuple, list)) else (axis,))
     return _R.Prod.apply(x, axes, keepdims)
+
+
+def einsum(equation: str, *operands: Any) -> Any:
+    from .linalg import Einsum
+
+    return Einsum.apply(equation, *operands)

@@ -588,9 +588,11 @@ def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
     the places the values came from.
     """
     data = input.data
+    xp = get_array_module(data)
     axis = normalize_dims(dim, data.ndim)[0]
     key = data.astype(np.int64) if data.dtype.kind in "bu" else data
     if descending:  # NaN counts as the largest value, as in PyTorch: it comes first
-        xp = get_array_module(data)
         key = xp.where(xp.isnan(key), -xp.inf, -key) if key.dtype.kind == "f" else -key
-    return get_array_module(data).argsort(key, axis=axis, kind="stable"), axis
+    # CuPy's sort is always stable and takes no kind= other than None
+    stable = {"kind": "stable"} if xp is np else {}
+    return xp.argsort(key, axis=axis, **stable), axis
