@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import fake_cuda
 import numpy as np
 import pytest
 
@@ -528,3 +529,28 @@ def test_einsum_errors_name_the_problem() -> None:
         ag.einsum("...j->j", a)
     with pytest.raises(NotImplementedError, match="diagonal"):
         ag.einsum("ii->i", ag.ones(2, 2))
+
+
+# --- on a (fake) GPU: the paths the table does not draw ---------------------------------------------
+
+def test_functions_without_gradient_and_zero_safe_prod_on_gpu() -> None:
+    with fake_cuda.installed():
+        x = ag.tensor([[2.0, 0.0, 4.0], [1.0, 2.0, 3.0]], device="cuda", requires_grad=True)
+        ag.prod(x, 1).sum().backward()
+        assert x.grad.device == ag.device("cuda:0")
+        assert x.grad.tolist() == [[0.0, 8.0, 0.0], [6.0, 3.0, 2.0]]
+        y = ag.tensor([1.0, float("nan"), 3.0, 1.0], device="cuda")
+        values, indices = y.sort(descending=True)
+        assert indices.tolist() == [1, 2, 0, 3] and indices.device == ag.device("cuda:0")
+        assert ag.topk(y, 2, largest=False).indices.tolist() == [0, 3]
+        assert ag.unique(ag.tensor([3, 1, 3], device="cuda")).tolist() == [1, 3]
+        assert ag.count_nonzero(x.detach()).item() == 5
+        assert ag.allclose(x.detach(), x.detach() + 1e-9) and ag.equal(x.detach(), x.detach())
+        assert x.detach().index_select(1, ag.tensor([2, 2], device="cuda")).tolist() == [
+            [4.0, 4.0], [3.0, 3.0]]
+        g = ag.zeros(2, device="cuda", requires_grad=True)
+        g.grad = ag.tensor([3.0, 4.0], device="cuda")
+        assert nn.utils.clip_grad_norm_([g], 1.0).item() == pytest.approx(5.0)
+        assert g.grad.device == ag.device("cuda:0")
+        nn.utils.clip_grad_value_([g], 0.1)
+        assert g.grad.tolist() == pytest.approx([0.1, 0.1])
