@@ -531,7 +531,7 @@ def test_einsum_errors_name_the_problem() -> None:
         ag.einsum("ii->i", ag.ones(2, 2))
 
 
-# --- on a (fake) GPU: the paths the table does not draw ---------------------------------------------
+# --- on a (fake) GPU: the paths the table does not draw ------------------------------------
 
 def test_functions_without_gradient_and_zero_safe_prod_on_gpu() -> None:
     with fake_cuda.installed():
