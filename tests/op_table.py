@@ -523,6 +523,7 @@ def einsum_case() -> st.SearchStrategy:
             ("bij,bjk->bik", [(b, i, j), (b, j, k)]), ("ij->j", [(i, j)]),
             ("ij->ji", [(i, j)]), ("ij,jk", [(i, j), (j, k)]), ("i,j->ij", [(i,), (j,)]),
             ("ij,jk,km->im", [(i, j), (j, k), (k, m)]), ("bi,bj->b", [(b, i), (b, j)]),
+            ("ii->", [(i, i)]), ("ii->i", [(i, i)]), ("iij,jk->ik", [(i, i, j), (j, k)]),
         ]))
         return shapes, {"equation": equation}
 

@@ -527,8 +527,15 @@ def test_einsum_errors_name_the_problem() -> None:
         ag.einsum("ij,jk->ik", a)
     with pytest.raises(NotImplementedError, match="ellipsis"):
         ag.einsum("...j->j", a)
-    with pytest.raises(NotImplementedError, match="diagonal"):
-        ag.einsum("ii->i", ag.ones(2, 2))
+
+
+def test_einsum_reads_diagonals_and_sends_gradient_to_them_only() -> None:
+    a = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    trace = ag.einsum("ii", a)
+    assert trace.item() == 5.0
+    trace.backward()
+    assert a.grad.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert ag.einsum("ii->i", a).tolist() == [1.0, 4.0]
 
 
 # --- on a (fake) GPU: the paths the table does not draw ------------------------------------
@@ -554,3 +561,7 @@ def test_functions_without_gradient_and_zero_safe_prod_on_gpu() -> None:
         assert g.grad.device == ag.device("cuda:0")
         nn.utils.clip_grad_value_([g], 0.1)
         assert g.grad.tolist() == pytest.approx([0.1, 0.1])
+        with pytest.raises(RuntimeError, match="same device"):
+            x.index_select(0, ag.tensor([0]))
+        with pytest.raises(RuntimeError, match="same device"):
+            x.masked_select(ag.tensor([True, False, True]))

@@ -181,12 +181,14 @@ class Einsum(Function):
 
     @staticmethod
     def forward(ctx, equation, *xs):
-        ctx.inputs, ctx.output = _parse_einsum(equation, xs)
-        ctx.shapes = [x.shape for x in xs]
-        ctx.save_for_backward(*xs)
         from ..backend import get_array_module
 
-        return get_array_module(xs[0]).einsum(equation, *xs)
+        xp = get_array_module(xs[0])
+        ctx.inputs, ctx.output = _parse_einsum(equation, xs)
+        ctx.shapes = [x.shape for x in xs]
+        ctx.diagonals = [_diagonal_mask(xp, s, x) for s, x in zip(ctx.inputs, xs)]
+        ctx.save_for_backward(*xs)
+        return xp.einsum(equation, *xs)
 
     @staticmethod
     def backward(ctx, grad):
@@ -201,22 +203,42 @@ class Einsum(Function):
                 continue
             sources = [ctx.output] + [s for j, s in enumerate(ctx.inputs) if j != k]
             seen = set("".join(sources))
-            kept = "".join(c for c in subs if c in seen)
+            first = [subs.index(c) == p for p, c in enumerate(subs)]  # a letter's first place
+            kept = "".join(c for c, f in zip(subs, first) if f and c in seen)
             operands = [grad] + [x for j, x in enumerate(xs) if j != k]
             g = xp.einsum(",".join(sources) + "->" + kept, *operands)
             shape = ctx.shapes[k]
             if kept != subs:  # letters only x_k has: every entry along them gets the same dL/dx
-                g = xp.broadcast_to(
-                    g.reshape(tuple(n if c in seen else 1 for c, n in zip(subs, shape))), shape)
+                g = xp.broadcast_to(g.reshape(tuple(
+                    n if f and c in seen else 1 for c, f, n in zip(subs, first, shape))), shape)
+            if ctx.diagonals[k] is not None:  # a repeated letter: only its diagonal is used
+                g = g * ctx.diagonals[k]
             grads.append(g)
         return tuple(grads)
+
+
+def _diagonal_mask(xp: Any, subs: str, x: Any) -> Any:
+    """For subscripts with a repeated letter ('ii', 'iij'): 1 where the repeated positions'
+    indices agree, else 0 (the entries einsum reads); None without repeats."""
+    if len(set(subs)) == len(subs):
+        return None
+    shape, mask = x.shape, None
+    for p, c in enumerate(subs):
+        q = subs.index(c)
+        if q == p:
+            continue
+        grid_p = xp.arange(shape[p]).reshape(tuple(-1 if d == p else 1 for d in range(len(shape))))
+        grid_q = xp.arange(shape[q]).reshape(tuple(-1 if d == q else 1 for d in range(len(shape))))
+        same = grid_p == grid_q
+        mask = same if mask is None else mask & same
+    return xp.broadcast_to(mask, shape).astype(x.dtype)
 
 
 def _parse_einsum(equation: str, xs: tuple) -> tuple[list[str], str]:
     """The operands' subscripts and the output's (implicit: the letters seen once, sorted)."""
     eq = equation.replace(" ", "")
     if "." in eq:
-        raise NotImplementedError("einsum: '...' (ellipsis) is not supported; name every dim")
+        raise NotImplementedError("einsum(): '...' (ellipsis) is not supported; name every dim")
     lhs, arrow, out = eq.partition("->")
     inputs = lhs.split(",")
     if len(inputs) != len(xs):
@@ -233,11 +255,6 @@ def _parse_einsum(equation: str, xs: tuple) -> tuple[list[str], str]:
                 f"einsum(): the number of subscripts in {subs!r} does not match the number of "
                 f"dimensions ({x.ndim}) of operand {k} (shape {tuple(x.shape)})"
             )
-        if len(set(subs)) != len(subs):
-            raise NotImplementedError(
-                f"einsum(): a letter repeated within one operand ({subs!r}, a diagonal) is not "
-                "supported; use diagonal/trace-free forms"
-            )
         for c, n in zip(subs, x.shape):
             if sizes.setdefault(c, n) != n:
                 raise RuntimeError(
@@ -253,7 +270,8 @@ def _parse_einsum(equation: str, xs: tuple) -> tuple[list[str], str]:
 def einsum(equation: str, *operands: Any) -> Any:
     """Einstein summation, as ``torch.einsum``: ``einsum('ij,jk->ik', a, b)`` is a @ b.
 
-    Operands may also come as one list. No ellipsis and no letter repeated within one operand.
+    Operands may also come as one list; a letter repeated in one operand reads its diagonal
+    (``einsum('ii', a)`` is the trace). No ellipsis.
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -559,9 +559,18 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
         raise RuntimeError(
             f"index_select(): index {bad} is out of range for dimension {dim} with size {size}"
         )
+    _same_device(input, index, "index_select's index")
     if input.ndim == 0:
         return Clone.apply(input)
     return GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+
+
+def _same_device(input: Any, other: Any, what: str) -> None:
+    if hasattr(other, "grad_fn") and other.device != input.device:  # CuPy would copy it over
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{input.device} and {other.device}! ({what})"
+        )
 
 
 def masked_select(input: Any, mask: Any) -> Any:
@@ -569,6 +578,7 @@ def masked_select(input: Any, mask: Any) -> Any:
     raw = getattr(mask, "data", mask)
     if raw.dtype.kind != "b":
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {raw.dtype}")
+    _same_device(input, mask, "masked_select's mask")
     try:
         shape = np.broadcast_shapes(tuple(input.shape), tuple(raw.shape))
     except ValueError:
