@@ -54,6 +54,32 @@ def test_prod_second_derivative_is_the_product_of_the_remaining_two() -> None:
     np.testing.assert_allclose(h0.numpy(), [0.0, 5.0, 3.0])
 
 
+def _prod_hessian(values):
+    x = ag.tensor(values, dtype=ag.float64, requires_grad=True)
+    (g,) = ag.grad(x.prod(), [x], create_graph=True)
+    return np.stack([ag.grad(g[i], [x], retain_graph=True)[0].numpy()
+                     for i in range(len(values))])
+
+
+def test_prod_second_derivatives_at_zeros() -> None:
+    """d2/dx_i dx_j prod = prod_{k != i, j} x_k: non-zero across a zero, as in PyTorch."""
+    h = _prod_hessian([2.0, 0.0, 4.0, 3.0])
+    np.testing.assert_array_equal(h[1], [12.0, 0.0, 6.0, 8.0])
+    np.testing.assert_array_equal(h[0], [0.0, 12.0, 0.0, 0.0])
+    h = _prod_hessian([0.0, 3.0, 0.0, 5.0])
+    np.testing.assert_array_equal(h[0], [0.0, 0.0, 15.0, 0.0])
+    np.testing.assert_array_equal(h[1], [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(_prod_hessian([0.0, 0.0, 0.0, 2.0]), np.zeros((4, 4)))
+
+
+def test_prod_hessians_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for values in ([2.0, 0.0, 4.0, 3.0], [0.0, 3.0, 0.0, 5.0], [1.5, 2.0, 3.0, -1.0]):
+        expected = torch.autograd.functional.hessian(
+            lambda v: v.prod(), torch.tensor(values, dtype=torch.float64))
+        np.testing.assert_allclose(_prod_hessian(values), expected.numpy(), rtol=1e-12)
+
+
 def test_prod_of_integers_is_int64_and_dim_must_be_an_int() -> None:
     out = ag.tensor([1, 2, 3], dtype=ag.int32).prod()
     assert out.dtype == ag.int64 and out.item() == 6

@@ -273,9 +273,12 @@ def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = Fal
 class Prod(Function):
     """y = prod_i x_i;  dy/dx_i = prod_{j != i} x_j.
 
-    Not y / x_i, which is 0/0 at a zero: with no zero among the x_j it is
-    P / x_i (P the product), with exactly one zero it is P' (the product of
-    the others) at the zero and 0 elsewhere, with two or more zeros it is 0.
+    Not y / x_i, which is 0/0 at a zero. With P the product of the non-zero
+    entries and z the sum of the zero ones (0 in value, but not in its
+    derivative): no zero, P / x_i; one zero, P at the zero and P z / x_i
+    elsewhere; two zeros, P (z - x_i) at the zeros and 0 elsewhere; more, 0.
+    Each is prod_{j != i} x_j written so that its own derivative (for
+    create_graph) is right too.
     """
 
     array_level = True
@@ -296,10 +299,15 @@ class Prod(Function):
         zero = x == 0
         zeros = zero.sum(axis=ctx.axes, keepdims=True)
         safe = xp.where(zero, 1.0, x)
-        others = xp.prod(safe, axis=ctx.axes, keepdims=True)  # the product of the non-zeros
-        no_zero = xp.where(zeros == 0, others / safe, 0.0)
-        one_zero = xp.where(zero & (zeros == 1), others, 0.0)
-        return grad.reshape(ctx.kept) * (no_zero + one_zero), None, None
+        others = xp.prod(safe, axis=ctx.axes, keepdims=True)  # P, the product of the non-zeros
+        slope = others / safe
+        if bool((zeros > 0).any()):
+            z = xp.where(zero, x, 0.0).sum(axis=ctx.axes, keepdims=True)
+            one = xp.where(zero, others, slope * z)
+            two = xp.where(zero, others * (z - x), 0.0)
+            slope = xp.where(zeros == 0, slope, xp.where(zeros == 1, one,
+                                                         xp.where(zeros == 2, two, 0.0)))
+        return grad.reshape(ctx.kept) * slope, None, None
 
 
 class Cumsum(Function):
