@@ -129,6 +129,8 @@ def test_split_chunk_unbind_sizes_as_pytorch() -> None:
     assert [p.shape[0] for p in ag.split(x, [2, 0, 3])] == [2, 0, 3]
     assert [p.shape[0] for p in x.chunk(3)] == [2, 2, 1]
     assert [p.shape[0] for p in ag.arange(6.0).chunk(4)] == [2, 2, 2]
+    assert [p.shape for p in ag.zeros(0, 2).chunk(2)] == [(0, 2), (0, 2)]
+    assert [p.shape for p in ag.zeros(0, 2).split(2)] == [(0, 2)]
     parts = ag.unbind(ag.arange(6.0).reshape(2, 3), 1)
     assert [p.tolist() for p in parts] == [[0.0, 3.0], [1.0, 4.0], [2.0, 5.0]]
 

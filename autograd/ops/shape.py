@@ -510,7 +510,9 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = input.shape[normalize_dims(dim, input.ndim)[0]]
-    return split(input, max(-(-size // chunks), 1), dim)
+    if size == 0:  # PyTorch gives ``chunks`` empty pieces
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
 def unbind(input: Any, dim: int = 0) -> tuple:
