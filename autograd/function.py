@@ -222,7 +222,8 @@ class Function:
                 raise
             if type(out) is not _ndarray and isinstance(out, np.generic):
                 scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
-                ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+                if any(s is scalar for s in ctx._saved):
+                    ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
             if ctx._saved:
                 ctx._saved_src = _shared(_classify(ctx._saved, inputs, out))
         else:
@@ -304,13 +305,10 @@ def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:
     """Where each saved value came from: an input's index, _OUTPUT or _CONSTANT."""
     src = []
     for item in saved:
-        i = 0
-        for a in inputs:
+        for i, a in enumerate(inputs):
             if a is item:
+                src.append(i)
                 break
-            i += 1
-        if i < len(inputs):
-            src.append(i)
         else:
             src.append(_OUTPUT if item is out else _CONSTANT)
     return tuple(src)

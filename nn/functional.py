@@ -203,7 +203,7 @@ def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
 def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
     """A deliberate difference: PyTorch only warns when target and input differ in shape and
     then broadcasts them ((N, 1) against (N,) compares every pair); we refuse."""
-    if tuple(input.shape) != tuple(target.shape):
+    if input.data.shape != target.data.shape and tuple(input.shape) != tuple(target.shape):
         raise ValueError(
             f"{name}: target size {tuple(target.shape)} is different to the input size "
             f"{tuple(input.shape)}; the loss would broadcast them and compare the wrong pairs. "
@@ -223,7 +223,7 @@ def _float_operands(name: str, input: Tensor, target: Any, integer_target: bool 
         raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
     if not input.is_floating_point():
         raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
-    if target.dtype == input.dtype:
+    if target.data.dtype == input.data.dtype:  # numpy dtypes: cheaper than comparing DTypes
         return input, target
     if not target.is_floating_point():
         if not integer_target:

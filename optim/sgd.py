@@ -51,6 +51,15 @@ class SGD(Optimizer):
         lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
         weight_decay, nesterov = group["weight_decay"], group["nesterov"]
         maximize = group["maximize"]
+        if momentum == 0 and weight_decay == 0 and not maximize:
+            # The lecture's step, theta <- theta - lr g: the same update as below, without
+            # its per-parameter bookkeeping (what a tiny network's step time is made of).
+            for p in group["params"]:
+                grad = p.grad
+                if grad is not None:
+                    theta = p.data
+                    theta -= grad.data * lr
+            return
         for p in group["params"]:
             if p.grad is None:
                 continue

@@ -83,7 +83,7 @@ class MSELoss(Function):
     @staticmethod
     def backward(ctx, grad):
         x, target = ctx.saved_tensors
-        g = 2 * _grad_scale(grad, ctx.reduction, ctx.count) * (x - target)
+        g = (x - target) * (2 * _grad_scale(grad, ctx.reduction, ctx.count))
         need_x, need_t, _ = ctx.needs_input_grad
         return (g if need_x else None), (-g if need_t else None), None
 
