@@ -344,6 +344,17 @@ def _index_target(name: str, input: Tensor, target: Tensor) -> None:
         )
 
 
+def _plain_class_indices(target: Any, num_classes: int, ignore_index: int) -> bool:
+    """True when every class index lies in [0, C) and none equals ignore_index: the fused
+    CrossEntropyIndexLoss applies (otherwise class_coefficients handles, or rejects, them)."""
+    if target.dtype.kind not in "iu" or target.ndim != 1 or target.size == 0:
+        return False
+    low, high = int(target.min()), int(target.max())
+    if low < 0 or high >= num_classes:
+        return False
+    return not (low <= ignore_index <= high and bool((target == ignore_index).any()))
+
+
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
@@ -383,6 +394,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         out = _loss.CrossEntropyLoss.apply(input, target, q, None, scale, reduction)
     else:
         _index_target("cross_entropy", input, target)
+        if w is None and label_smoothing == 0.0 and input.ndim == 2 and \
+                _plain_class_indices(target.data, num_classes, ignore_index):
+            out = _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction)
+            return out.squeeze(0) if unbatched and reduction == "none" else out
         q, denominator = _loss.class_coefficients(
             xp, target.data, num_classes, dtype, w, ignore_index, label_smoothing)
         out = _loss.CrossEntropyLoss.apply(input, None, q, denominator, None, reduction)
