@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any as _Any
 
-from . import backend, dtypes
+from . import backend, cuda, data, dtypes, viz  # noqa: E402,I001 - as torch.utils.data: reachable after import
 from .anomaly import detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .backend import Device, device
 from .creation import (
@@ -144,8 +144,6 @@ from .random import (
 )
 from .serialization import load, save
 from .tensor import Tensor
-
-from . import cuda, data, viz  # noqa: E402,I001 - as torch.utils.data: reachable after import
 
 bool = bool_  # noqa: A001 - PyTorch's name for the dtype
 half, float, double = float16, float32, float64  # noqa: A001

@@ -106,7 +106,7 @@ def default_float() -> np.dtype:
 
 
 def to_numpy_dtype(dtype: Any) -> np.dtype:
-    """The numpy dtype for an ``ag`` dtype (or a numpy dtype, or the Python types float/int/bool)."""
+    """The numpy dtype for an ``ag`` dtype, a numpy dtype, or the Python float/int/bool."""
     if isinstance(dtype, DType):
         return dtype.np
     if dtype is float:

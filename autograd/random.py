@@ -136,7 +136,8 @@ def _fill_from_host(t: Tensor, values: np.ndarray) -> Tensor:
     return t
 
 
-def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
+def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0,
+             generator: Generator | None = None) -> Tensor:
     """Fill ``t`` in place with U(a, b)."""
     return _fill_from_host(t, _rng(generator).uniform(a, b, t.shape))
 
