@@ -203,7 +203,7 @@ def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
 def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
     """A deliberate difference: PyTorch only warns when target and input differ in shape and
     then broadcasts them ((N, 1) against (N,) compares every pair); we refuse."""
-    if input.data.shape != target.data.shape and tuple(input.shape) != tuple(target.shape):
+    if input.data.shape != target.data.shape:  # tuples, on numpy and CuPy
         raise ValueError(
             f"{name}: target size {tuple(target.shape)} is different to the input size "
             f"{tuple(input.shape)}; the loss would broadcast them and compare the wrong pairs. "
