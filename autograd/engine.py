@@ -3,9 +3,11 @@
 No recursion anywhere: a chain of 100,000 ops goes backward. The order comes
 from each node's creation number (an op's inputs always exist before it), so
 sorting the reachable nodes by it, newest first, is a topological order;
-:func:`topological_order` gives it for graph release and drawing, and backward
+:func:`topological_order` gives it for drawing (``autograd.viz``), and backward
 walks the same order with a heap keyed by that number, which holds only the
-nodes waiting for their gradient (a chain of 100,000 ops: one or two).
+nodes waiting for their gradient (a chain of 100,000 ops: one or two). Each
+node's saved arrays are freed as soon as its backward rule has used them,
+unless ``retain_graph=True``.
 
 Gradients flow in a dict keyed by node and are dropped once used; only leaves
 (and tensors that called ``retain_grad()``) keep ``.grad``.
@@ -297,11 +299,6 @@ def _check_finite(node: Function, i: int, ig: Any) -> None:
             f"Function '{node.name()}' returned {kind} values in its gradient for input {i}.\n"
             f"The op was created here:\n{where}"
         )
-
-
-def _release(node: Function) -> None:
-    if node._saved:
-        node._saved = None
 
 
 def grad(

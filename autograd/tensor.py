@@ -570,7 +570,9 @@ class Tensor:
 
     def t(self) -> Tensor:
         if self.ndim > 2:
-            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+            raise RuntimeError(
+                f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D"
+            )
         return SH.transpose(self, 0, 1) if self.ndim == 2 else self
 
     def permute(self, *args: Any, dims: Any = None) -> Tensor:

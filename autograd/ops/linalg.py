@@ -79,8 +79,9 @@ class Linear(Function):
     @staticmethod
     def forward(ctx, x, weight, bias):
         if x.shape[-1] != weight.shape[-1]:
+            rows = x.shape[-2:] if x.ndim > 1 else x.shape
             raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({_fmt(x.shape[-2:] if x.ndim > 1 else x.shape)} "
+                f"mat1 and mat2 shapes cannot be multiplied ({_fmt(rows)} "
                 f"and {_fmt(weight.shape[::-1])}): linear layer with in_features="
                 f"{weight.shape[-1]} got input of shape {tuple(x.shape)}"
             )
@@ -124,7 +125,7 @@ def matmul(input: Any, other: Any) -> Any:
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:
-    """y = x W^T + b with W of shape (out_features, in_features), as ``torch.nn.functional.linear``."""
+    """y = x W^T + b with W of shape (out_features, in_features), as PyTorch's ``F.linear``."""
     return Linear.apply(input, weight, bias)
 
 
