@@ -24,7 +24,7 @@ import numpy as np
 
 from . import function as _function
 from .backend import device_of, get_array_module
-from .function import Function
+from .function import Function, check_versions
 from .grad_mode import state
 
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
@@ -190,6 +190,8 @@ def run_backward(
                     "values were freed by the first backward). Specify retain_graph=True in the "
                     "first backward() call if you need to backward through it again."
                 )
+            if node._versions is not None:
+                check_versions(node)
             if node._retained is not None:
                 owner = node._retained()
                 if owner is not None:

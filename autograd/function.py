@@ -100,6 +100,7 @@ class Function:
     # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
     _retained: Any = None  # weakref to the output tensor when it called retain_grad()
     _trace: Any = None  # where the op was created, under detect_anomaly()
+    _versions: Any = None  # (tensor, its version) for each saved input: see check_versions
 
     @property
     def _freed(self) -> bool:
@@ -202,7 +203,7 @@ class Function:
             else:
                 out = _run_user_forward(cls, FunctionCtx(), args).data
             t = _new(Tensor)
-            t.data, t.grad, t.grad_fn, t._requires_grad = out, None, None, False
+            t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
             return t
 
         ctx = _new(cls)
@@ -225,16 +226,18 @@ class Function:
                 if any(s is scalar for s in ctx._saved):
                     ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
             if ctx._saved:
-                ctx._saved_src = _shared(_classify(ctx._saved, inputs, out))
+                ctx._saved_src = src = _shared(_classify(ctx._saved, inputs, out))
+                ctx._versions = _saved_versions(src, args)
         else:
             out_tensor = _run_user_forward(cls, ctx, args)
             out = out_tensor.data
             if ctx._saved:
                 ctx._saved_src = _classify(ctx._saved, args, out_tensor)
+                ctx._versions = _saved_versions(ctx._saved_src, args)
                 ctx._saved = tuple(s.data if isinstance(s, Tensor) else s for s in ctx._saved)
         dtype = out.dtype
         t = _new(Tensor)
-        t.data, t.grad = out, None
+        t.data, t.grad, t._version = out, None, 0
         if dtype.kind != "f":
             # Integer and bool results carry no gradient, as in PyTorch.
             t.grad_fn, t._requires_grad = None, False
@@ -299,6 +302,38 @@ def _check_broadcast(cls: type, args: tuple) -> None:
     raise RuntimeError(
         f"{where}{name}: shapes {', '.join(map(str, shapes))} cannot be broadcast together"
     ) from err
+
+
+def _saved_versions(src: tuple[int, ...], args: tuple) -> tuple | None:
+    """The saved inputs with their versions now, to check before backward uses them."""
+    found = None
+    for i in src:
+        if i >= 0:
+            a = args[i]
+            if isinstance(a, _tensor_cls):
+                found = (found or ()) + ((a, a._version),)
+    return found
+
+
+def check_versions(node: Function) -> None:
+    """Refuse to run a backward rule whose saved inputs were changed in place since forward.
+
+    As in PyTorch: a tensor updated in place (an optimizer step, ``add_`` under
+    ``no_grad``) between forward and backward would give silently wrong gradients.
+    """
+    for t, version in node._versions:
+        if t._version != version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{type(t).__name__} of shape {tuple(t.shape)}] is at version "
+                f"{t._version}; expected version {version} instead (used by {node.name()}). "
+                "Update tensors in place only after backward(), or work on a .clone()."
+            )
+
+
+def bump_version(t: Any) -> None:
+    """Record that ``t.data`` was changed in place (in-place ops and optimizers call this)."""
+    t._version += 1
 
 
 def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:

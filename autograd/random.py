@@ -133,6 +133,7 @@ def _fill_from_host(t: Tensor, values: np.ndarray) -> Tensor:
     values = values.astype(t.data.dtype, copy=False)
     t.data[...] = values if backend.device_of(t.data).type == "cpu" else \
         backend.asarray(values, device=t.device)
+    t._version += 1
     return t
 
 

@@ -35,7 +35,8 @@ class Tensor:
     holds dL/dtensor in ``.grad``.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "__weakref__")
+    # _version counts in-place changes of data, so backward can refuse stale saved values.
+    __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "_version", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * Tensor
     __hash__ = object.__hash__  # == is element-wise, so hashing goes by identity, as in PyTorch
 
@@ -47,6 +48,7 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self._requires_grad = False
+        self._version = 0
         if requires_grad:
             self.requires_grad_(True)
 
@@ -58,6 +60,7 @@ class Tensor:
         t.grad = None
         t.grad_fn = grad_fn
         t._requires_grad = grad_fn is not None
+        t._version = 0
         return t
 
     @staticmethod

@@ -15,6 +15,7 @@ from typing import Any
 
 import autograd as ag
 from autograd.backend import get_array_module
+from autograd.function import bump_version
 
 __all__ = ["Optimizer", "ParamsT"]
 
@@ -153,6 +154,9 @@ class Optimizer:
         with ag.no_grad():
             for group in self.param_groups:
                 self._update_group(group)
+                for p in group["params"]:
+                    if p.grad is not None:
+                        bump_version(p)  # a graph that saved p can no longer backward
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:

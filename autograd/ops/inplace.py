@@ -12,6 +12,11 @@ does not write through to ``x`` as PyTorch does (update ``x`` itself:
 ``x[0:2] += 1`` works); and updating a tensor that an op saved for backward
 (``c = b * b; b += 1``) keeps the right gradient where PyTorch raises
 "modified by an inplace operation".
+
+Writes into an array (under ``no_grad``, and optimizer steps) count a version
+of the tensor; backward refuses to use a saved input whose version moved on
+since forward, with PyTorch's "modified by an inplace operation" error, so
+those never give silently wrong gradients either.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
         getattr(xp, ufunc)(t.data, value, out=t.data)
     except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors
         raise RuntimeError(_inplace_error(t, value, ufunc)) from e
+    t._version += 1
     return t
 
 
@@ -100,6 +106,7 @@ def fill_(t: Any, value: Any) -> Any:
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
         return _rebase(t, SetItem.apply(t, Ellipsis, value))
     t.data[...] = _raw(value)
+    t._version += 1
     return t
 
 
@@ -107,6 +114,7 @@ def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
     t.data[...] = _raw(src)
+    t._version += 1
     return t
 
 
@@ -114,6 +122,7 @@ def clamp_(t: Any, lo: Any, hi: Any) -> Any:
     if _tracked(t):
         return _rebase(t, t.clamp(lo, hi))
     get_array_module(t.data).clip(t.data, _raw(lo), _raw(hi), out=t.data)
+    t._version += 1
     return t
 
 
@@ -148,3 +157,4 @@ def setitem(t: Any, index: Any, value: Any) -> None:
         _rebase(t, SetItem.apply(t, index, value))
         return
     t.data[index] = _raw(value)
+    t._version += 1
