@@ -182,6 +182,7 @@ def run_backward(
             if g is None:
                 if not retain_graph and node._saved:
                     node._saved = None
+                    node._versions = None
                 continue
             saved = node._saved
             if saved is None:
@@ -207,8 +208,11 @@ def run_backward(
             else:
                 in_grads = _call_backward(node, g, create_graph, Tensor)
             if saved and not retain_graph:
-                # Freed as soon as the rule has used them, before the gradients move on.
+                # Freed as soon as the rule has used them, before the gradients move on
+                # (the version records too: they hold the input tensors, and so their arrays).
                 node._saved = saved = None
+                if node._versions is not None:
+                    node._versions = None
             edges = node.next_functions
             if len(in_grads) != len(edges):
                 raise RuntimeError(

@@ -96,3 +96,15 @@ def test_pytorch_raises_the_same_error():
         x.mul_(2)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
+
+
+def test_backward_drops_the_version_records_with_the_saved_values():
+    # They hold the input tensors, and so their arrays: keeping them would keep every
+    # activation alive until the graph dies (the W4 memory benchmark caught this).
+    w = ag.randn(3, requires_grad=True)
+    x = ag.randn(3)
+    y = w * x
+    node = y.grad_fn
+    assert node._versions is not None
+    y.sum().backward()
+    assert node._saved is None and node._versions is None
