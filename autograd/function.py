@@ -92,6 +92,7 @@ class Function:
         "_out_shape",
         "_out_dtype",
         "_seq",  # creation order: sorting by it gives a topological order
+        "_versions",  # (tensor, its version) for each saved input: see check_versions
         "__dict__",
         "__weakref__",
     )
@@ -100,7 +101,6 @@ class Function:
     # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
     _retained: Any = None  # weakref to the output tensor when it called retain_grad()
     _trace: Any = None  # where the op was created, under detect_anomaly()
-    _versions: Any = None  # (tensor, its version) for each saved input: see check_versions
 
     @property
     def _freed(self) -> bool:
@@ -210,6 +210,7 @@ class Function:
         ctx.next_functions = tuple(edges)
         ctx.needs_input_grad = _shared(tuple(needs), _flags)
         ctx._saved = ()
+        ctx._versions = None
         ctx._seq = next(_sequence)
         if state.anomaly:
             ctx._trace = traceback.format_stack()[:-2]
