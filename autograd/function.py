@@ -306,12 +306,16 @@ def _check_broadcast(cls: type, args: tuple) -> None:
 
 
 def _saved_versions(src: tuple[int, ...], args: tuple) -> tuple | None:
-    """The saved inputs with their versions now, to check before backward uses them."""
+    """The saved leaf inputs with their versions now, to check before backward uses them.
+
+    Leaves (parameters, data) are what gets updated in place between forward and
+    backward; intermediates are not tracked, which keeps deep graphs lean.
+    """
     found = None
     for i in src:
         if i >= 0:
             a = args[i]
-            if isinstance(a, _tensor_cls):
+            if isinstance(a, _tensor_cls) and a.grad_fn is None:
                 found = (found or ()) + ((a, a._version),)
     return found
 

@@ -14,9 +14,10 @@ does not write through to ``x`` as PyTorch does (update ``x`` itself:
 "modified by an inplace operation".
 
 Writes into an array (under ``no_grad``, and optimizer steps) count a version
-of the tensor; backward refuses to use a saved input whose version moved on
-since forward, with PyTorch's "modified by an inplace operation" error, so
-those never give silently wrong gradients either.
+of the tensor; backward refuses to use a saved leaf (a parameter, the data)
+whose version moved on since forward, with PyTorch's "modified by an inplace
+operation" error, so those never give silently wrong gradients either.
+Intermediate tensors are not tracked (PyTorch tracks them too).
 """
 
 from __future__ import annotations
