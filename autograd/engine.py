@@ -30,6 +30,7 @@ from .grad_mode import state
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
 
 _by_sequence = attrgetter("_seq")
+_new = object.__new__
 _NOT_PENDING = object()
 
 
@@ -81,93 +82,34 @@ def run_backward(
 ) -> list[Any] | None:
     """Backpropagate from ``tensors``; accumulate into leaves, or return the grads of ``inputs``."""
     Tensor = _function._tensor_cls
-
     grads: dict[Function, Any] = {}
-    captured: dict[int, Any] = {}
-    capture_nodes: dict[int, int] = {}
-    capture_leaves: dict[int, int] = {}
-    if inputs is not None:
-        for i, t in enumerate(inputs):
-            if not isinstance(t, Tensor):
-                raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at position {i}")
-            if not t.requires_grad:
-                raise RuntimeError(f"input {i} of autograd.grad does not require grad")
-            if t.grad_fn is None:
-                capture_leaves[id(t)] = i
-            else:
-                capture_nodes[id(t.grad_fn)] = i
-
-    handed: set[int] = set()  # arrays already given to a .grad: copy before sharing them
-
-    def deliver_to_leaf(leaf: Any, g: Any, incoming: Any) -> None:
-        key = id(leaf)
-        if inputs is not None:
-            if key in capture_leaves:
-                i = capture_leaves[key]
-                captured[i] = g if i not in captured else captured[i] + g
-            return
-        if create_graph:
-            g = g if isinstance(g, Tensor) else Tensor(g)
-            leaf.grad = g if leaf.grad is None else leaf.grad + g
-            return
-        if leaf.grad is None:
-            if isinstance(g, np.generic):
-                g = np.asarray(g)
-            elif g is incoming or id(g) in handed or g.base is not None:
-                g = g.copy()
-            handed.add(id(g))
-            leaf.grad = Tensor._make(g, None)
-        else:
-            total = leaf.grad.data + g
-            leaf.grad = Tensor._make(np.asarray(total) if isinstance(total, np.generic) else total,
-                                     None)
-
     roots = []
+    leaf_roots = []
     for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"backward() needs Tensors, got {type(t).__name__}")
-        if not t.requires_grad:
-            raise RuntimeError(
-                f"element {k} of tensors does not require grad and does not have a grad_fn: "
-                "nothing to differentiate (did you forget requires_grad=True, or is this "
-                "inside no_grad()?)"
-            )
-        if g is None:
-            if t.data.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs; this tensor has "
-                    f"shape {tuple(t.shape)}: pass gradient= (a tensor of that shape) to backward()"
-                )
-            g = get_array_module(t.data).empty_like(t.data)  # C-level, unlike ones_like
-            g.fill(1)
+        g = _root_gradient(k, t, g, create_graph, Tensor)
+        node = t.grad_fn
+        if node is None:
+            leaf_roots.append((t, g))
         else:
-            g_data = g.data if isinstance(g, Tensor) else g
-            if tuple(g_data.shape) != tuple(t.shape):
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output has shape {tuple(g_data.shape)} and output "
-                    f"has shape {tuple(t.shape)}"
-                )
-            if type(g_data) is not type(t.data) and device_of(g_data) != t.device:
-                raise RuntimeError(
-                    f"invalid gradient at index {k} - expected device {t.device} but got "
-                    f"{device_of(g_data)}"
-                )
-            g = g if create_graph and isinstance(g, Tensor) else g_data
-            if g.dtype != t.data.dtype:  # as PyTorch: the gradient takes the output's dtype
-                g = g.to(t.dtype) if isinstance(g, Tensor) else g.astype(t.data.dtype)
-        if create_graph and not isinstance(g, Tensor):
-            g = Tensor(g)
-        if t.grad_fn is None:
-            deliver_to_leaf(t, g, g)
-        else:
-            node = t.grad_fn
             grads[node] = g if node not in grads else grads[node] + g
             roots.append(node)
+
+    # A plain backward() accumulates into .grad, inline below (the common case, and
+    # what a small network's step time is made of); autograd.grad and create_graph
+    # go through a _Collector.
+    collect = None if inputs is None and not create_graph else _Collector(inputs, create_graph)
+    handed: set[int] = set()  # arrays already given to a .grad: copy before sharing them
+    for t, g in leaf_roots:
+        if collect is None:
+            _accumulate(t, g, g, handed)
+        else:
+            collect.leaf(t, g)
 
     prev_create, prev_enabled = state.create_graph, state.grad_enabled
     state.create_graph = create_graph
     state.grad_enabled = create_graph
     anomaly = state.anomaly
+    capture_nodes = collect.nodes if collect is not None else None
     pop, get = grads.pop, grads.get
     try:
         # Newest node first, the order of topological_order(), from a heap that holds
@@ -198,9 +140,8 @@ def run_backward(
                 if owner is not None:
                     owner.grad = _retained_grad(owner.grad, g, Tensor)
                     handed.add(id(g))
-            if capture_nodes and id(node) in capture_nodes:
-                i = capture_nodes[id(node)]
-                captured[i] = g if i not in captured else captured[i] + g
+            if capture_nodes and node in capture_nodes:
+                collect.node(node, g)
             if node.array_level and not create_graph:
                 in_grads = node.backward(node, g)
                 if type(in_grads) is not tuple:
@@ -211,8 +152,7 @@ def run_backward(
                 # Freed as soon as the rule has used them, before the gradients move on
                 # (the version records too: they hold the input tensors, and so their arrays).
                 node._saved = saved = None
-                if node._versions is not None:
-                    node._versions = None
+                node._versions = None
             edges = node.next_functions
             if len(in_grads) != len(edges):
                 raise RuntimeError(
@@ -224,34 +164,146 @@ def run_backward(
                 i += 1
                 if edge is None:
                     continue
-                is_node = isinstance(edge, Function)
-                if is_node:
+                if isinstance(edge, Function):
                     prev = get(edge, _NOT_PENDING)
                     if prev is _NOT_PENDING:
                         grads[edge] = prev = None  # pending, with no gradient yet
                         heappush(heap, (-edge._seq, edge))
+                    if ig is None:
+                        continue
+                    if ig.shape != edge._out_shape:
+                        ig = _reduce_to_shape(ig, edge._out_shape, node, i)
+                    dtype = edge._out_dtype
+                    if ig.dtype is not dtype and ig.dtype != dtype:
+                        ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
+                    if anomaly:
+                        _check_finite(node, i, ig)
+                    grads[edge] = ig if prev is None else prev + ig
+                    continue
                 if ig is None:
                     continue
-                if is_node:
-                    shape, dtype = edge._out_shape, edge._out_dtype
-                else:
-                    shape, dtype = edge.data.shape, edge.data.dtype
-                if ig.shape != shape:
-                    ig = _reduce_to_shape(ig, shape, node, i)
+                data = edge.data  # a leaf: it is its own edge
+                if ig.shape != data.shape:
+                    ig = _reduce_to_shape(ig, data.shape, node, i)
+                dtype = data.dtype
                 if ig.dtype is not dtype and ig.dtype != dtype:
                     ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
                 if anomaly:
                     _check_finite(node, i, ig)
-                if is_node:
-                    grads[edge] = ig if prev is None else prev + ig
+                if collect is None:
+                    _accumulate(edge, ig, g, handed)
                 else:
-                    deliver_to_leaf(edge, ig, g)
+                    collect.leaf(edge, ig)
     finally:
         state.create_graph, state.grad_enabled = prev_create, prev_enabled
+    return None if inputs is None else collect.results()
 
-    if inputs is None:
-        return None
-    return [captured.get(i) for i in range(len(inputs))]
+
+def _root_gradient(k: int, t: Any, g: Any, create_graph: bool, Tensor: type) -> Any:
+    """The gradient that backward starts from at root ``t``: ones for a scalar, else ``g``."""
+    if not isinstance(t, Tensor):
+        raise TypeError(f"backward() needs Tensors, got {type(t).__name__}")
+    if not t._requires_grad:
+        raise RuntimeError(
+            f"element {k} of tensors does not require grad and does not have a grad_fn: "
+            "nothing to differentiate (did you forget requires_grad=True, or is this "
+            "inside no_grad()?)"
+        )
+    data = t.data
+    if g is None:
+        if data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; this tensor has "
+                f"shape {tuple(data.shape)}: pass gradient= (a tensor of that shape) to backward()"
+            )
+        if type(data) is np.ndarray and data.ndim == 0:
+            g = np.array(1, data.dtype)  # the usual loss: a 0-d array, made the cheapest way
+        else:
+            g = get_array_module(data).empty_like(data)  # C-level, unlike ones_like
+            g.fill(1)
+    else:
+        g_data = g.data if isinstance(g, Tensor) else g
+        if tuple(g_data.shape) != tuple(data.shape):
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output has shape {tuple(g_data.shape)} and output "
+                f"has shape {tuple(data.shape)}"
+            )
+        if type(g_data) is not type(data) and device_of(g_data) != t.device:
+            raise RuntimeError(
+                f"invalid gradient at index {k} - expected device {t.device} but got "
+                f"{device_of(g_data)}"
+            )
+        g = g if create_graph and isinstance(g, Tensor) else g_data
+        if g.dtype != data.dtype:  # as PyTorch: the gradient takes the output's dtype
+            g = g.to(t.dtype) if isinstance(g, Tensor) else g.astype(data.dtype)
+    if create_graph and not isinstance(g, Tensor):
+        g = Tensor(g)
+    return g
+
+
+def _accumulate(leaf: Any, g: Any, incoming: Any, handed: set[int]) -> None:
+    """leaf.grad += g for a plain backward(), without aliasing arrays the graph still uses.
+
+    ``g`` may be the gradient the op received (``incoming``, passed through, e.g. by
+    an addition) or an array already given to another leaf: those are copied, so
+    that an in-place update of one ``.grad`` changes nothing else.
+    """
+    current = leaf.grad
+    if current is None:
+        if type(g) is not np.ndarray and isinstance(g, np.generic):
+            g = np.asarray(g)  # numpy gives scalars for 0-d results
+        elif g is incoming or g.base is not None or id(g) in handed:
+            g = g.copy()
+        handed.add(id(g))
+    else:
+        g = current.data + g
+        if type(g) is not np.ndarray and isinstance(g, np.generic):
+            g = np.asarray(g)
+    t = _new(_function._tensor_cls)
+    t.data, t.grad, t.grad_fn, t._requires_grad, t._version = g, None, None, False, 0
+    leaf.grad = t
+
+
+class _Collector:
+    """Where gradients go for ``autograd.grad`` (captured per input) and create_graph
+    (accumulated into ``.grad`` as Tensors that keep their graph)."""
+
+    def __init__(self, inputs: Sequence[Any] | None, create_graph: bool):
+        Tensor = _function._tensor_cls
+        self.inputs, self.create_graph = inputs, create_graph
+        self.captured: dict[int, Any] = {}
+        self.nodes: dict[Function, int] = {}
+        self.leaves: dict[int, int] = {}
+        for i, t in enumerate(inputs or ()):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at position {i}")
+            if not t.requires_grad:
+                raise RuntimeError(f"input {i} of autograd.grad does not require grad")
+            if t.grad_fn is None:
+                self.leaves[id(t)] = i
+            else:
+                self.nodes[t.grad_fn] = i
+
+    def _capture(self, i: int, g: Any) -> None:
+        captured = self.captured
+        captured[i] = g if i not in captured else captured[i] + g
+
+    def node(self, node: Function, g: Any) -> None:
+        self._capture(self.nodes[node], g)
+
+    def leaf(self, leaf: Any, g: Any) -> None:
+        if self.inputs is not None:
+            i = self.leaves.get(id(leaf))
+            if i is not None:
+                self._capture(i, g)
+            return
+        # create_graph=True with backward(): .grad keeps the graph of the gradient
+        Tensor = _function._tensor_cls
+        g = g if isinstance(g, Tensor) else Tensor(g)
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+
+    def results(self) -> list[Any]:
+        return [self.captured.get(i) for i in range(len(self.inputs))]
 
 
 def _retained_grad(current: Any, g: Any, Tensor: type) -> Any:

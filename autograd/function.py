@@ -40,21 +40,21 @@ __all__ = ["Function", "FunctionCtx"]
 _sequence = itertools.count()
 _new = object.__new__
 _ndarray = np.ndarray
-_ints: dict[tuple, tuple] = {}  # shapes and saved-value sources
-_flags: dict[tuple, tuple] = {}  # needs_input_grad: apart, since (True,) == (1,) in Python
+_interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 
 
-def _shared(key: tuple, table: dict[tuple, tuple] = _ints) -> tuple:
-    """One shared copy of a small tuple (a shape, needs_input_grad, ...) for all the nodes.
+def _intern(key: tuple) -> tuple:
+    """One shared copy of a small tuple of ints (a shape, the sources of saved values).
 
-    A graph of 100,000 ops keeps three such tuples per node: sharing them
-    saves about 150 bytes a node. Bounded, for programs with ever-new shapes.
+    A graph of 100,000 ops keeps two such tuples per node: sharing them saves
+    about 100 bytes a node. Bounded, for programs with ever-new shapes. The hot
+    path looks up ``_interned.get(key)`` itself and calls this only on a miss.
     """
-    found = table.get(key)
+    found = _interned.get(key)
     if found is None:
-        if len(table) > 4096:
-            table.clear()
-        table[key] = found = key
+        if len(_interned) > 4096:
+            _interned.clear()
+        _interned[key] = found = key
     return found
 
 
@@ -86,7 +86,6 @@ class Function:
 
     __slots__ = (
         "next_functions",  # per input: the producing node, a leaf Tensor, or None
-        "needs_input_grad",
         "_saved",  # None once backward has freed them
         "_saved_src",  # per saved item: input index, _OUTPUT or _CONSTANT
         "_out_shape",
@@ -101,6 +100,11 @@ class Function:
     # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
     _retained: Any = None  # weakref to the output tensor when it called retain_grad()
     _trace: Any = None  # where the op was created, under detect_anomaly()
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
+        return tuple([edge is not None for edge in self.next_functions])
 
     @property
     def _freed(self) -> bool:
@@ -172,20 +176,18 @@ class Function:
         array_level = cls.array_level
         record = False
         if state.grad_enabled:
-            inputs, edges, needs = [], [], []
+            inputs, edges = [], []
             for a in args:
                 if isinstance(a, Tensor):
                     inputs.append(a.data)
                     if a._requires_grad:
                         fn = a.grad_fn
                         edges.append(a if fn is None else fn)  # a leaf is its own edge
-                        needs.append(True)
                         record = True
                         continue
                 else:
                     inputs.append(a)
                 edges.append(None)
-                needs.append(False)
         else:
             inputs = [a.data if isinstance(a, Tensor) else a for a in args]
         if not array_level:
@@ -208,7 +210,6 @@ class Function:
 
         ctx = _new(cls)
         ctx.next_functions = tuple(edges)
-        ctx.needs_input_grad = _shared(tuple(needs), _flags)
         ctx._saved = ()
         ctx._versions = None
         ctx._seq = next(_sequence)
@@ -227,14 +228,12 @@ class Function:
                 if any(s is scalar for s in ctx._saved):
                     ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
             if ctx._saved:
-                ctx._saved_src = src = _shared(_classify(ctx._saved, inputs, out))
-                ctx._versions = _saved_versions(src, args)
+                ctx._saved_src, ctx._versions = _trace_saved(ctx._saved, inputs, out, args)
         else:
             out_tensor = _run_user_forward(cls, ctx, args)
             out = out_tensor.data
             if ctx._saved:
-                ctx._saved_src = _classify(ctx._saved, args, out_tensor)
-                ctx._versions = _saved_versions(ctx._saved_src, args)
+                ctx._saved_src, ctx._versions = _trace_saved(ctx._saved, args, out_tensor, args)
                 ctx._saved = tuple(s.data if isinstance(s, Tensor) else s for s in ctx._saved)
         dtype = out.dtype
         t = _new(Tensor)
@@ -243,7 +242,8 @@ class Function:
             # Integer and bool results carry no gradient, as in PyTorch.
             t.grad_fn, t._requires_grad = None, False
             return t
-        ctx._out_shape = _shared(out.shape)
+        shape = out.shape
+        ctx._out_shape = _interned.get(shape) or _intern(shape)
         ctx._out_dtype = dtype
         t.grad_fn, t._requires_grad = ctx, True
         return t
@@ -305,21 +305,6 @@ def _check_broadcast(cls: type, args: tuple) -> None:
     ) from err
 
 
-def _saved_versions(src: tuple[int, ...], args: tuple) -> tuple | None:
-    """The saved leaf inputs with their versions now, to check before backward uses them.
-
-    Leaves (parameters, data) are what gets updated in place between forward and
-    backward; intermediates are not tracked, which keeps deep graphs lean.
-    """
-    found = None
-    for i in src:
-        if i >= 0:
-            a = args[i]
-            if isinstance(a, _tensor_cls) and a.grad_fn is None:
-                found = (found or ()) + ((a, a._version),)
-    return found
-
-
 def check_versions(node: Function) -> None:
     """Refuse to run a backward rule whose saved inputs were changed in place since forward.
 
@@ -341,17 +326,32 @@ def bump_version(t: Any) -> None:
     t._version += 1
 
 
-def _classify(saved: tuple, inputs: Any, out: Any) -> tuple[int, ...]:
-    """Where each saved value came from: an input's index, _OUTPUT or _CONSTANT."""
+def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tuple, Any]:
+    """Where each saved value came from, and the versions of the saved leaf inputs.
+
+    The sources (an input's index, _OUTPUT or _CONSTANT per saved value) let a
+    create_graph backward reattach saved values to the graph. The versions are
+    (tensor, version) for each saved input that is a leaf (a parameter, the data):
+    what gets updated in place between forward and backward, so check_versions
+    looks at them; intermediates are not tracked, which keeps deep graphs lean.
+    """
     src = []
+    versions = None
     for item in saved:
-        for i, a in enumerate(inputs):
+        i = 0
+        for a in inputs:
             if a is item:
-                src.append(i)
                 break
+            i += 1
         else:
             src.append(_OUTPUT if item is out else _CONSTANT)
-    return tuple(src)
+            continue
+        src.append(i)
+        a = args[i]
+        if isinstance(a, _tensor_cls) and a.grad_fn is None:
+            versions = (versions or ()) + ((a, a._version),)
+    key = tuple(src)
+    return _interned.get(key) or _intern(key), versions
 
 
 def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:
