@@ -225,8 +225,10 @@ class Function:
                 raise
             if type(out) is not _ndarray and isinstance(out, np.generic):
                 scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
-                if any(s is scalar for s in ctx._saved):
-                    ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+                for s in ctx._saved:
+                    if s is scalar:
+                        ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+                        break
             if ctx._saved:
                 ctx._saved_src, ctx._versions = _trace_saved(ctx._saved, inputs, out, args)
         else:
@@ -243,7 +245,8 @@ class Function:
             t.grad_fn, t._requires_grad = None, False
             return t
         shape = out.shape
-        ctx._out_shape = _interned.get(shape) or _intern(shape)
+        found = _interned.get(shape)  # not `or`: the shape () of a loss is falsy
+        ctx._out_shape = found if found is not None else _intern(shape)
         ctx._out_dtype = dtype
         t.grad_fn, t._requires_grad = ctx, True
         return t
@@ -351,7 +354,8 @@ def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tupl
         if isinstance(a, _tensor_cls) and a.grad_fn is None:
             versions = (versions or ()) + ((a, a._version),)
     key = tuple(src)
-    return _interned.get(key) or _intern(key), versions
+    found = _interned.get(key)
+    return (found if found is not None else _intern(key)), versions
 
 
 def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:

@@ -310,6 +310,11 @@ def test_cross_entropy_second_derivative():
     p = t64(rng.uniform(0.1, 0.9, (3, 4)), True)
     assert ag.gradgradcheck(lambda u: F.binary_cross_entropy(u, y), (p,))
     assert ag.gradgradcheck(lambda u: F.mse_loss(u, y), (x,))
+    # MSE saves x - y as a constant: under create_graph it must be rebuilt on the graph
+    y_learned = t64(rng.random((3, 4)), True)
+    for reduction in ("mean", "sum", "none"):
+        assert ag.gradgradcheck(lambda u, v, r=reduction: F.mse_loss(u, v, reduction=r),
+                                (x, y_learned))
 
 
 def test_losses_keep_float32():

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..function import Function
+
+
+def _matmul_2d(a: Any, b: Any) -> Any:
+    """a @ b for matrices. On numpy arrays np.dot: the same BLAS call for a third less
+    overhead (1.0 against 1.5 us for a 1x2 by 2x3 product), which small networks feel."""
+    if type(a) is np.ndarray and type(b) is np.ndarray:
+        return np.dot(a, b)
+    return a @ b  # CuPy arrays, or Tensors when create_graph records the backward
 
 
 class MatMul(Function):
@@ -44,7 +54,8 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         if a.ndim == 2 and b.ndim == 2:  # the common case, kept cheap
-            return (grad @ b.T if need_a else None), (a.T @ grad if need_b else None)
+            return (_matmul_2d(grad, b.T) if need_a else None), \
+                (_matmul_2d(a.T, grad) if need_b else None)
         if a.ndim == 1 and b.ndim == 1:  # a dot product
             return (grad * b if need_a else None), (grad * a if need_b else None)
         # Promote 1-D operands to matrices, as matmul does, then drop the added axis again.
@@ -90,7 +101,7 @@ class Linear(Function):
                 f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
             )
         ctx.save_for_backward(x, weight)
-        out = x @ weight.T
+        out = _matmul_2d(x, weight.T) if x.ndim == 2 else x @ weight.T
         if bias is not None:
             try:
                 if out.dtype == bias.dtype:
@@ -108,13 +119,14 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
-        grad_x = grad @ weight if need_x else None
-        grad_w = grad_b = None
+        grad_x = grad_w = grad_b = None
+        if need_x:
+            grad_x = _matmul_2d(grad, weight) if grad.ndim == 2 else grad @ weight
         if need_w or need_b:
             g2 = grad.reshape((-1, grad.shape[-1])) if grad.ndim != 2 else grad
             if need_w:
                 x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
-                grad_w = g2.T @ x2
+                grad_w = _matmul_2d(g2.T, x2)
             if need_b:
                 grad_b = g2.sum(axis=0)
         return grad_x, grad_w, grad_b

@@ -78,13 +78,16 @@ class MSELoss(Function):
     def forward(ctx, x, target, reduction):
         diff = x - target
         ctx.reduction, ctx.count = reduction, diff.size
-        ctx.save_for_backward(x, target)
+        # diff too, so backward need not subtract again (a constant: see backward)
+        ctx.save_for_backward(x, target, diff)
         return _reduce(diff * diff, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, target = ctx.saved_tensors
-        g = (x - target) * (2 * _grad_scale(grad, ctx.reduction, ctx.count))
+        x, target, diff = ctx.saved_tensors
+        if state.create_graph:  # diff was saved as a constant: rebuild it on the graph
+            diff = x - target
+        g = diff * (2 * _grad_scale(grad, ctx.reduction, ctx.count))
         need_x, need_t, _ = ctx.needs_input_grad
         return (g if need_x else None), (-g if need_t else None), None
 
