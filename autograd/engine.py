@@ -133,8 +133,11 @@ def run_backward(
                     "values were freed by the first backward). Specify retain_graph=True in the "
                     "first backward() call if you need to backward through it again."
                 )
-            if node._versions is not None:
-                check_versions(node)
+            versions = node._versions
+            if versions is not None:
+                for t, version in versions:
+                    if t._version != version:
+                        check_versions(node)  # raises, naming the tensor
             if node._retained is not None:
                 owner = node._retained()
                 if owner is not None:

@@ -21,7 +21,7 @@ import autograd as ag
 from autograd import backend
 from autograd.ops import activations as _act
 from autograd.ops import losses as _loss
-from autograd.ops.linalg import linear as _linear
+from autograd.ops.linalg import Linear as _Linear
 
 Tensor = ag.Tensor
 
@@ -38,7 +38,7 @@ __all__ = [
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b, W of shape (out_features, in_features): a = b + sum_i y_i w_i per neuron."""
-    return _linear(input, weight, bias)
+    return _Linear.apply(input, weight, bias)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..dtypes import default_float
 from ..function import Function
@@ -167,8 +169,11 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        x = _as_float(x)
-        xp = get_array_module(x)
+        if type(x) is np.ndarray and x.dtype.kind == "f":  # the common case, without calls
+            xp = np
+        else:
+            x = _as_float(x)
+            xp = get_array_module(x)
         y = xp.negative(x, out=xp.empty_like(x))  # out=: a 0-d input stays an array
         xp.logaddexp(0, y, out=y)  # in place: one new array instead of four
         xp.negative(y, out=y)
@@ -179,7 +184,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * y * (1 - y)
+        return grad * (1 - y) * y  # PyTorch's order of the products, so its rounding
 
 
 class Relu(Function):
