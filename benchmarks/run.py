@@ -90,9 +90,15 @@ def med(values: list[float]) -> float:
 # --- the workloads -------------------------------------------------------------------------
 
 def timed_rows(workload: str, label: str, spec: dict[str, Any], torch: bool,
-               unit: str, scale: float, target: float | None) -> dict[str, Any]:
-    """Time engine vs numpy in one process and torch vs numpy in another; one table row."""
-    main = run_job({**spec, "workload": workload, "mode": "time", "impls": ["engine", "numpy"]})
+               unit: str, scale: float, target: float | None,
+               extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Time engine vs numpy in one process and torch vs numpy in another; one table row.
+
+    ``extra`` implementations run interleaved with the engine and numpy, each
+    reported as its time and its ratio to numpy.
+    """
+    main = run_job({**spec, "workload": workload, "mode": "time",
+                    "impls": ["engine", *extra, "numpy"]})  # numpy last: the reference
     row: dict[str, Any] = {"workload": label, "unit": unit, "target_ratio": target}
     if "error" in main:
         row["error"] = main["error"]
@@ -107,6 +113,9 @@ def timed_rows(workload: str, label: str, spec: dict[str, Any], torch: bool,
     if cpu:
         row["cpu_ratio"] = med([e / n for e, n in zip(cpu["engine"], cpu["numpy"])])
     row["check_max_rel_diff"] = main.get("check_max_rel_diff", {}).get("engine")
+    for name in extra:
+        row[name] = med(seconds[name]) * scale
+        row[f"{name}_ratio"] = med([e / n for e, n in zip(seconds[name], seconds["numpy"])])
     for part in ("forward", "backward"):
         if part in main:
             row[f"engine_{part}"] = med(main[part]["engine"]) * scale
@@ -170,15 +179,17 @@ def main() -> None:
     memory: list[dict[str, Any]] = []
     if "W1" in only:
         for opt in ("sgd", "adam"):
-            spec = {"batch": 128, "optimizer": opt, "repeats": 5 if quick else 21,
-                    "inner": 2 if quick else 5}
+            # Many short repeats: the ratio is the median of per-repeat ratios, and on a
+            # shared machine more pairs steady it more than longer repeats do.
+            spec = {"batch": 128, "optimizer": opt, "repeats": 5 if quick else 45,
+                    "inner": 2 if quick else 3}
             label = f"W1 MLP 784-512-256-10, batch 128, {'SGD' if opt == 'sgd' else 'Adam'}"
             rows.append(timed_rows("w1", label, spec, torch, "ms/step", 1e3, 1.10))
             print_row(rows[-1])
     if "W2" in only:
         spec = {"repeats": 5 if quick else 21, "inner": 100 if quick else 400}
         rows.append(timed_rows("w2", "W2 XOR 2-3-1 sigmoid, batch 1, SGD", spec, torch,
-                               "us/step", 1e6, 2.5))
+                               "us/step", 1e6, 2.5, extra=("engine_arrays",)))
         print_row(rows[-1])
     if "W3" in only:
         for n in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
@@ -280,7 +291,16 @@ def print_row(row: dict[str, Any]) -> None:
                  f"{row['engine_backward']:.3g} {unit}; per op {row['engine_per_op']:.3g} us")
     if "pass" in row:
         text += f"  [{'PASS' if row['pass'] else 'FAIL'}]"
+    if "engine_arrays" in row:
+        text += f"\n    {_arrays_note(row)}"
     print(text)
+
+
+def _arrays_note(row: dict[str, Any]) -> str:
+    unit = row["unit"]
+    return (f"the engine's numpy calls alone (xor.EngineArraysXOR): {row['engine_arrays']:.3g} "
+            f"{unit}, {row['engine_arrays_ratio']:.2f}x numpy; the rest of the engine's "
+            f"{row['engine']:.3g} {unit} is Python bookkeeping")
 
 
 def _mib(n: float) -> str:
@@ -389,12 +409,16 @@ def markdown(result: dict[str, Any]) -> str:
         lines.append(f"| {mem['workload']}: peak memory | {_mib(ref['traced_peak_bytes'])} | "
                      f"{_mib(eng['traced_peak_bytes'])} | {text}{mark} | {target} | {torch} |")
     gpu = result.get("gpu") or {}
+    notes = [f"- {row['workload'].split(' ')[0]}: {_arrays_note(row)}."
+             for row in result["rows"] if "engine_arrays" in row]
     if "skipped" in gpu:
         lines.append(f"| GPU: W1 at batch 4096 | skipped: {gpu['skipped']} | | | | |")
     elif "engine-gpu" in gpu:
         lines.append(f"| GPU: W1 at batch 4096, ms/step | numpy {gpu['numpy']:.3g}, CuPy "
                      f"{gpu['cupy']:.3g} | CPU {gpu['engine']:.3g}, GPU {gpu['engine-gpu']:.3g} | "
                      f"{gpu['engine-gpu'] / gpu['cupy']:.2f}x CuPy | | |")
+    if notes:
+        lines += [""] + notes
     return "\n".join(lines) + "\n"
 
 

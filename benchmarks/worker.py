@@ -86,7 +86,8 @@ def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
 
 # --- W2: XOR, one sample per step -------------------------------------------------------
 
-_XOR = {"engine": xor.EngineXOR, "numpy": xor.NumpyXOR, "torch": xor.TorchXOR}
+_XOR = {"engine": xor.EngineXOR, "numpy": xor.NumpyXOR, "torch": xor.TorchXOR,
+        "engine_arrays": xor.EngineArraysXOR}
 
 
 def time_xor(spec: dict[str, Any]) -> dict[str, Any]:

@@ -128,6 +128,56 @@ class NumpyXOR:
         return [self.w1, self.b1, self.w2, self.b2]
 
 
+class EngineArraysXOR:
+    """The numpy calls the engine makes for one step, in its order, and nothing else.
+
+    No graph, no Tensors, no modules, no optimizer objects: this is how fast the
+    engine would be if its Python bookkeeping cost nothing. Against NumpyXOR it
+    shows what the engine's way of computing costs (fresh arrays, a stable
+    sigmoid, matrices for a batch of one); against EngineXOR, what the
+    bookkeeping costs. Kept in step with autograd/ops by hand.
+    """
+
+    def __init__(self, weights: list[np.ndarray]):
+        self.params = [w.copy() for w in weights]
+        self.samples = [(INPUTS[i:i + 1].copy(), TARGETS[i:i + 1].copy()) for i in range(4)]
+        self.i = 0
+
+    @staticmethod
+    def _sigmoid(x: np.ndarray) -> np.ndarray:
+        y = np.negative(x, out=np.empty_like(x))
+        np.logaddexp(0, y, out=y)
+        np.negative(y, out=y)
+        np.exp(y, out=y)
+        return y
+
+    def step(self) -> Any:
+        x, t = self.samples[self.i & 3]
+        self.i += 1
+        w1, b1, w2, b2 = self.params
+        a1 = np.dot(x, w1.T)
+        a1 += b1
+        h = self._sigmoid(a1)
+        a2 = np.dot(h, w2.T)
+        a2 += b2
+        y = self._sigmoid(a2)
+        diff = y - t
+        loss = np.asarray((diff * diff).sum() / diff.size)
+        seed = np.array(1, np.float32)
+        grad_y = diff * (2 * (seed / diff.size))
+        grad_a2 = grad_y * (1 - y) * y
+        grad_h = np.dot(grad_a2, w2)
+        grads = [None, None, np.dot(grad_a2.T, h), grad_a2.sum(axis=0)]
+        grad_a1 = grad_h * (1 - h) * h
+        grads[0], grads[1] = np.dot(grad_a1.T, x), grad_a1.sum(axis=0)
+        for p, g in zip(self.params, grads):
+            p -= g * LR
+        return loss
+
+    def weights(self) -> list[np.ndarray]:
+        return self.params
+
+
 class TorchXOR:
     def __init__(self, weights: list[np.ndarray]):
         import torch
