@@ -140,9 +140,11 @@ def run_backward(
                         check_versions(node)  # raises, naming the tensor
             if node._retained is not None:
                 owner = node._retained()
-                if owner is not None:
-                    owner.grad = _retained_grad(owner.grad, g, Tensor)
-                    handed.add(id(g))
+                if owner is not None:  # its .grad accumulates over backward calls, as a leaf's
+                    if isinstance(g, Tensor):  # create_graph: keep the graph
+                        owner.grad = g if owner.grad is None else owner.grad + g
+                    else:
+                        _accumulate(owner, g, None, handed)
             if capture_nodes and node in capture_nodes:
                 collect.node(node, g)
             if node.array_level and not create_graph:
@@ -245,7 +247,8 @@ def _root_gradient(k: int, t: Any, g: Any, create_graph: bool, Tensor: type) -> 
 
 
 def _accumulate(leaf: Any, g: Any, incoming: Any, handed: set[int]) -> None:
-    """leaf.grad += g for a plain backward(), without aliasing arrays the graph still uses.
+    """leaf.grad += g for a plain backward() (or a retain_grad() tensor), without aliasing
+    arrays the graph still uses.
 
     ``g`` may be the gradient the op received (``incoming``, passed through, e.g. by
     an addition) or an array already given to another leaf: those are copied, so
@@ -307,19 +310,6 @@ class _Collector:
 
     def results(self) -> list[Any]:
         return [self.captured.get(i) for i in range(len(self.inputs))]
-
-
-def _retained_grad(current: Any, g: Any, Tensor: type) -> Any:
-    """The new ``.grad`` of a tensor that called retain_grad(): g, added to what it had."""
-    if isinstance(g, Tensor):  # create_graph: keep the graph
-        return g if current is None else current + g
-    if current is not None:  # accumulates over backward calls, as a leaf's grad does
-        g = current.data + g
-    elif g.base is not None:  # a view (a broadcast one is read-only): .grad gets its own array
-        g = g.copy()
-    if isinstance(g, np.generic):  # numpy gives scalars for 0-d results
-        g = np.asarray(g)
-    return Tensor._make(g, None)
 
 
 def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> tuple:

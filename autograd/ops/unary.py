@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..backend import get_array_module
 from ..dtypes import default_float
 from ..function import Function
@@ -169,11 +167,8 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, x):
-        if type(x) is np.ndarray and x.dtype.kind == "f":  # the common case, without calls
-            xp = np
-        else:
-            x = _as_float(x)
-            xp = get_array_module(x)
+        x = _as_float(x)
+        xp = get_array_module(x)
         y = xp.negative(x, out=xp.empty_like(x))  # out=: a 0-d input stays an array
         xp.logaddexp(0, y, out=y)  # in place: one new array instead of four
         xp.negative(y, out=y)
