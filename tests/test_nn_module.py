@@ -398,12 +398,13 @@ def test_linear_forward_and_gradients_match_pytorch():
 
 def test_state_dict_loads_across_libraries():
     torch = pytest.importorskip("torch")
+    torch.manual_seed(0)  # unseeded, an output near 0 now and then failed the relative bound
     theirs = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 1))
     ours = lecture_net()
     ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(1).standard_normal((4, 2)).astype(np.float32)
     np.testing.assert_allclose(ours(ag.tensor(x)).data,
-                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6)
+                               theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
 def test_forward_hooks_see_and_may_replace_outputs():
