@@ -7,7 +7,7 @@ from the same initial weights and the same batch:
   (``nn.Sequential``, ``nn.CrossEntropyLoss``, ``optim.SGD``/``optim.Adam``).
 - ``NumpyMLP``: hand-written numpy (or CuPy: it takes the array module),
   every buffer preallocated and every update in place: the floor.
-- ``TorchMLP``: PyTorch CPU, when it is installed.
+- ``TorchMLP``: PyTorch (CPU, or CUDA for the GPU workload), when it is installed.
 
 ``numpy_lean_step`` is the hand-written step written for memory instead
 (each array dropped as soon as it is used), the baseline of W4.
@@ -232,7 +232,7 @@ def numpy_lean_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray, lr: 
 
 class TorchMLP:
     def __init__(self, layers: list, x: np.ndarray, y: np.ndarray, optimizer: str,
-                 lr: float = 0.01):
+                 lr: float = 0.01, device: str = "cpu"):
         import torch
 
         modules: list[Any] = []
@@ -244,7 +244,7 @@ class TorchMLP:
             modules.append(linear)
             if i < len(layers) - 1:
                 modules.append(torch.nn.ReLU())
-        self.model = torch.nn.Sequential(*modules)
+        self.model = torch.nn.Sequential(*modules).to(device)
         self.loss_fn = torch.nn.CrossEntropyLoss()
         params = self.model.parameters()
         if optimizer == "sgd":
@@ -252,8 +252,8 @@ class TorchMLP:
         else:
             self.opt = torch.optim.Adam(params, lr=ADAM["lr"], betas=ADAM["betas"],
                                         eps=ADAM["eps"])
-        self.x = torch.from_numpy(x)
-        self.y = torch.from_numpy(y)
+        self.x = torch.from_numpy(x).to(device)
+        self.y = torch.from_numpy(y).to(device)
 
     def step(self) -> Any:
         self.opt.zero_grad()
@@ -263,4 +263,4 @@ class TorchMLP:
         return loss
 
     def weights(self) -> list[np.ndarray]:
-        return [p.detach().numpy() for p in self.model.parameters()]
+        return [p.detach().cpu().numpy() for p in self.model.parameters()]

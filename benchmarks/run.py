@@ -83,6 +83,14 @@ def gpu_reason() -> str | None:
     return None
 
 
+def torch_sees_gpu() -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", "import torch; print(int(torch.cuda.is_available()))"],
+        capture_output=True, text=True, env=bench_env(),
+    )
+    return probe.returncode == 0 and probe.stdout.strip() == "1"
+
+
 def med(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -229,9 +237,11 @@ def main() -> None:
             gpu = {"skipped": reason}
             print(f"\nGPU: skipped ({reason})")
         else:
+            # CuPy last: it is the reference the others' weights are checked against.
+            impls = ["engine", "numpy", "engine-gpu"] + (
+                ["torch-gpu"] if torch and torch_sees_gpu() else []) + ["cupy"]
             spec = {"workload": "gpu", "mode": "time", "batch": 4096, "optimizer": "sgd",
-                    "repeats": 5 if quick else 11, "inner": 2,
-                    "impls": ["engine", "numpy", "engine-gpu", "cupy"]}
+                    "repeats": 5 if quick else 11, "inner": 2, "impls": impls}
             res = run_job(spec)
             if "error" in res:
                 gpu = {"error": res["error"]}
@@ -414,9 +424,11 @@ def markdown(result: dict[str, Any]) -> str:
     if "skipped" in gpu:
         lines.append(f"| GPU: W1 at batch 4096 | skipped: {gpu['skipped']} | | | | |")
     elif "engine-gpu" in gpu:
+        torch_gpu = (f"GPU {gpu['torch-gpu']:.3g} ({gpu['torch-gpu'] / gpu['cupy']:.2f}x CuPy)"
+                     if "torch-gpu" in gpu else "–")
         lines.append(f"| GPU: W1 at batch 4096, ms/step | numpy {gpu['numpy']:.3g}, CuPy "
                      f"{gpu['cupy']:.3g} | CPU {gpu['engine']:.3g}, GPU {gpu['engine-gpu']:.3g} | "
-                     f"{gpu['engine-gpu'] / gpu['cupy']:.2f}x CuPy | | |")
+                     f"{gpu['engine-gpu'] / gpu['cupy']:.2f}x CuPy | | {torch_gpu} |")
     if notes:
         lines += [""] + notes
     return "\n".join(lines) + "\n"

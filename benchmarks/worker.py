@@ -44,16 +44,23 @@ def _mlp_impl(name: str, layers: list, x: np.ndarray, y: np.ndarray, optimizer: 
         import cupy
 
         return _synced(mlp.NumpyMLP(layers, x, y, optimizer, xp=cupy))
+    if name == "torch-gpu":
+        import torch
+
+        return _synced(mlp.TorchMLP(layers, x, y, optimizer, device="cuda"),
+                       torch.cuda.synchronize)
     raise ValueError(f"unknown implementation {name!r}")
 
 
 class _synced:
     """A GPU implementation whose step waits for the device, so wall time is its real time."""
 
-    def __init__(self, impl: Any):
-        import cupy
+    def __init__(self, impl: Any, sync: Any = None):
+        if sync is None:
+            import cupy
 
-        self.impl, self.sync = impl, cupy.cuda.Device().synchronize
+            sync = cupy.cuda.Device().synchronize
+        self.impl, self.sync = impl, sync
 
     def step(self) -> Any:
         out = self.impl.step()

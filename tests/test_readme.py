@@ -34,7 +34,7 @@ def test_ten_lines_print_the_gradient():
 def test_training_loop_learns_xor():
     printed, ns = run_block(BLOCKS[1])
     assert printed.startswith("tensor([[")
-    predictions = ns["model"](ns["X"]).detach().numpy()
+    predictions = ns["model"](ns["X"]).detach().cpu().numpy()  # the GPU where there is one
     np.testing.assert_array_equal(predictions.round(), [[0], [1], [1], [0]])
 
 
