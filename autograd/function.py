@@ -43,6 +43,14 @@ _ndarray = np.ndarray
 _interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 
 
+def unwrap(value: Any) -> Any:
+    """The array behind a Tensor; anything else as it is.
+
+    Not ``getattr(value, "data", value)``: a CuPy array's ``.data`` is its memory pointer.
+    """
+    return value.data if isinstance(value, _tensor_cls) else value
+
+
 def _intern(key: tuple) -> tuple:
     """One shared copy of a small tuple of ints (a shape, the sources of saved values).
 

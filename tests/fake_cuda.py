@@ -25,7 +25,10 @@ would break on a real GPU breaks here too:
   ``np.concatenate([gpu, gpu])``) dispatch here through ``__array_ufunc__``
   and ``__array_function__`` and give GPU arrays, as CuPy does.
 - ``add.at`` (CuPy 13's ``ufunc.at``) takes only the dtypes CUDA's atomicAdd
-  supports.
+  supports. CuPy 14 takes int64 too; the fake keeps 13's refusal, since
+  ``gradschool[cuda]`` allows CuPy 13.
+- ``gpu.data`` is a memory pointer, not an array, as in CuPy: reading a
+  Tensor's array with ``getattr(x, "data", x)`` breaks on a raw GPU array.
 - Kernels run on the current device (``with cuda.Device(i):``): an array made
   on another GPU is an error in any computation (CuPy without peer access);
   results live on the current device. Views and copies stay where they are.
@@ -236,6 +239,18 @@ def _passthrough(name: str, view: bool = False) -> Any:
     return method
 
 
+class MemoryPointer:
+    """What CuPy's ``ndarray.data`` is: an address, with none of an array's attributes."""
+
+    __slots__ = ("ptr",)
+
+    def __init__(self, array: ndarray):
+        self.ptr = id(array)
+
+    def __repr__(self) -> str:
+        return f"<MemoryPointer 0x{self.ptr:x}>"
+
+
 class ndarray:  # noqa: N801 - CuPy's name
     """A GPU array: numpy data that will not turn into a numpy array by itself."""
 
@@ -320,6 +335,12 @@ class ndarray:  # noqa: N801 - CuPy's name
     @property
     def device(self) -> Device:
         return Device(self._device)
+
+    @property
+    def data(self) -> MemoryPointer:
+        """CuPy's ``.data`` is the array's memory, not an array: code that reads a Tensor's
+        array as ``getattr(x, "data", x)`` gets this pointer from a raw GPU array."""
+        return MemoryPointer(self)
 
     # --- explicit copies to the host (CuPy synchronizes for these) -----------------------------
     def get(self, stream: Any = None) -> np.ndarray:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, unwrap
 from ..grad_mode import state
 
 
@@ -49,10 +49,6 @@ def _rebase(t: Any, result: Any) -> Any:
     return t
 
 
-def _raw(x: Any) -> Any:
-    return getattr(x, "data", x) if hasattr(x, "grad_fn") else x
-
-
 _OUT_OF_PLACE = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
                  "true_divide": "__truediv__"}
 
@@ -62,7 +58,7 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
     if _tracked(t, other):
         return _rebase(t, getattr(t, _OUT_OF_PLACE[ufunc])(other))
     xp = get_array_module(t.data)
-    value = _raw(other)
+    value = unwrap(other)
     if ufunc == "subtract" and (t.data.dtype.kind == "b" or value.__class__ is bool
                                 or getattr(value, "dtype", None) == "bool"):
         raise RuntimeError(
@@ -106,7 +102,7 @@ def fill_(t: Any, value: Any) -> Any:
     if _tracked(t, value):
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
         return _rebase(t, SetItem.apply(t, Ellipsis, value))
-    t.data[...] = _raw(value)
+    t.data[...] = unwrap(value)
     t._version += 1
     return t
 
@@ -114,7 +110,7 @@ def fill_(t: Any, value: Any) -> Any:
 def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
-    t.data[...] = _raw(src)
+    t.data[...] = unwrap(src)
     t._version += 1
     return t
 
@@ -122,7 +118,7 @@ def copy_(t: Any, src: Any) -> Any:
 def clamp_(t: Any, lo: Any, hi: Any) -> Any:
     if _tracked(t):
         return _rebase(t, t.clamp(lo, hi))
-    get_array_module(t.data).clip(t.data, _raw(lo), _raw(hi), out=t.data)
+    get_array_module(t.data).clip(t.data, unwrap(lo), unwrap(hi), out=t.data)
     t._version += 1
     return t
 
@@ -157,5 +153,5 @@ def setitem(t: Any, index: Any, value: Any) -> None:
     if _tracked(t, value):
         _rebase(t, SetItem.apply(t, index, value))
         return
-    t.data[index] = _raw(value)
+    t.data[index] = unwrap(value)
     t._version += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..function import unwrap
 from . import arithmetic as _A  # noqa: F401 - keeps the op modules loaded
 from . import reduction as _R
 from . import select as _S
@@ -50,7 +51,7 @@ def sign(x: Any) -> Any:
 
 
 def where(cond: Any, a: Any, b: Any) -> Any:
-    return _S.Where.apply(getattr(cond, "data", cond), a, b)
+    return _S.Where.apply(unwrap(cond), a, b)
 
 
 def zeros_like(x: Any) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
-from ..function import Function
+from ..function import Function, unwrap
 
 
 class Where(Function):
@@ -105,7 +105,7 @@ def _split_by_winner(ctx: Any, grad: Any, a_wins: Any, tie: Any) -> tuple:
 
 def where(condition: Any, input: Any, other: Any) -> Any:
     """input where condition else other; condition must be a bool tensor, as in PyTorch."""
-    cond_dtype = getattr(getattr(condition, "data", condition), "dtype", None)
+    cond_dtype = getattr(unwrap(condition), "dtype", None)
     if cond_dtype is None or cond_dtype.kind != "b":
         raise RuntimeError(
             f"where expected condition to be a boolean tensor, but got "

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..backend import get_array_module, scatter_add
 from ..dtypes import result_dtype
-from ..function import Function
+from ..function import Function, unwrap
 from .reduction import normalize_dims
 
 
@@ -211,7 +211,7 @@ class TakeAlongDim(Function):
     @staticmethod
     def backward(ctx, grad):
         (index,) = ctx.saved_tensors
-        index = getattr(index, "data", index)
+        index = unwrap(index)
         return _index_backward(
             get_array_module(index), grad, ctx.shape, ctx.dtype, _full_index(index, ctx.dim)
         ), None, None
@@ -364,7 +364,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
             f"gather(): index of shape {index_shape} does not fit input of shape {shape}: it "
             f"needs as many dims, and no larger size except in dimension {dim}"
         )
-    raw = getattr(index, "data", index)
+    raw = unwrap(index)
     if raw.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): index must be an integer tensor, got {index.dtype}")
     if raw.size and not (0 <= int(raw.min()) and int(raw.max()) < shape[dim]):
@@ -547,7 +547,7 @@ def tile(input: Any, *dims: Any) -> Any:
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
     """The entries at ``index`` (a 1-D integer tensor) along ``dim``; repeats add up in dL/dx."""
-    raw = getattr(index, "data", index)
+    raw = unwrap(index)
     if raw.ndim > 1:
         raise IndexError(
             f"index_select(): Index is supposed to be a vector, got shape {tuple(raw.shape)}"
@@ -577,7 +577,7 @@ def _same_device(input: Any, other: Any, what: str) -> None:
 
 def masked_select(input: Any, mask: Any) -> Any:
     """The 1-D tensor of the entries where the bool ``mask`` (broadcast with x) is True."""
-    raw = getattr(mask, "data", mask)
+    raw = unwrap(mask)
     if raw.dtype.kind != "b":
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {raw.dtype}")
     _same_device(input, mask, "masked_select's mask")
