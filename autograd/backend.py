@@ -3,8 +3,9 @@
 Every op body gets its array module ``xp`` from its inputs with
 :func:`get_array_module`, so the same code runs on numpy (``'cpu'``) and on
 CuPy (``'cuda'``). What numpy and CuPy do differently (scatter-add, erf,
-moving to and from host memory, devices) lives here and nowhere else; random
-numbers are drawn on the host and moved (autograd/random.py).
+moving to and from host memory, conversion to Python scalars, checks on data
+that would make the host wait for a GPU, devices) lives here and nowhere else;
+random numbers are drawn on the host and moved (autograd/random.py).
 
 CuPy is imported only when a CUDA device is first asked for.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,6 +28,9 @@ __all__ = [
     "full",
     "to_device",
     "to_numpy",
+    "item",
+    "check",
+    "raise_deferred",
     "scatter_add",
     "erf",
     "cuda_module",
@@ -193,7 +198,50 @@ def to_numpy(arr: Any) -> np.ndarray:
 
 
 def _cuda_to_host(arr: Any) -> np.ndarray:
+    if _deferred:
+        raise_deferred()
     return _cuda_module.asnumpy(arr)
+
+
+def item(arr: Any) -> Any:
+    """The Python number in a one-element array (on a GPU, a copy to the host)."""
+    if _deferred:
+        raise_deferred()
+    return arr.reshape(()).item()
+
+
+# --- checks on GPU data, without waiting for the GPU ---------------------------------------
+# Reading a GPU value on the host waits for every kernel queued before it, so a loss that
+# checked its targets that way would stall each training step (14% of W1's step on an
+# H200). As PyTorch's device-side asserts do, such checks are read later: at the next copy
+# to the host (.item(), .cpu(), print) or once _MAX_DEFERRED are waiting.
+_deferred: list[tuple[Any, Callable[[], Exception]]] = []
+_MAX_DEFERRED = 16
+
+
+def check(failed: Any, error: Callable[[], Exception]) -> None:
+    """Raise ``error()`` if ``failed`` (a 0-d bool array) is true: at once for host data;
+    for GPU data at the next copy to the host (see above)."""
+    if not _is_cuda_array(failed):
+        if failed:
+            raise error()
+        return
+    _deferred.append((failed, error))
+    if len(_deferred) >= _MAX_DEFERRED:
+        raise_deferred()
+
+
+def raise_deferred() -> None:
+    """Read the waiting GPU checks (all of them are dropped); raise the first that failed."""
+    waiting = _deferred[:]
+    _deferred.clear()
+    for failed, error in waiting:
+        if bool(failed):
+            exc = error()
+            raise type(exc)(
+                f"{exc} (checked on the GPU without waiting for it, so raised at the first copy "
+                "to the host after the call that found it)"
+            ) from None
 
 
 class _NullContext:

@@ -201,7 +201,7 @@ class Tensor:
             raise RuntimeError(
                 f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
             )
-        return self.data.reshape(()).item()
+        return backend.item(self.data)
 
     def tolist(self) -> Any:
         return backend.to_numpy(self.data).tolist()

@@ -394,9 +394,17 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         out = _loss.CrossEntropyLoss.apply(input, target, q, None, scale, reduction)
     else:
         _index_target("cross_entropy", input, target)
-        if w is None and label_smoothing == 0.0 and input.ndim == 2 and \
-                _plain_class_indices(target.data, num_classes, ignore_index):
-            out = _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction)
+        fused = w is None and label_smoothing == 0.0 and input.ndim == 2  # target: (N,) ints
+        if fused and input.device.type != "cpu":
+            # On a GPU, looking at the targets first would make the host wait for the
+            # forward pass; the fused loss masks ignore_index itself and the bounds check
+            # is read later (backend.check).
+            keep = _loss.check_class_indices(target.data, num_classes, ignore_index)
+        else:  # on the CPU looking is cheap, and the unmasked loss is faster
+            fused = fused and _plain_class_indices(target.data, num_classes, ignore_index)
+            keep = None
+        if fused:
+            out = _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction, keep)
             return out.squeeze(0) if unbatched and reduction == "none" else out
         q, denominator = _loss.class_coefficients(
             xp, target.data, num_classes, dtype, w, ignore_index, label_smoothing)

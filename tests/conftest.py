@@ -26,10 +26,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 @pytest.fixture(autouse=True)
 def _clean_global_state():
-    """Every test starts with float32 as the default, grad mode on, anomaly mode off."""
+    """Every test starts with float32 as the default, grad mode on, anomaly mode off, and no
+    GPU checks waiting."""
+    from autograd import backend
     from autograd.grad_mode import state
 
     yield
+    backend._deferred.clear()  # a GPU check one test left unread must not fail the next
     ag.set_default_dtype(ag.float32)
     state.grad_enabled = True
     state.anomaly = False

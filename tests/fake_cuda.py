@@ -29,6 +29,10 @@ would break on a real GPU breaks here too:
   ``gradschool[cuda]`` allows CuPy 13.
 - ``gpu.data`` is a memory pointer, not an array, as in CuPy: reading a
   Tensor's array with ``getattr(x, "data", x)`` breaks on a raw GPU array.
+- Integer index arrays wrap around out of bounds, as in CuPy (numpy raises).
+- Every read of GPU data by the host (``float()``, ``.item()``, ``.get()``,
+  ``asnumpy`` ...) counts in :data:`host_reads`: in CuPy each one waits for
+  the GPU, so tests can assert that a training step makes none.
 - Kernels run on the current device (``with cuda.Device(i):``): an array made
   on another GPU is an error in any computation (CuPy without peer access);
   results live on the current device. Views and copies stay where they are.
@@ -160,6 +164,17 @@ def _host_index(key: Any) -> Any:
     return key
 
 
+def _wrap_out_of_bounds(key: Any, shape: tuple[int, ...]) -> Any:
+    """Integer index arrays taken modulo their axis's size: CuPy wraps out-of-bounds indices
+    around where numpy raises. (Keys with None or Ellipsis are left alone.)"""
+    items = key if isinstance(key, tuple) else (key,)
+    if builtins.any(k is None or k is Ellipsis for k in items) or len(items) > len(shape):
+        return key
+    wrapped = tuple(k % shape[axis] if isinstance(k, np.ndarray) and k.dtype.kind in "iu"
+                    and shape[axis] else k for axis, k in enumerate(items))
+    return wrapped if isinstance(key, tuple) else wrapped[0]
+
+
 def _is_basic(key: Any) -> bool:
     items = key if isinstance(key, tuple) else (key,)
     return builtins.all(isinstance(k, (int, np.integer, slice)) or k is None or k is Ellipsis
@@ -237,6 +252,9 @@ def _passthrough(name: str, view: bool = False) -> Any:
 
     method.__name__ = name
     return method
+
+
+host_reads = 0  # how many times the host has read GPU data (each a wait for the GPU in CuPy)
 
 
 class MemoryPointer:
@@ -344,7 +362,7 @@ class ndarray:  # noqa: N801 - CuPy's name
 
     # --- explicit copies to the host (CuPy synchronizes for these) -----------------------------
     def get(self, stream: Any = None) -> np.ndarray:
-        return self._a.copy()
+        return self._read().copy()
 
     def set(self, arr: np.ndarray) -> None:
         if arr.shape != self.shape:
@@ -352,25 +370,31 @@ class ndarray:  # noqa: N801 - CuPy's name
         self._a[...] = arr
 
     def item(self) -> Any:
-        return self._a.item()
+        return self._read().item()
 
     def tolist(self) -> Any:
-        return self._a.tolist()
+        return self._read().tolist()
 
     def __float__(self) -> float:
-        return float(self._a)
+        return float(self._read())
 
     def __int__(self) -> int:
-        return int(self._a)
+        return int(self._read())
 
     def __complex__(self) -> complex:
-        return complex(self._a)
+        return complex(self._read())
 
     def __index__(self) -> int:
-        return operator.index(self._a)
+        return operator.index(self._read())
 
     def __bool__(self) -> bool:
-        return bool(self._a)
+        return bool(self._read())
+
+    def _read(self) -> np.ndarray:
+        """The data, read by the host: on a GPU this waits for every queued kernel."""
+        global host_reads
+        host_reads += 1
+        return self._a
 
     def __len__(self) -> int:
         return len(self._a)
@@ -399,7 +423,7 @@ class ndarray:  # noqa: N801 - CuPy's name
     def __getitem__(self, key: Any) -> ndarray:
         # a basic index gives a view where self lives; an index array runs a kernel
         device = self._device if _is_basic(key) else _kernel_device(self, key)
-        return _wrap(self._a[_host_index(key)], device)
+        return _wrap(self._a[_wrap_out_of_bounds(_host_index(key), self.shape)], device)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if isinstance(value, np.ndarray) and value.ndim and _is_basic(key):
@@ -407,7 +431,8 @@ class ndarray:  # noqa: N801 - CuPy's name
         if isinstance(value, (list, tuple)):
             raise _unsupported(value)
         _kernel_device(self, key, value)
-        self._a[_host_index(key)] = value._a if isinstance(value, ndarray) else value
+        index = _wrap_out_of_bounds(_host_index(key), self.shape)
+        self._a[index] = value._a if isinstance(value, ndarray) else value
 
     # --- operators -------------------------------------------------------------------------
     __add__, __radd__ = _binary(operator.add), _binary(operator.add, True)
@@ -562,7 +587,7 @@ ascontiguousarray = asarray
 def asnumpy(a: Any, stream: Any = None) -> np.ndarray:
     """A host copy of a GPU array (numpy data is returned as numpy)."""
     if isinstance(a, ndarray):
-        return a._a.copy()
+        return a._read().copy()
     return np.asarray(a)
 
 

@@ -65,10 +65,14 @@ from test_device import (  # noqa: E402,F401
     test_to_cuda_and_back_keeps_values_dtype_and_requires_grad,
 )
 from test_device_nn import (  # noqa: E402,F401
+    test_a_bad_target_on_the_gpu_raises_at_the_next_read,
     test_a_dataset_kept_on_the_gpu_gives_gpu_batches,
+    test_a_training_step_on_the_gpu_never_waits_for_it,
     test_activation_table_on_the_gpu,
     test_checkpoint_a_gpu_model_and_load_it_on_the_cpu,
+    test_cross_entropy_with_ignored_targets_on_the_gpu_is_fused_and_twice_differentiable,
     test_dropout_and_one_hot_on_the_gpu,
+    test_gpu_checks_wait_in_a_bounded_queue,
     test_layers_made_on_the_gpu,
     test_layers_on_the_gpu_equal_the_cpu,
     test_losses_on_the_gpu_equal_the_cpu,

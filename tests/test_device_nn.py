@@ -9,8 +9,11 @@ on a real GPU where there is one.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import fake_cuda
@@ -158,6 +161,12 @@ LOSSES = {
     "cross_entropy weight": lambda t: nn.CrossEntropyLoss(weight=t["weight"])(
         t["logits"], t["classes"]),
     "cross_entropy ignore": lambda t: F.cross_entropy(t["logits"], t["ignored"]),
+    "cross_entropy ignore sum": lambda t: F.cross_entropy(t["logits"], t["ignored"],
+                                                          reduction="sum"),
+    "cross_entropy ignore none": lambda t: (F.cross_entropy(
+        t["logits"], t["ignored"], reduction="none") * t["weight"][[0, 1, 2, 3, 1]]).sum(),
+    "cross_entropy ignore_index a class": lambda t: F.cross_entropy(t["logits"], t["classes"],
+                                                                    ignore_index=3),
     "cross_entropy smoothing": lambda t: F.cross_entropy(t["logits"], t["classes"],
                                                          label_smoothing=0.1),
     "cross_entropy soft targets": lambda t: F.cross_entropy(t["logits"], t["soft"]),
@@ -194,6 +203,67 @@ def test_dropout_and_one_hot_on_the_gpu() -> None:
     assert hot.is_cuda and hot.dtype == ag.int64 and hot.tolist() == [[0, 0, 1], [1, 0, 0]]
 
 
+# --- checks that do not wait for the GPU ---------------------------------------------------------
+
+@contextlib.contextmanager
+def _no_host_reads() -> Iterator[None]:
+    """Fails if the block reads GPU data on the host (the fake counts reads; CuPy's own
+    detector, deprecated but working in CuPy 14, raises DeviceSynchronized)."""
+    if backend.cuda_module() is fake_cuda:
+        before = fake_cuda.host_reads
+        yield
+        assert fake_cuda.host_reads == before, f"{fake_cuda.host_reads - before} host reads"
+        return
+    import cupyx
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with cupyx.allow_synchronize(False):
+            yield
+
+
+def test_a_bad_target_on_the_gpu_raises_at_the_next_read() -> None:
+    x = ag.tensor(np.zeros((3, 4)), device="cuda", requires_grad=True)
+    # No error yet: checking the targets now would make the host wait for the GPU.
+    loss = F.cross_entropy(x, ag.tensor([0, 4, 1], device="cuda"))
+    loss.backward()
+    with pytest.raises(IndexError, match=r"Target 4 is out of bounds.*checked on the GPU"):
+        loss.item()
+    # raised once: the next loss reads fine
+    assert F.cross_entropy(x, ag.tensor([0, 3, 1], device="cuda")).item() == \
+        pytest.approx(math.log(4))
+    probs = ag.tensor([0.5, 1.5], device="cuda")
+    bce = F.binary_cross_entropy(probs, ag.tensor([0.0, 1.0], device="cuda"))
+    with pytest.raises(RuntimeError, match="between 0 and 1.*checked on the GPU"):
+        print(bce)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_with_ignored_targets_on_the_gpu_is_fused_and_twice_differentiable(
+        reduction: str) -> None:
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.standard_normal((5, 4)), device="cuda", requires_grad=True)
+    y = ag.tensor([0, -100, 1, 3, -100], device="cuda")
+
+    def loss(x: ag.Tensor) -> ag.Tensor:
+        return F.cross_entropy(x, y, reduction=reduction)
+
+    assert loss(x).grad_fn.name() == "CrossEntropyIndexLossBackward"  # masked on the device
+    assert ag.gradcheck(loss, (x,)) and ag.gradgradcheck(loss, (x,))
+
+
+def test_gpu_checks_wait_in_a_bounded_queue() -> None:
+    x = ag.tensor(np.zeros((2, 3)), device="cuda")
+    y = ag.tensor([0, 2], device="cuda")
+    for _ in range(100):  # never read: the queue is read and emptied every 16 checks
+        F.cross_entropy(x, y)
+        assert len(backend._deferred) < backend._MAX_DEFERRED
+    F.cross_entropy(x, ag.tensor([0, 7], device="cuda"))
+    with pytest.raises(IndexError, match="Target 7"):
+        for _ in range(backend._MAX_DEFERRED):
+            F.cross_entropy(x, y)
+
+
 # --- a whole training loop ------------------------------------------------------------------------
 
 def _train(device: str, make_optimizer: Any, steps: int = 5) -> tuple[list[float], Any]:
@@ -228,6 +298,27 @@ def test_training_on_the_gpu_follows_the_cpu(name: str, make: Any) -> None:
     assert losses_gpu[-1] < losses_gpu[0]
     for p_gpu, p_cpu in zip(model_gpu.parameters(), model_cpu.parameters(), strict=True):
         np.testing.assert_allclose(_on_gpu(p_gpu), p_cpu.detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss_fn", [nn.CrossEntropyLoss(), nn.CrossEntropyLoss(ignore_index=1),
+                                     nn.CrossEntropyLoss(label_smoothing=0.1), nn.MSELoss()],
+                         ids=["cross_entropy", "ignore_index", "label_smoothing", "mse"])
+def test_a_training_step_on_the_gpu_never_waits_for_it(loss_fn: Any) -> None:
+    """Each read of GPU data by the host waits for the GPU to finish its queue, which stops
+    the host from queueing the next kernels meanwhile: a training step makes no such read."""
+    model = _mlp().to("cuda")
+    opt = optim.Adam(model.parameters(), lr=0.01)
+    x = ag.randn(8, 3, device="cuda")
+    y = ag.tensor([0, 1, 1, 0, 1, 0, 0, 1], device="cuda")
+    if isinstance(loss_fn, nn.MSELoss):
+        y = F.one_hot(y, 2).float()
+    with _no_host_reads():
+        for _ in range(3):
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+    assert math.isfinite(loss.item())  # reading it, when asked, is the one wait
 
 
 def test_lr_scheduler_with_a_gpu_model() -> None:

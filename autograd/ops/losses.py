@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import backend
 from ..backend import get_array_module
 from ..function import Function
 from ..grad_mode import state
@@ -105,11 +106,13 @@ class BCELoss(Function):
     @staticmethod
     def forward(ctx, x, target, weight, reduction):
         xp = get_array_module(x)
-        if not bool(((x >= 0) & (x <= 1)).all()):  # NaN fails both comparisons too
-            raise RuntimeError(
+        backend.check(  # NaN fails both comparisons too
+            ~((x >= 0) & (x <= 1)).all(),
+            lambda: RuntimeError(
                 "all elements of input should be between 0 and 1 (binary_cross_entropy takes "
                 "probabilities; for raw scores use binary_cross_entropy_with_logits)"
-            )
+            ),
+        )
         loss = -(target * _clamped_log(xp, x) + (1 - target) * _clamped_log(xp, 1 - x))
         if weight is not None:
             loss = loss * weight
@@ -183,6 +186,23 @@ class BCEWithLogitsLoss(Function):
         return grad_x, grad_t, None, None, None
 
 
+def check_class_indices(target: Any, num_classes: int, ignore_index: int) -> Any:
+    """The mask of targets that are not ``ignore_index``; an IndexError naming the first
+    other target outside [0, C) (on a GPU, raised later: see backend.check)."""
+    keep = target != ignore_index
+    bad = keep & ((target < 0) | (target >= num_classes))
+
+    def error() -> Exception:
+        first = int(target[bad].reshape(-1)[0])
+        return IndexError(
+            f"Target {first} is out of bounds: class indices must lie in [0, {num_classes - 1}] "
+            f"for an input with {num_classes} classes (or equal ignore_index={ignore_index})"
+        )
+
+    backend.check(bad.any(), error)
+    return keep
+
+
 def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weight: Any,
                        ignore_index: int, label_smoothing: float) -> tuple[Any, Any]:
     """Q with loss_n = -sum_c Q[n, c] log p[n, c] for class-index targets, and the 'mean' divisor.
@@ -196,14 +216,7 @@ def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weigh
             f"class-index targets must be an integer (long) tensor, got {target.dtype}; pass "
             "class probabilities as a float tensor of the input's shape instead"
         )
-    keep = target != ignore_index
-    bad = keep & ((target < 0) | (target >= num_classes))
-    if bool(bad.any()):
-        first = int(target[bad].reshape(-1)[0])
-        raise IndexError(
-            f"Target {first} is out of bounds: class indices must lie in [0, {num_classes - 1}] "
-            f"for an input with {num_classes} classes (or equal ignore_index={ignore_index})"
-        )
+    keep = check_class_indices(target, num_classes, ignore_index)
     safe = xp.where(keep, target, 0)
     class_axis = xp.arange(num_classes).reshape((1, num_classes) + (1,) * (target.ndim - 1))
     onehot = (class_axis == safe.reshape((safe.shape[0], 1) + safe.shape[1:])).astype(dtype)
@@ -268,18 +281,22 @@ class CrossEntropyLoss(Function):
 class CrossEntropyIndexLoss(Function):
     """Cross-entropy of logits x (N, C) against class indices y: the default case, fused.
 
-    No class weights, no label smoothing, no ignored target: the same numbers as
-    :class:`CrossEntropyLoss` with Q = onehot(y), in fewer passes over the data.
+    No class weights, no label smoothing: the same numbers as :class:`CrossEntropyLoss`
+    with Q = onehot(y), in fewer passes over the data.
     With s[n, c] = x[n, c] - m_n (m_n = max_k x[n, k]) and S_n = sum_k e^{s[n, k]}:
     l_n = ln S_n - s[n, y_n];  dl_n/dx[n, c] = p[n, c] - [c = y_n], p = e^s / S.
+    ``keep`` (bool, (N,)) marks the targets that are not ignore_index, or is None when
+    none is: the others get l_n = 0 and no gradient, and 'mean' divides by their count.
     """
 
     array_level = True
 
     @staticmethod
-    def forward(ctx, x, target, reduction):
+    def forward(ctx, x, target, reduction, keep):
         xp = get_array_module(x)
         rows = xp.arange(x.shape[0])
+        if keep is not None:
+            target = xp.where(keep, target, 0)  # any class: its loss is zeroed below
         shift = x.max(axis=1, keepdims=True)
         probs = x - shift  # s, then e^s, then p: one (N, C) array for all three
         loss = -probs[rows, target]  # -s[n, y_n]
@@ -287,27 +304,34 @@ class CrossEntropyIndexLoss(Function):
         total = probs.sum(axis=1, keepdims=True)
         loss += xp.log(total).reshape(loss.shape)
         probs /= total
+        denominator = loss.size
+        if keep is not None:
+            loss *= keep
+            denominator = keep.sum(dtype=loss.dtype)
         ctx.reduction, ctx.target, ctx.rows = reduction, target, rows
+        ctx.keep, ctx.denominator = keep, denominator
         ctx.save_for_backward(x, shift, probs)
-        return _reduce(loss, reduction, loss.size)
+        return _reduce(loss, reduction, denominator)
 
     @staticmethod
     def backward(ctx, grad):
         x, shift, probs = ctx.saved_tensors
-        target, rows = ctx.target, ctx.rows
-        g = _grad_scale(grad, ctx.reduction, x.shape[0])
-        if ctx.reduction == "none":
-            g = g.reshape((x.shape[0], 1))
+        target, rows, keep = ctx.target, ctx.rows, ctx.keep
+        g = _grad_scale(grad, ctx.reduction, ctx.denominator)
+        if ctx.reduction == "none" or keep is not None:
+            g = g.reshape((-1, 1))
+        if keep is not None:
+            g = g * keep.reshape((-1, 1))
         if state.create_graph:  # a rule on Tensors: p from x itself, the one-hot a constant
             xp = get_array_module(grad)
             e = xp.exp(x - shift)
             onehot = get_array_module(target).zeros(tuple(x.shape), dtype=x.data.dtype)
             onehot[rows, target] = 1
-            return g * (e / e.sum(axis=1, keepdims=True) - onehot), None, None
+            return g * (e / e.sum(axis=1, keepdims=True) - onehot), None, None, None
         grad_x = probs.copy()  # probs stays intact for a retain_graph backward
         grad_x[rows, target] -= 1
         grad_x *= g
-        return grad_x, None, None
+        return grad_x, None, None, None
 
 
 class NLLLoss(Function):
