@@ -22,6 +22,7 @@ from autograd import backend
 from autograd.ops import activations as _act
 from autograd.ops import losses as _loss
 from autograd.ops.linalg import Linear as _Linear
+from autograd.ops.shape import check_in_range
 
 Tensor = ag.Tensor
 
@@ -65,10 +66,11 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     if data.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
     xp = backend.get_array_module(data)
-    if num_classes == -1:
+    if num_classes == -1:  # the one case that must read the data (on a GPU: wait for it)
         num_classes = int(data.max()) + 1 if data.size else 0
-    if data.size and (int(data.min()) < 0 or int(data.max()) >= num_classes):
-        raise RuntimeError(f"one_hot: class values must lie in [0, {num_classes - 1}]")
+    if data.size:
+        check_in_range(data, 0, num_classes, lambda v: RuntimeError(
+            f"one_hot: class values must lie in [0, {num_classes - 1}], got {v}"))
     return ag.as_tensor((data[..., None] == xp.arange(num_classes)).astype(xp.int64))
 
 

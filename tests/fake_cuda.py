@@ -165,14 +165,25 @@ def _host_index(key: Any) -> Any:
 
 
 def _wrap_out_of_bounds(key: Any, shape: tuple[int, ...]) -> Any:
-    """Integer index arrays taken modulo their axis's size: CuPy wraps out-of-bounds indices
-    around where numpy raises. (Keys with None or Ellipsis are left alone.)"""
+    """Integer index arrays taken modulo their dimension's size: CuPy wraps out-of-bounds
+    indices around where numpy raises."""
     items = key if isinstance(key, tuple) else (key,)
-    if builtins.any(k is None or k is Ellipsis for k in items) or len(items) > len(shape):
-        return key
-    wrapped = tuple(k % shape[axis] if isinstance(k, np.ndarray) and k.dtype.kind in "iu"
-                    and shape[axis] else k for axis, k in enumerate(items))
-    return wrapped if isinstance(key, tuple) else wrapped[0]
+
+    def dims(k: Any) -> int:
+        return k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
+
+    taken = builtins.sum(dims(k) for k in items if k is not None and k is not Ellipsis)
+    wrapped, dim = [], 0
+    for k in items:
+        if k is Ellipsis:
+            dim += len(shape) - taken
+        elif k is not None:
+            if isinstance(k, np.ndarray) and k.dtype.kind in "iu" and dim < len(shape) \
+                    and shape[dim]:
+                k = k % shape[dim]
+            dim += dims(k)
+        wrapped.append(k)
+    return tuple(wrapped) if isinstance(key, tuple) else wrapped[0]
 
 
 def _is_basic(key: Any) -> bool:

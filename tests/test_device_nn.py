@@ -238,6 +238,33 @@ def test_a_bad_target_on_the_gpu_raises_at_the_next_read() -> None:
         print(bce)
 
 
+def test_out_of_range_indices_on_the_gpu_raise_at_the_next_read() -> None:
+    """CuPy wraps an out-of-range index around where numpy raises: the engine checks them
+    on the device, and reading anything back raises PyTorch's message."""
+    x = ag.arange(6.0, device="cuda").reshape(2, 3)
+
+    def index(*values: int) -> ag.Tensor:
+        return ag.tensor(list(values), device="cuda")
+
+    cases = [
+        (lambda: x[index(0, 3)], r"index 3 is out of bounds for dimension 0 with size 2"),
+        (lambda: x[:, index(-4)], r"index -4 is out of bounds for dimension 1 with size 3"),
+        (lambda: x[..., [1, 3]], r"index 3 is out of bounds for dimension 1 with size 3"),
+        (lambda: x[None, 1, index(5)], r"index 5 is out of bounds for dimension 1 with size 3"),
+        (lambda: x.gather(1, ag.tensor([[0], [3]], device="cuda")), r"gather\(\): index 3"),
+        (lambda: x.index_select(0, index(2)), r"index_select\(\): index 2"),
+    ]
+    for make, message in cases:
+        out = make()  # no error yet: checking now would make the host wait for the GPU
+        with pytest.raises((IndexError, RuntimeError), match=message):
+            out.cpu()
+    y = x.clone()
+    y[index(0, 2)] = 1.0
+    with pytest.raises(IndexError, match="index 2 is out of bounds for dimension 0"):
+        y.tolist()
+    assert x[index(-1, 0)].tolist() == [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]]  # negatives count back
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_cross_entropy_with_ignored_targets_on_the_gpu_is_fused_and_twice_differentiable(
         reduction: str) -> None:

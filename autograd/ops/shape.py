@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import backend
 from ..backend import get_array_module, scatter_add
 from ..dtypes import result_dtype
 from ..function import Function, unwrap
@@ -81,12 +82,46 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        if type(x) is not np.ndarray:
+            check_index_arrays(x.shape, index)
         return x[index]
 
     @staticmethod
     def backward(ctx, grad):
         xp = get_array_module(grad)
         return _index_backward(xp, grad, ctx.shape, ctx.dtype, ctx.index), None
+
+
+def check_in_range(values: Any, low: int, high: int, error: Any) -> None:
+    """``error(v)`` for the first of ``values`` outside [low, high), if any (on a GPU,
+    raised at the next read on the host: see backend.check)."""
+    bad = (values < low) | (values >= high)
+    backend.check(bad.any(), lambda: error(int(values[bad].reshape(-1)[0])))
+
+
+def check_index_arrays(shape: tuple[int, ...], index: Any) -> None:
+    """Each integer index array in ``index`` within its dimension, negatives counted from the
+    end. numpy raises by itself; CuPy wraps out-of-range indices around silently."""
+    items = index if isinstance(index, tuple) else (index,)
+    taken = sum(_dims_taken(i) for i in items if i is not None and i is not Ellipsis)
+    dim = 0
+    for item in items:
+        if item is Ellipsis:
+            dim += len(shape) - taken
+            continue
+        if item is None:
+            continue
+        if getattr(item, "dtype", None) is not None and item.dtype.kind in "iu" and \
+                dim < len(shape) and item.size:
+            n = shape[dim]
+            check_in_range(item, -n, n, lambda v, dim=dim, n=n: IndexError(
+                f"index {v} is out of bounds for dimension {dim} with size {n}"))
+        dim += _dims_taken(item)
+
+
+def _dims_taken(item: Any) -> int:
+    """How many dimensions of x an index item addresses (a bool mask: as many as it has)."""
+    return item.ndim if getattr(item, "dtype", None) == np.bool_ else 1
 
 
 def _is_basic(index: Any) -> bool:
@@ -367,12 +402,9 @@ def gather(input: Any, dim: int, index: Any) -> Any:
     raw = unwrap(index)
     if raw.dtype.kind not in "iu":
         raise RuntimeError(f"gather(): index must be an integer tensor, got {index.dtype}")
-    if raw.size and not (0 <= int(raw.min()) and int(raw.max()) < shape[dim]):
-        # numpy would wrap -1 around to the end; PyTorch refuses, and so do we
-        bad = int(raw.min()) if int(raw.min()) < 0 else int(raw.max())
-        raise RuntimeError(
-            f"gather(): index {bad} is out of bounds for dimension {dim} with size {shape[dim]}"
-        )
+    if raw.size:  # numpy would wrap -1 around to the end; PyTorch refuses, and so do we
+        check_in_range(raw, 0, shape[dim], lambda v: RuntimeError(
+            f"gather(): index {v} is out of bounds for dimension {dim} with size {shape[dim]}"))
     if hasattr(index, "grad_fn") and index.device != input.device:  # CuPy would copy it over
         raise RuntimeError(
             f"Expected all tensors to be on the same device, but found at least two devices, "
@@ -556,11 +588,9 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
         raise RuntimeError(f"index_select(): index must be an integer tensor, got {raw.dtype}")
     d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
     size = input.shape[d] if input.ndim else 1
-    if raw.size and not (0 <= int(raw.min()) and int(raw.max()) < size):
-        bad = int(raw.min()) if int(raw.min()) < 0 else int(raw.max())
-        raise RuntimeError(
-            f"index_select(): index {bad} is out of range for dimension {dim} with size {size}"
-        )
+    if raw.size:
+        check_in_range(raw, 0, size, lambda v: RuntimeError(
+            f"index_select(): index {v} is out of range for dimension {dim} with size {size}"))
     _same_device(input, index, "index_select's index")
     if input.ndim == 0:
         return Clone.apply(input)
