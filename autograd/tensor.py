@@ -817,7 +817,7 @@ class Tensor:
         return self.shape == other.shape and bool((self.data == other.data).all())
 
     def count_nonzero(self, dim: Any = None) -> Tensor:
-        axes = R.normalize_dims(dim, self.ndim)
+        axes = R.reduced_dims(dim, self.ndim)
         xp = backend.get_array_module(self.data)
         return Tensor._make(xp.asarray((self.data != 0).sum(axis=axes), dtype=np.int64), None)
 

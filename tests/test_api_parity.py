@@ -593,3 +593,20 @@ def test_functions_without_gradient_and_zero_safe_prod_on_gpu() -> None:
             x.index_select(0, ag.tensor([0]))
         with pytest.raises(RuntimeError, match="same device"):
             x.masked_select(ag.tensor([True, False, True]))
+
+
+def test_an_empty_dim_reduces_every_dim_as_in_pytorch() -> None:
+    """sum(dim=()) is the sum of everything in PyTorch (numpy's axis=() would reduce none);
+    any and all keep numpy's reading, as PyTorch's do."""
+    leaf = ag.arange(6.0, requires_grad=True)
+    x = leaf.reshape(2, 3)
+    expected = {"sum": 15.0, "mean": 2.5, "amax": 5.0, "amin": 0.0, "var": 3.5,
+                "std": 3.5 ** 0.5, "norm": 55.0 ** 0.5}
+    for name, value in expected.items():
+        for dim in ((), []):
+            out = getattr(x, name)(dim=dim)
+            assert out.shape == () and out.item() == pytest.approx(value), (name, dim)
+    x.sum(dim=()).backward()
+    np.testing.assert_array_equal(leaf.grad.numpy(), np.ones(6))
+    assert x.count_nonzero(dim=()).item() == 5
+    assert (x > 0).any(dim=()).shape == (2, 3)

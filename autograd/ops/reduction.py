@@ -34,6 +34,15 @@ def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def reduced_dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """A reduction's axes: as normalize_dims, except that an empty ``dim`` (``()``, ``[]``)
+    means every dim, as in PyTorch's sum, mean, amax, amin, var, std and norm (numpy
+    would reduce none)."""
+    if dim is not None and not isinstance(dim, int) and len(dim) == 0:
+        dim = None
+    return normalize_dims(dim, ndim)
+
+
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
@@ -219,7 +228,7 @@ def norm2(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
 
 
 def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
-    return op.apply(input, normalize_dims(dim, input.ndim), bool(keepdim))
+    return op.apply(input, reduced_dims(dim, input.ndim), bool(keepdim))
 
 
 def sum(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
@@ -262,7 +271,7 @@ def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = Fal
     """Variance, sum (x - mean)^2 / (N - correction); ``correction=1`` (Bessel) by default."""
     if unbiased is not None:
         correction = 1 if unbiased else 0
-    axes = normalize_dims(dim, input.ndim)
+    axes = reduced_dims(dim, input.ndim)
     count = 1
     for a in axes:
         count *= input.shape[a]
