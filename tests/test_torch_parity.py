@@ -714,8 +714,11 @@ def test_float32_outputs_against_a_float64_target_give_a_float64_loss():
             str(ours.dtype) == str(theirs.dtype).replace("torch", "autograd") == "autograd.float64"
         )
         ours.backward()
-        theirs.backward()
         assert a.grad.dtype == ag.float32
+        try:
+            theirs.backward()
+        except RuntimeError as exc:  # PyTorch 2.11: "Found dtype Double but expected Float"
+            pytest.skip(f"PyTorch {torch.__version__} cannot backward this loss: {exc}")
         # PyTorch takes log-sigmoid of the float32 input before promoting: float32 accuracy
         np.testing.assert_allclose(ours.item(), theirs.item(), rtol=1e-7)
         np.testing.assert_allclose(a.grad.numpy(), t.grad.numpy(), rtol=1e-6)
