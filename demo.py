@@ -9,7 +9,9 @@ two pictures to ``demo_output/``:
   ``ag.viz.draw_graph`` with the model's parameter names;
 * ``loss_curve.png``: training and validation loss per epoch.
 
-Run it with ``make demo`` or ``.venv/bin/python demo.py [--epochs N] [--out DIR]``.
+Run it with ``make demo`` or ``.venv/bin/python demo.py [--epochs N] [--out DIR]
+[--device cuda]``: on a GPU (``pip install 'gradschool[cuda]'``) the same code trains
+there, which is all that ``device=`` changes.
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ OUTPUT_DIR = Path(__file__).resolve().parent / "demo_output"
 REQUIRED_ACCURACY = 0.95
 
 
-def load_splits(seed: int) -> tuple[TensorDataset, ...]:
-    """The digits, scaled to [0, 1], split 60/20/20 into training, validation and test sets."""
+def load_splits(seed: int, device: str = "cpu") -> tuple[TensorDataset, ...]:
+    """The digits, scaled to [0, 1], split 60/20/20 into training, validation and test sets
+    (kept on ``device``, so that every mini-batch is already there)."""
     digits = load_digits()
-    X = ag.tensor(digits.data.astype(np.float32) / 16.0)
-    y = ag.tensor(digits.target)
+    X = ag.tensor(digits.data.astype(np.float32) / 16.0, device=device)
+    y = ag.tensor(digits.target, device=device)
     return tuple(random_split(TensorDataset(X, y), [0.6, 0.2, 0.2],
                               generator=ag.Generator().manual_seed(seed)))
 
@@ -60,20 +63,21 @@ def evaluate(model: nn.Module, X: ag.Tensor, y: ag.Tensor) -> tuple[float, float
     return loss, accuracy
 
 
-def main(out_dir: Path = OUTPUT_DIR, epochs: int = 30, seed: int = 0) -> dict[str, object]:
+def main(out_dir: Path = OUTPUT_DIR, epochs: int = 30, seed: int = 0,
+         device: str = "cpu") -> dict[str, object]:
     """Train, test, draw; returns the test accuracy and the paths written."""
     ag.manual_seed(seed)
-    train_set, val_set, test_set = load_splits(seed)
+    train_set, val_set, test_set = load_splits(seed, device)
     X_val, y_val = whole(val_set)
     X_test, y_test = whole(test_set)
 
-    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10)).to(device)
     loss_fn = nn.CrossEntropyLoss()
     optimizer = optim.Adam(model.parameters(), lr=1e-3)
     loader = DataLoader(train_set, batch_size=32, shuffle=True)
     print(model)
     print(f"training on {len(train_set)} digits, validating on {len(val_set)}, "
-          f"testing on {len(test_set)}")
+          f"testing on {len(test_set)}, on {ag.device(device)}")
 
     train_losses: list[float] = []
     val_losses: list[float] = []
@@ -128,8 +132,13 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--out", type=Path, default=OUTPUT_DIR, help="output folder")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu",
+                        help="cpu, cuda or cuda:N; 'auto' picks the GPU where there is one")
     args = parser.parse_args(argv)
-    result = main(args.out, args.epochs, args.seed)
+    device = args.device
+    if device == "auto":
+        device = "cuda" if ag.cuda.is_available() else "cpu"
+    result = main(args.out, args.epochs, args.seed, device)
     if result["test_accuracy"] < REQUIRED_ACCURACY:
         print(f"test accuracy below {REQUIRED_ACCURACY:.0%}: something is wrong", file=sys.stderr)
         return 1

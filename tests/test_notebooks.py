@@ -164,3 +164,19 @@ def test_demo_trains_a_digit_classifier_and_writes_its_pictures(tmp_path: Path, 
         assert str(path) in out, f"demo did not print the path of {name}"
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.png", "loss_curve.png"]
+
+
+@pytest.mark.slow
+def test_demo_trains_on_the_gpu_as_on_the_cpu(tmp_path: Path, capsys):
+    """`demo.py --device cuda`, on the strict fake CuPy: the same model, graph picture included."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed (make demo installs it)")
+    import fake_cuda
+
+    demo = _load("demo", ROOT / "demo.py")
+    cpu = demo.main(tmp_path / "cpu", epochs=2)
+    with fake_cuda.installed():
+        gpu = demo.main(tmp_path / "gpu", epochs=2, device="cuda")
+    assert "on cuda" in capsys.readouterr().out
+    assert gpu["test_accuracy"] == pytest.approx(cpu["test_accuracy"])
+    assert gpu["graph"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
