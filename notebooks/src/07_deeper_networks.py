@@ -11,6 +11,9 @@
 #   active, which keeps the deltas alive;
 # * **local minima**: the loss of a network is not convex, and where gradient descent ends
 #   depends on where it starts.
+#
+# A third point of the lecture closes the notebook: deep networks need more computing, which is
+# what GPUs are for.
 
 # %%
 import numpy as np
@@ -187,3 +190,67 @@ ax.set_xlabel("$w_1$")
 ax.set_ylabel("$w_2$")
 ax.set_title("where gradient descent stops depends on the start")
 plt.show()
+
+# %% [markdown]
+# ## Deeper and wider networks need more computing: GPUs
+# The lecture's third point about deep learning is that it needs more computing capacity than
+# ever before, which GPUs (and TPUs) supply. A training step of an MLP is mostly matrix products:
+# a layer with $n_{in}$ inputs and $n_{out}$ outputs costs about $2 B \, n_{in} n_{out}$
+# floating-point operations forward for a batch of $B$, and twice that backward. Doubling the
+# width of the hidden layers quadruples the work of the layer between them.
+#
+# Below, one training step is timed as the hidden layers get wider. On a log-log plot the time
+# of a narrow network is flat (each op's fixed cost in Python dominates), and that of a wide one
+# rises with slope 2, the matrix products. Where this machine has a GPU, the same code runs there
+# too: only `device=` changes (`pip install 'gradschool[cuda]'` brings CuPy).
+
+# %%
+import time
+
+import nn.functional as F
+
+
+def step_time(width, device, batch=256, steps=5):
+    """Seconds for one training step of a 256-width-width-10 ReLU MLP on `device`."""
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(256, width), nn.ReLU(), nn.Linear(width, width), nn.ReLU(),
+                          nn.Linear(width, 10)).to(device)
+    optimizer = optim.SGD(model.parameters(), lr=0.01)
+    x = ag.randn(batch, 256, device=device)
+    y = ag.randint(0, 10, (batch,), device=device)
+
+    def step():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    step().item()  # a warm-up step (on a GPU it also compiles the kernels)
+    start = time.perf_counter()
+    for _ in range(steps):
+        loss = step()
+    loss.item()  # a GPU works asynchronously: wait for it before stopping the clock
+    return (time.perf_counter() - start) / steps
+
+
+widths = [32, 64, 128, 256, 512, 1024]
+devices = ["cpu"] + (["cuda"] if ag.cuda.is_available() else [])
+times = {device: [step_time(w, device) for w in widths] for device in devices}
+for i, w in enumerate(widths):
+    gflop = 3 * 2 * 256 * (256 * w + w * w + w * 10) / 1e9
+    row = "  ".join(f"{d}: {times[d][i] * 1e3:7.2f} ms" for d in devices)
+    print(f"width {w:5d}: {gflop:6.3f} GFLOP per step   {row}")
+if len(devices) == 1:
+    print("No GPU on this machine: on one, this cell times device='cuda' as well.")
+
+fig, ax = plt.subplots()
+for device in devices:
+    ax.loglog(widths, [t * 1e3 for t in times[device]], "o-", label=device)
+ax.loglog(widths[-3:], [times["cpu"][-1] * 1e3 * (w / widths[-1]) ** 2 for w in widths[-3:]],
+          "k--", label="slope 2")
+ax.set_xlabel("hidden width")
+ax.set_ylabel("ms per training step")
+ax.legend()
+plt.show()
+assert times["cpu"][-1] > 4 * times["cpu"][0]  # 64 times the work of the narrowest
