@@ -202,7 +202,11 @@ plt.show()
 # Below, one training step is timed as the hidden layers get wider. On a log-log plot the time
 # of a narrow network is flat (each op's fixed cost in Python dominates), and that of a wide one
 # rises with slope 2, the matrix products. Where this machine has a GPU, the same code runs there
-# too: only `device=` changes (`pip install 'gradschool[cuda]'` brings CuPy).
+# too: only `device=` changes (`pip install 'gradschool[cuda]'` brings CuPy). On an NVIDIA H200
+# (measured 2026-11-26) the GPU's step stayed at about 2 ms from width 32 to 1024: at these sizes
+# its time is the host's time to issue the kernels, not the arithmetic. It overtook that machine's
+# 16 CPU cores at width 512 (2.8 ms), and at width 1024 it was 4 times faster (7.6 ms on the CPU).
+# The wider the network, the larger the GPU's lead.
 
 # %%
 import time
