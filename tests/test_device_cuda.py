@@ -78,6 +78,7 @@ from test_device_nn import (  # noqa: E402,F401
     test_losses_on_the_gpu_equal_the_cpu,
     test_module_to_cuda_moves_parameters_in_place,
     test_out_of_range_indices_on_the_gpu_raise_at_the_next_read,
+    test_prod_backward_on_the_gpu_does_not_wait_for_it,
     test_the_readme_training_loop_runs_on_the_gpu,
     test_training_on_the_gpu_follows_the_cpu,
 )

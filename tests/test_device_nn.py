@@ -265,6 +265,14 @@ def test_out_of_range_indices_on_the_gpu_raise_at_the_next_read() -> None:
     assert x[index(-1, 0)].tolist() == [[3.0, 4.0, 5.0], [0.0, 1.0, 2.0]]  # negatives count back
 
 
+def test_prod_backward_on_the_gpu_does_not_wait_for_it() -> None:
+    x = ag.tensor([[1.0, 0.0, 3.0], [2.0, 4.0, 5.0], [0.0, 0.0, 7.0]], device="cuda",
+                  requires_grad=True)
+    with _no_host_reads():
+        x.prod(dim=1).sum().backward()
+    np.testing.assert_array_equal(x.grad.cpu().numpy(), [[0, 3, 0], [20, 10, 8], [0, 0, 0]])
+
+
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 def test_cross_entropy_with_ignored_targets_on_the_gpu_is_fused_and_twice_differentiable(
         reduction: str) -> None:

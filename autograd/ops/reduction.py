@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..backend import get_array_module
 from ..dtypes import default_float
 from ..function import Function
@@ -310,7 +312,9 @@ class Prod(Function):
         safe = xp.where(zero, 1.0, x)
         others = xp.prod(safe, axis=ctx.axes, keepdims=True)  # P, the product of the non-zeros
         slope = others / safe
-        if bool((zeros > 0).any()):
+        # On the host, skip the zero cases where there are none; on a GPU (or when recording
+        # a graph) compute them anyway, since looking would make the host wait for the GPU.
+        if not isinstance(zeros, np.ndarray) or (zeros > 0).any():
             z = xp.where(zero, x, 0.0).sum(axis=ctx.axes, keepdims=True)
             one = xp.where(zero, others, slope * z)
             two = xp.where(zero, others * (z - x), 0.0)
