@@ -122,7 +122,8 @@ def cuda_module() -> Any:
             raise RuntimeError(
                 "device='cuda' needs CuPy, which is not installed (or does not import: "
                 f"{type(exc).__name__}: {exc}). Install it with: pip install 'gradschool[cuda]' "
-                "(CuPy for CUDA 12), on a machine with an NVIDIA GPU and driver."
+                "(CuPy for CUDA 12; 'gradschool[cuda13]' for CUDA 13), on a machine with an "
+                "NVIDIA GPU and driver."
             ) from exc
         set_cuda_module(cupy)
     return _cuda_module
