@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..backend import get_array_module
 from ..function import Function, unwrap
 from ..grad_mode import state
@@ -134,8 +132,7 @@ class SetItem(Function):
     @staticmethod
     def forward(ctx, x, index, value):
         ctx.index = index
-        if type(x) is not np.ndarray:
-            check_index_arrays(x.shape, index)
+        check_index_arrays(x, index)
         out = x.copy()
         out[index] = value
         return out
@@ -158,7 +155,6 @@ def setitem(t: Any, index: Any, value: Any) -> None:
     if _tracked(t, value):
         _rebase(t, SetItem.apply(t, index, value))
         return
-    if type(t.data) is not np.ndarray:
-        check_index_arrays(t.data.shape, index)
+    check_index_arrays(t.data, index)
     t.data[index] = unwrap(value)
     t._version += 1

@@ -82,8 +82,7 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
-        if type(x) is not np.ndarray:
-            check_index_arrays(x.shape, index)
+        check_index_arrays(x, index)
         return x[index]
 
     @staticmethod
@@ -99,9 +98,13 @@ def check_in_range(values: Any, low: int, high: int, error: Any) -> None:
     backend.check(bad.any(), lambda: error(int(values[bad].reshape(-1)[0])))
 
 
-def check_index_arrays(shape: tuple[int, ...], index: Any) -> None:
-    """Each integer index array in ``index`` within its dimension, negatives counted from the
-    end. numpy raises by itself; CuPy wraps out-of-range indices around silently."""
+def check_index_arrays(x: Any, index: Any) -> None:
+    """On a GPU, each integer index array in ``x[index]`` within its dimension, negatives
+    counted from the end: CuPy wraps out-of-range indices around silently (numpy raises
+    by itself, so host arrays need nothing here)."""
+    if type(x) is np.ndarray:
+        return
+    shape = x.shape
     items = index if isinstance(index, tuple) else (index,)
     taken = sum(_dims_taken(i) for i in items if i is not None and i is not Ellipsis)
     dim = 0
