@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .grad_mode import state
+from .grad_mode import count_mode, state
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
 
@@ -19,9 +19,11 @@ class detect_anomaly:
     def __enter__(self) -> None:
         self._prev = state.anomaly
         state.anomaly = self.enabled
+        count_mode("anomaly", +1)
 
     def __exit__(self, *exc: object) -> None:
         state.anomaly = self._prev
+        count_mode("anomaly", -1)
 
 
 class set_detect_anomaly(detect_anomaly):

@@ -25,13 +25,14 @@ import numpy as np
 from . import function as _function
 from .backend import device_of, get_array_module
 from .function import Function, check_versions
-from .grad_mode import state
+from .grad_mode import any_thread, count_mode, state
 
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
 
 _by_sequence = attrgetter("_seq")
 _new = object.__new__
 _NOT_PENDING = object()
+_ndarray = np.ndarray
 
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
@@ -105,10 +106,16 @@ def run_backward(
         else:
             collect.leaf(t, g)
 
-    prev_create, prev_enabled = state.create_graph, state.grad_enabled
-    state.create_graph = create_graph
+    # The thread's create_graph flag is read and set only where it can be on: reading
+    # the per-thread state costs more than the rest of a small node's bookkeeping.
+    prev_create = bool(any_thread.create_graph) and state.create_graph
+    if create_graph:
+        count_mode("create_graph", +1)
+    if create_graph or prev_create:
+        state.create_graph = create_graph
+    prev_enabled = state.grad_enabled
     state.grad_enabled = create_graph
-    anomaly = state.anomaly
+    anomaly = bool(any_thread.anomaly) and state.anomaly
     capture_nodes = collect.nodes if collect is not None else None
     pop, get = grads.pop, grads.get
     try:
@@ -116,8 +123,11 @@ def run_backward(
         # only the frontier: no pass over the whole graph before the first step and no
         # memory in proportion to it. A node enters when its first consumer has run;
         # every consumer has a higher creation number, so it leaves after the last one.
-        heap = [(-node._seq, node) for node in dict.fromkeys(roots)]
-        heapify(heap)
+        if len(roots) == 1:  # backward() of one loss
+            heap = [(-roots[0]._seq, roots[0])]
+        else:
+            heap = [(-node._seq, node) for node in dict.fromkeys(roots)]
+            heapify(heap)
         while heap:
             node = heappop(heap)[1]
             g = pop(node, None)
@@ -195,12 +205,26 @@ def run_backward(
                     ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
                 if anomaly:
                     _check_finite(node, i, ig)
-                if collect is None:
-                    _accumulate(edge, ig, g, handed)
-                else:
+                if collect is not None:
                     collect.leaf(edge, ig)
+                elif edge.grad is None and type(ig) is _ndarray and ig is not g \
+                        and ig.base is None and id(ig) not in handed:
+                    # The usual first gradient of a step: an array of its own (not the
+                    # incoming one, not a view, not given to another leaf) becomes .grad as
+                    # it is; _accumulate's other cases copy or add.
+                    handed.add(id(ig))
+                    t = _new(Tensor)
+                    t.data, t.grad, t.grad_fn = ig, None, None
+                    t._requires_grad, t._version = False, 0
+                    edge.grad = t
+                else:
+                    _accumulate(edge, ig, g, handed)
     finally:
-        state.create_graph, state.grad_enabled = prev_create, prev_enabled
+        state.grad_enabled = prev_enabled
+        if create_graph or prev_create:
+            state.create_graph = prev_create
+        if create_graph:
+            count_mode("create_graph", -1)
     return None if inputs is None else collect.results()
 
 

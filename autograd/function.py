@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import state
+from .grad_mode import any_thread, state
 
 __all__ = ["Function", "FunctionCtx"]
 
@@ -68,6 +68,7 @@ def _intern(key: tuple) -> tuple:
 
 _OUTPUT = -1  # marks a saved array that is the op's output
 _CONSTANT = -2  # marks a saved array that is neither an input nor the output
+_SRC_OUTPUT = (_OUTPUT,)
 
 
 class FunctionCtx:
@@ -112,7 +113,17 @@ class Function:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
-        return tuple([edge is not None for edge in self.next_functions])
+        edges = self.next_functions
+        n = len(edges)  # the usual lengths spelled out: a third of the general loop's cost
+        if n == 2:
+            a, b = edges
+            return (a is not None, b is not None)
+        if n == 3:
+            a, b, c = edges
+            return (a is not None, b is not None, c is not None)
+        if n == 1:
+            return (edges[0] is not None,)
+        return tuple([edge is not None for edge in edges])
 
     @property
     def _freed(self) -> bool:
@@ -140,7 +151,7 @@ class Function:
                 f"Trying to backward through {self.name()} a second time, after its saved "
                 "values were freed. Pass retain_graph=True to the first backward() call."
             )
-        if state.create_graph:
+        if any_thread.create_graph and state.create_graph:
             return tuple(self._saved_as_tensor(i) for i in range(len(saved)))
         if self.array_level:
             return saved
@@ -221,7 +232,7 @@ class Function:
         ctx._saved = ()
         ctx._versions = None
         ctx._seq = next(_sequence)
-        if state.anomaly:
+        if any_thread.anomaly and state.anomaly:  # the count first: cheaper than the thread's flag
             ctx._trace = traceback.format_stack()[:-2]
 
         if array_level:
@@ -237,8 +248,12 @@ class Function:
                     if s is scalar:
                         ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
                         break
-            if ctx._saved:
-                ctx._saved_src, ctx._versions = _trace_saved(ctx._saved, inputs, out, args)
+            saved = ctx._saved
+            if saved:
+                if len(saved) == 1 and saved[0] is out:  # y alone (exp, tanh, sigmoid)
+                    ctx._saved_src = _SRC_OUTPUT
+                else:
+                    ctx._saved_src, ctx._versions = _trace_saved(saved, inputs, out, args)
         else:
             out_tensor = _run_user_forward(cls, ctx, args)
             out = out_tensor.data

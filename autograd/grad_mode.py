@@ -19,6 +19,29 @@ class _State(threading.local):
 state = _State()
 
 
+class _AnyThread:
+    """How many threads are in each rare mode right now: a detect_anomaly() context,
+    a backward pass with create_graph=True.
+
+    Plain attributes: every op reads them, and reading the per-thread ``state``
+    costs several times more. Only when a count is non-zero does an op look at
+    its own thread's flag in ``state``. Changed through :func:`count_mode`.
+    """
+
+    anomaly = 0
+    create_graph = 0
+
+
+any_thread = _AnyThread()
+_counting = threading.Lock()  # threads may enter and leave the modes at once
+
+
+def count_mode(mode: str, change: int) -> None:
+    """Add ``change`` (+1 entering, -1 leaving) to the number of threads in ``mode``."""
+    with _counting:
+        setattr(any_thread, mode, getattr(any_thread, mode) + change)
+
+
 def is_grad_enabled() -> bool:
     """True when new ops record the graph for backward."""
     return state.grad_enabled

@@ -192,14 +192,35 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Ten
 
 # --- losses -----------------------------------------------------------------------------------
 
-def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str, stacklevel: int = 3) -> str:
     if size_average is None and reduce is None:
         return reduction
     warnings.warn("size_average and reduce args will be deprecated, please use reduction= instead",
-                  UserWarning, stacklevel=3)
+                  UserWarning, stacklevel=stacklevel)
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
+    """The checked reduction of a loss call; the legacy arguments mapped to one (with a warning)."""
+    if size_average is None and reduce is None and reduction in _loss.REDUCTIONS:
+        return reduction  # the usual call, in one test
+    return _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction, stacklevel=4))
+
+
+def _loss_operands(name: str, input: Tensor, target: Any, integer_target: bool = False,
+                   mixed_floats: bool = True) -> tuple[Tensor, Tensor]:
+    """_float_operands, then _same_shape; the usual case (one float dtype, one shape) first,
+    since a small network's step feels every call a loss makes."""
+    if isinstance(target, Tensor) and isinstance(input, Tensor):
+        x, y = input.data, target.data
+        dtype = x.dtype
+        if dtype is y.dtype and dtype.kind == "f" and x.shape == y.shape:
+            return input, target
+    input, target = _float_operands(name, input, target, integer_target, mixed_floats)
+    _same_shape(name, input, target)
+    return input, target
 
 
 def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
@@ -258,18 +279,16 @@ def _constant(name: str, what: str, value: Any, input: Tensor) -> Any:
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
              reduction: str = "mean") -> Tensor:
     """Mean squared error: l_n = (x_n - y_n)^2, reduced ('mean' divides by the element count)."""
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    input, target = _float_operands("mse_loss", input, target, integer_target=True)
-    _same_shape("mse_loss", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    input, target = _loss_operands("mse_loss", input, target, integer_target=True)
     return _loss.MSELoss.apply(input, target, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
             reduction: str = "mean") -> Tensor:
     """Mean absolute error: l_n = |x_n - y_n|;  dl_n/dx_n = sign(x_n - y_n)."""
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    input, target = _float_operands("l1_loss", input, target, integer_target=True)
-    _same_shape("l1_loss", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    input, target = _loss_operands("l1_loss", input, target, integer_target=True)
     loss = (input - target).abs()
     return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
 
@@ -278,9 +297,8 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          size_average: Any = None, reduce: Any = None,
                          reduction: str = "mean") -> Tensor:
     """l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)) on probabilities x; logs floored at -100."""
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
-    input, target = _float_operands("binary_cross_entropy", input, target, mixed_floats=False)
-    _same_shape("binary_cross_entropy", input, target)
+    reduction = _reduction(size_average, reduce, reduction)
+    input, target = _loss_operands("binary_cross_entropy", input, target, mixed_floats=False)
     w = _constant("binary_cross_entropy", "weight", weight, input)
     return _loss.BCELoss.apply(input, target, w, reduction)
 
@@ -291,7 +309,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                                      pos_weight: Tensor | None = None) -> Tensor:
     """BCE of sigmoid(x) in one stable op:
     l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight."""
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    reduction = _reduction(size_average, reduce, reduction)
     input, target = _float_operands("binary_cross_entropy_with_logits", input, target)
     if tuple(input.shape) != tuple(target.shape):
         raise ValueError(
@@ -369,7 +387,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     With probabilities y (float, the input's shape): l_n = -sum_c w[c] y'[n, c] log softmax(x_n)[c],
     y' = (1 - eps) y + eps/C; 'mean' divides by N (times d1 ...).
     """
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    reduction = _reduction(size_average, reduce, reduction)
     _class_input("cross_entropy", input)
     if not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")
@@ -423,7 +441,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     'mean' divides by the sum of w[y_n] over targets that are not ``ignore_index``.
     ``nll_loss(log_softmax(x, 1), y)`` equals ``cross_entropy(x, y)``.
     """
-    reduction = _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
+    reduction = _reduction(size_average, reduce, reduction)
     _class_input("nll_loss", input)
     unbatched = input.ndim == 1
     if unbatched:

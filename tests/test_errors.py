@@ -306,6 +306,19 @@ def test_linear_with_a_wrong_bias_names_the_bias() -> None:
         F.linear(ag.ones(4, 3), ag.ones(2, 3), ag.ones(3))
 
 
+@pytest.mark.parametrize("x, message", [
+    (ag.ones(4, 3), r"\(4x3 and 2x2\): linear layer with in_features=2 got input of shape \(4, 3\)"),
+    (ag.ones(3), r"\(3 and 2x2\)"),
+    (ag.ones(5, 4, 3), r"\(4x3 and 2x2\).*input of shape \(5, 4, 3\)"),
+    (ag.tensor(1.0), r"at least 1D, but the input is 0D"),
+])
+def test_linear_with_the_wrong_input_width_names_both_shapes(x, message) -> None:
+    import nn.functional as F
+
+    with pytest.raises(RuntimeError, match=message):
+        F.linear(x, ag.ones(2, 2), ag.ones(2))
+
+
 @pytest.mark.parametrize("index", [slice(None, None, -1), slice(2, 0, -1), slice(None, None, 0)])
 def test_negative_or_zero_slice_steps_are_refused(index) -> None:
     with pytest.raises(ValueError, match="step must be greater than zero"):

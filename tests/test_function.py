@@ -104,6 +104,27 @@ def test_needs_input_grad_follows_the_inputs() -> None:
     assert a.grad.tolist() == [5.0] and b.grad is None
 
 
+@pytest.mark.parametrize("pattern", [(True,), (False, True), (True, False, True),
+                                     (False, True, True, False), (True,) * 5])
+def test_needs_input_grad_for_any_number_of_inputs(pattern) -> None:
+    """One flag per input, in order: the short lengths take a spelled-out path."""
+    seen = []
+
+    class Total(ag.Function):
+        @staticmethod
+        def forward(ctx, *xs):
+            seen.append(ctx.needs_input_grad)
+            return sum(xs[1:], xs[0])
+
+        @staticmethod
+        def backward(ctx, grad):
+            return (grad,) * len(ctx.needs_input_grad)
+
+    xs = [ag.tensor([1.0], requires_grad=need) for need in pattern]
+    Total.apply(*xs)
+    assert seen == [pattern] and all(type(n) is bool for n in seen[0])
+
+
 def test_apply_without_any_input_requiring_grad_records_nothing() -> None:
     out = Exp.apply(ag.tensor([0.0]))
     assert out.grad_fn is None and not out.requires_grad and out.tolist() == [1.0]

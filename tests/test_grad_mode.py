@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 import pytest
 
 import autograd as ag
@@ -127,3 +128,56 @@ def test_a_new_thread_starts_with_grad_enabled() -> None:
         t.start()
         t.join(5)
     assert seen == [True]
+
+
+# --- the counts of rare modes that let ops skip the per-thread flags --------------------------
+
+def test_mode_counts_return_to_zero_after_contexts_and_errors() -> None:
+    from autograd.grad_mode import any_thread
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError), ag.detect_anomaly():
+        assert any_thread.anomaly == 1
+        raise ValueError
+    (g,) = ag.grad((x * x).sum(), x, create_graph=True)
+    assert (any_thread.anomaly, any_thread.create_graph) == (0, 0)
+    assert g.grad_fn is not None  # the create_graph pass did record: the count was on during it
+    np.testing.assert_allclose(ag.grad(g.sum(), x)[0].numpy(), [2.0, 2.0])
+
+
+def test_anomaly_mode_in_one_thread_leaves_the_others_unchecked() -> None:
+    """Another thread's detect_anomaly() makes this thread read its own flag, which is off."""
+    inside, release = threading.Event(), threading.Event()
+
+    def debugger() -> None:
+        with ag.detect_anomaly():
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=debugger)
+    t.start()
+    inside.wait(5)
+    try:
+        x = ag.tensor([0.0], requires_grad=True)
+        y = x.sqrt()  # infinite gradient at 0: anomaly mode would raise in backward
+        assert y.grad_fn._trace is None
+        y.sum().backward()
+        assert np.isinf(x.grad.numpy()[0])
+    finally:
+        release.set()
+        t.join(5)
+
+
+def test_a_create_graph_pass_in_one_thread_leaves_the_others_on_arrays() -> None:
+    """Backward rules in a plain pass get arrays even while another thread records a graph."""
+    from autograd.grad_mode import any_thread
+
+    x = ag.tensor([1.0, 3.0], requires_grad=True)
+    loss = ((x - 1.0) ** 2).mean()
+    any_thread.create_graph += 1  # as if another thread were inside backward(create_graph=True)
+    try:
+        loss.backward()
+    finally:
+        any_thread.create_graph -= 1
+    assert x.grad.grad_fn is None
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 2.0])

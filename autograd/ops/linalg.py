@@ -95,22 +95,29 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias):
-        if x.shape[-1] != weight.shape[-1]:
+        # `is` before `!=`: the same dtype object is the usual case and the cheaper test
+        if x.dtype is not weight.dtype and x.dtype != weight.dtype:
+            raise RuntimeError(
+                f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
+            )
+        ctx.save_for_backward(x, weight)
+        try:
+            out = _matmul_2d(x, weight.T) if x.ndim == 2 else x @ weight.T
+        except ValueError:  # the shapes are checked only when the product has failed
+            if x.ndim == 0:
+                raise RuntimeError("both arguments to linear need to be at least 1D, but the "
+                                   "input is 0D") from None
+            if x.shape[-1] == weight.shape[-1]:
+                raise
             rows = x.shape[-2:] if x.ndim > 1 else x.shape
             raise RuntimeError(
                 f"mat1 and mat2 shapes cannot be multiplied ({_fmt(rows)} "
                 f"and {_fmt(weight.shape[::-1])}): linear layer with in_features="
                 f"{weight.shape[-1]} got input of shape {tuple(x.shape)}"
-            )
-        if x.dtype != weight.dtype:
-            raise RuntimeError(
-                f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
-            )
-        ctx.save_for_backward(x, weight)
-        out = _matmul_2d(x, weight.T) if x.ndim == 2 else x @ weight.T
+            ) from None
         if bias is not None:
             try:
-                if out.dtype == bias.dtype:
+                if out.dtype is bias.dtype or out.dtype == bias.dtype:
                     out += bias  # in place: out is a fresh array, this saves one allocation
                 else:
                     out = out + bias
@@ -133,8 +140,8 @@ class Linear(Function):
             if need_w:
                 x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
                 grad_w = _matmul_2d(g2.T, x2)
-            if need_b:
-                grad_b = g2.sum(axis=0)
+            if need_b:  # add.reduce: sum() without numpy's Python wrapper around it
+                grad_b = np.add.reduce(g2, axis=0) if type(g2) is np.ndarray else g2.sum(axis=0)
         return grad_x, grad_w, grad_b
 
 

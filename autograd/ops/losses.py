@@ -21,17 +21,17 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module
 from ..function import Function
-from ..grad_mode import state
+from ..grad_mode import any_thread, state
 from .activations import stable_sigmoid, stable_softplus
 
-_REDUCTIONS = ("none", "mean", "sum")
+REDUCTIONS = ("none", "mean", "sum")
 # PyTorch's floor on x (1 - x) in BCE's gradient: 1e-12 as a float32, as its kernel has it.
 _BCE_EPSILON = float(np.float32(1e-12))
 _LOG_FLOOR = -100.0  # PyTorch clamps BCE's logarithms at -100, so log(0) gives a finite loss
 
 
 def check_reduction(reduction: str) -> str:
-    if reduction not in _REDUCTIONS:
+    if reduction not in REDUCTIONS:
         raise ValueError(
             f"{reduction} is not a valid value for reduction; use 'none', 'mean' or 'sum'"
         )
@@ -86,7 +86,8 @@ class MSELoss(Function):
     @staticmethod
     def backward(ctx, grad):
         x, target, diff = ctx.saved_tensors
-        if state.create_graph:  # diff was saved as a constant: rebuild it on the graph
+        if any_thread.create_graph and state.create_graph:
+            # diff was saved as a constant: rebuild it on the graph
             diff = x - target
         g = diff * (2 * _grad_scale(grad, ctx.reduction, ctx.count))
         need_x, need_t, _ = ctx.needs_input_grad
@@ -322,7 +323,8 @@ class CrossEntropyIndexLoss(Function):
             g = g.reshape((-1, 1))
         if keep is not None:
             g = g * keep.reshape((-1, 1))
-        if state.create_graph:  # a rule on Tensors: p from x itself, the one-hot a constant
+        if any_thread.create_graph and state.create_graph:
+            # a rule on Tensors: p from x itself, the one-hot a constant
             xp = get_array_module(grad)
             e = xp.exp(x - shift)
             onehot = get_array_module(target).zeros(tuple(x.shape), dtype=x.data.dtype)

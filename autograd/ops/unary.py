@@ -169,7 +169,8 @@ class Sigmoid(Function):
     def forward(ctx, x):
         x = _as_float(x)
         xp = get_array_module(x)
-        y = xp.negative(x, out=xp.empty_like(x))  # out=: a 0-d input stays an array
+        # out= only for 0-d inputs, which numpy would otherwise turn into a scalar
+        y = xp.negative(x) if x.ndim else xp.negative(x, out=xp.empty_like(x))
         xp.logaddexp(0, y, out=y)  # in place: one new array instead of four
         xp.negative(y, out=y)
         xp.exp(y, out=y)
