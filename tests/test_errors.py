@@ -307,7 +307,8 @@ def test_linear_with_a_wrong_bias_names_the_bias() -> None:
 
 
 @pytest.mark.parametrize("x, message", [
-    (ag.ones(4, 3), r"\(4x3 and 2x2\): linear layer with in_features=2 got input of shape \(4, 3\)"),
+    (ag.ones(4, 3), r"\(4x3 and 2x2\): linear layer with in_features=2 got input of shape "
+                    r"\(4, 3\)"),
     (ag.ones(3), r"\(3 and 2x2\)"),
     (ag.ones(5, 4, 3), r"\(4x3 and 2x2\).*input of shape \(5, 4, 3\)"),
     (ag.tensor(1.0), r"at least 1D, but the input is 0D"),
