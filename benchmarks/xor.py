@@ -145,7 +145,7 @@ class EngineArraysXOR:
 
     @staticmethod
     def _sigmoid(x: np.ndarray) -> np.ndarray:
-        y = np.negative(x, out=np.empty_like(x))
+        y = np.negative(x)
         np.logaddexp(0, y, out=y)
         np.negative(y, out=y)
         np.exp(y, out=y)
@@ -164,12 +164,12 @@ class EngineArraysXOR:
         diff = y - t
         loss = np.asarray((diff * diff).sum() / diff.size)
         seed = np.array(1, np.float32)
-        grad_y = diff * (2 * (seed / diff.size))
+        grad_y = diff * (2.0 / diff.size) * seed
         grad_a2 = grad_y * (1 - y) * y
         grad_h = np.dot(grad_a2, w2)
-        grads = [None, None, np.dot(grad_a2.T, h), grad_a2.sum(axis=0)]
+        grads = [None, None, np.dot(grad_a2.T, h), np.add.reduce(grad_a2, axis=0)]
         grad_a1 = grad_h * (1 - h) * h
-        grads[0], grads[1] = np.dot(grad_a1.T, x), grad_a1.sum(axis=0)
+        grads[0], grads[1] = np.dot(grad_a1.T, x), np.add.reduce(grad_a1, axis=0)
         for p, g in zip(self.params, grads):
             p -= g * LR
         return loss

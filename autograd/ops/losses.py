@@ -89,7 +89,10 @@ class MSELoss(Function):
         if any_thread.create_graph and state.create_graph:
             # diff was saved as a constant: rebuild it on the graph
             diff = x - target
-        g = diff * (2 * _grad_scale(grad, ctx.reduction, ctx.count))
+        # PyTorch's rule: norm (x - y) dL/dl, norm = 2 / n for a mean (nan over no elements)
+        count = ctx.count
+        norm = 2.0 if ctx.reduction != "mean" else (2.0 / count if count else float("nan"))
+        g = diff * norm * grad
         need_x, need_t, _ = ctx.needs_input_grad
         return (g if need_x else None), (-g if need_t else None), None
 
