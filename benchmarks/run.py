@@ -389,6 +389,8 @@ def markdown(result: dict[str, Any]) -> str:
         unit = row["unit"]
         target = f"<= {row['target_ratio']}x" if row.get("target_ratio") else "<= 15 us/op"
         ratio = f"{row['ratio']:.2f}x"
+        if row.get("target_ratio") and ratio == f"{row['target_ratio']:.2f}x":
+            ratio = f"{row['ratio']:.3f}x"  # on the line: a third digit says which side
         if "cpu_ratio" in row:
             ratio += f" (CPU {row['cpu_ratio']:.2f}x)"
         if "engine_per_op" in row:
