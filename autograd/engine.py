@@ -106,18 +106,18 @@ def run_backward(
         else:
             collect.leaf(t, g)
 
-    # The thread's create_graph flag is read and set only where it can be on: reading
-    # the per-thread state costs more than the rest of a small node's bookkeeping.
-    prev_create = bool(any_thread.create_graph) and state.create_graph
-    if create_graph:
-        count_mode("create_graph", +1)
-    if create_graph or prev_create:
-        state.create_graph = create_graph
-    prev_enabled = state.grad_enabled
-    state.grad_enabled = create_graph
     anomaly = bool(any_thread.anomaly) and state.anomaly
     capture_nodes = collect.nodes if collect is not None else None
     pop, get = grads.pop, grads.get
+    # The thread's create_graph flag is read and set only where it can be on: each read
+    # of the per-thread state costs about nine plain attribute reads.
+    prev_create = bool(any_thread.create_graph) and state.create_graph
+    prev_enabled = state.grad_enabled
+    state.grad_enabled = create_graph
+    if create_graph or prev_create:
+        state.create_graph = create_graph
+    if create_graph:
+        count_mode("create_graph", +1)  # last before the try: its finally takes it back
     try:
         # Newest node first, the order of topological_order(), from a heap that holds
         # only the frontier: no pass over the whole graph before the first step and no
