@@ -14,6 +14,8 @@ side by side.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from typing import Any
 
@@ -192,11 +194,23 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Ten
 
 # --- losses -----------------------------------------------------------------------------------
 
-def _legacy_reduction(size_average: Any, reduce: Any, reduction: str, stacklevel: int = 3) -> str:
+def _outside_nn_stacklevel() -> int:
+    """warnings.warn's stacklevel, for its caller, of the first frame outside this package:
+    the user's line, however many of our constructors and functions lie between."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _legacy_reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     if size_average is None and reduce is None:
         return reduction
     warnings.warn("size_average and reduce args will be deprecated, please use reduction= instead",
-                  UserWarning, stacklevel=stacklevel)
+                  UserWarning, stacklevel=_outside_nn_stacklevel())
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
     return "none" if not reduce else ("mean" if size_average else "sum")
@@ -206,7 +220,7 @@ def _reduction(size_average: Any, reduce: Any, reduction: str) -> str:
     """The checked reduction of a loss call; the legacy arguments mapped to one (with a warning)."""
     if size_average is None and reduce is None and reduction in _loss.REDUCTIONS:
         return reduction  # the usual call, in one test
-    return _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction, stacklevel=4))
+    return _loss.check_reduction(_legacy_reduction(size_average, reduce, reduction))
 
 
 def _loss_operands(name: str, input: Tensor, target: Any, integer_target: bool = False,

@@ -426,3 +426,20 @@ def test_losses_promote_a_float64_target_and_take_integer_targets_as_pytorch() -
     assert ce.dtype == ag.float64
     expected = -(0.2 * math.log(1 / (1 + math.e)) + 0.8 * math.log(math.e / (1 + math.e)))
     np.testing.assert_allclose(ce.item(), expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("legacy, reduction", [
+    ({"size_average": False}, "sum"), ({"reduce": False}, "none"), ({"size_average": True}, "mean"),
+])
+def test_legacy_size_average_and_reduce_map_to_a_reduction_and_warn_at_the_caller(
+        legacy, reduction) -> None:
+    x = ag.tensor([1.0, 2.0, 4.0])
+    t = ag.tensor([0.0, 0.0, 1.0])
+    with pytest.warns(UserWarning, match="size_average and reduce args") as caught:
+        loss = F.mse_loss(x, t, **legacy)
+        module = nn.MSELoss(**legacy)
+        nn.CrossEntropyLoss(**legacy)  # its own __init__ above _WeightedLoss's and _Loss's
+    assert [w.filename for w in caught] == [__file__] * 3  # the user's line, not ours
+    expected = {"sum": 14.0, "mean": 14.0 / 3, "none": [1.0, 4.0, 9.0]}[reduction]
+    np.testing.assert_allclose(loss.detach().numpy(), expected, rtol=1e-6)
+    assert module.reduction == reduction
