@@ -14,10 +14,10 @@ rate of numpy's C loops, so an instruction ratio understates the time ratio.
 Why the time ratio is larger than the instruction ratio: with ``--misses``
 (valgrind's cachegrind, simulated caches and branch predictor) a step of the engine
 had 13.0k mispredicted branches and 8.8k first-level data-cache misses against numpy's
-3.1k and 1.1k (2026-11-26, 496k instructions against 203k), and wall time fitted 0.44 cycles
-per instruction + 15 per misprediction + 10 per miss for both. Python bookkeeping costs more per instruction
-than numpy's C: the interpreter's indirect jumps mispredict, and its objects and
-bytecode spill out of the 32 KiB L1.
+3.1k and 1.1k (2026-11-26, 496k instructions against 203k), and wall time fitted 0.44
+cycles per instruction + 15 per misprediction + 10 per miss for both. Python bookkeeping
+costs more per instruction than numpy's C: the interpreter's indirect jumps mispredict,
+and its objects and bytecode spill out of the 32 KiB L1.
 
 Each implementation runs twice under callgrind, for a few and for many steps;
 the difference, divided by the difference in steps, leaves out start-up and

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import autograd as ag
-from autograd.ops.losses import check_reduction
 
 from . import functional as F
 from .module import Module
@@ -23,7 +22,7 @@ class _Loss(Module):
     def __init__(self, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = check_reduction(F._legacy_reduction(size_average, reduce, reduction))
+        self.reduction = F._reduction(size_average, reduce, reduction)
 
 
 class _WeightedLoss(_Loss):

@@ -256,6 +256,10 @@ def test_cross_entropy_errors():
         F.cross_entropy(logits, ag.tensor([0, 4, 1]))
     with pytest.raises(IndexError, match="Target -2 is out of bounds"):
         F.cross_entropy(logits, ag.tensor([0, -2, 1]))
+    # ignore_index is no class and is not checked; the first real target out of range is named
+    with pytest.raises(IndexError, match="Target 7 is out of bounds"):
+        F.cross_entropy(logits, ag.tensor([-100, 7, 1]))
+    assert np.isclose(F.cross_entropy(logits, ag.tensor([-100, 3, 1])).item(), np.log(4))
     with pytest.raises(ValueError, match=r"batch_size \(3\) to match target batch_size \(2\)"):
         F.cross_entropy(logits, ag.tensor([0, 1]))
     with pytest.raises(RuntimeError, match=r"expected target of shape \(3, 5\)"):

@@ -23,6 +23,7 @@ from ..backend import get_array_module
 from ..function import Function
 from ..grad_mode import any_thread, state
 from .activations import stable_sigmoid, stable_softplus
+from .shape import check_in_range
 
 REDUCTIONS = ("none", "mean", "sum")
 # PyTorch's floor on x (1 - x) in BCE's gradient: 1e-12 as a float32, as its kernel has it.
@@ -194,16 +195,10 @@ def check_class_indices(target: Any, num_classes: int, ignore_index: int) -> Any
     """The mask of targets that are not ``ignore_index``; an IndexError naming the first
     other target outside [0, C) (on a GPU, raised later: see backend.check)."""
     keep = target != ignore_index
-    bad = keep & ((target < 0) | (target >= num_classes))
-
-    def error() -> Exception:
-        first = int(target[bad].reshape(-1)[0])
-        return IndexError(
-            f"Target {first} is out of bounds: class indices must lie in [0, {num_classes - 1}] "
-            f"for an input with {num_classes} classes (or equal ignore_index={ignore_index})"
-        )
-
-    backend.check(bad.any(), error)
+    check_in_range(target, 0, num_classes, lambda first: IndexError(
+        f"Target {first} is out of bounds: class indices must lie in [0, {num_classes - 1}] "
+        f"for an input with {num_classes} classes (or equal ignore_index={ignore_index})"
+    ), where=keep)
     return keep
 
 

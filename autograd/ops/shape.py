@@ -91,10 +91,13 @@ class GetItem(Function):
         return _index_backward(xp, grad, ctx.shape, ctx.dtype, ctx.index), None
 
 
-def check_in_range(values: Any, low: int, high: int, error: Any) -> None:
-    """``error(v)`` for the first of ``values`` outside [low, high), if any (on a GPU,
-    raised at the next read on the host: see backend.check)."""
+def check_in_range(values: Any, low: int, high: int, error: Any, where: Any = None) -> None:
+    """``error(v)`` for the first of ``values`` outside [low, high), if any, looking only
+    where the bool mask ``where`` is true when given (on a GPU, raised at the next read on
+    the host: see backend.check)."""
     bad = (values < low) | (values >= high)
+    if where is not None:
+        bad &= where
     backend.check(bad.any(), lambda: error(int(values[bad].reshape(-1)[0])))
 
 
