@@ -7,15 +7,16 @@ script is the tool for deciding whether such a change pays; ``make bench``
 remains the measure of speed itself. Python instructions run at about half the
 rate of numpy's C loops, so an instruction ratio understates the time ratio.
 
-    python benchmarks/instructions.py              # engine, numpy, engine_arrays
+    python benchmarks/instructions.py              # engine, numpy, engine_arrays, bare_engine
     python benchmarks/instructions.py engine       # just one
     python benchmarks/instructions.py --misses     # also branch mispredictions, D1 misses
 
 Why the time ratio is larger than the instruction ratio: with ``--misses``
 (valgrind's cachegrind, simulated caches and branch predictor) a step of the engine
-had 13.0k mispredicted branches and 8.8k first-level data-cache misses against numpy's
-3.1k and 1.1k (2026-11-26, 496k instructions against 203k), and wall time fitted 0.44
-cycles per instruction + 15 per misprediction + 10 per miss for both. Python bookkeeping
+had 12.9k mispredicted branches and 8.5k first-level data-cache misses against numpy's
+2.9k and 1.0k (2026-11-26, 491k instructions against 200k; the bare engine 311k, 6.6k and
+3.8k), and wall time fitted 0.44 cycles per instruction + 15 per misprediction + 10 per miss
+for both (3.5x predicted, 3.52x measured in the same hour). Python bookkeeping
 costs more per instruction than numpy's C: the interpreter's indirect jumps mispredict,
 and its objects and bytecode spill out of the 32 KiB L1.
 
@@ -36,7 +37,7 @@ from run import bench_env
 
 HERE = Path(__file__).resolve().parent
 STEPS = (200, 700)
-IMPLS = ("numpy", "engine", "engine_arrays")
+IMPLS = ("numpy", "engine", "engine_arrays", "bare_engine")
 
 
 _MISS_EVENTS = {"instructions": r"I\s+refs:\s*([\d,]+)",
@@ -48,9 +49,9 @@ def _one_run(impl: str, steps: int, misses: bool = False) -> dict[str, int]:
     """Instructions (and with ``misses`` mispredictions and D1 misses) for importing,
     setting up and running ``steps`` steps of ``impl``."""
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import xor\n"
+        "import sys; sys.path.insert(0, sys.argv[1]); import xor, bare_engine\n"
         "classes = {'engine': xor.EngineXOR, 'numpy': xor.NumpyXOR,\n"
-        "           'engine_arrays': xor.EngineArraysXOR}\n"
+        "           'engine_arrays': xor.EngineArraysXOR, 'bare_engine': bare_engine.BareXOR}\n"
         "impl = classes[sys.argv[2]](xor.make_weights())\n"
         "for _ in range(int(sys.argv[3])): impl.step()\n"
     )

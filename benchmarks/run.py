@@ -197,7 +197,7 @@ def main() -> None:
     if "W2" in only:
         spec = {"repeats": 5 if quick else 21, "inner": 100 if quick else 400}
         rows.append(timed_rows("w2", "W2 XOR 2-3-1 sigmoid, batch 1, SGD", spec, torch,
-                               "us/step", 1e6, 2.5, extra=("engine_arrays",)))
+                               "us/step", 1e6, 2.5, extra=("engine_arrays", "bare_engine")))
         print_row(rows[-1])
     if "W3" in only:
         for n in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
@@ -308,9 +308,14 @@ def print_row(row: dict[str, Any]) -> None:
 
 def _arrays_note(row: dict[str, Any]) -> str:
     unit = row["unit"]
-    return (f"the engine's numpy calls alone (xor.EngineArraysXOR): {row['engine_arrays']:.3g} "
+    text = (f"the engine's numpy calls alone (xor.EngineArraysXOR): {row['engine_arrays']:.3g} "
             f"{unit}, {row['engine_arrays_ratio']:.2f}x numpy; the rest of the engine's "
             f"{row['engine']:.3g} {unit} is Python bookkeeping")
+    if "bare_engine" in row:
+        text += (f". A bare pure-Python engine (bare_engine.py: the maths, none of the checks, "
+                 f"version counters or create_graph): {row['bare_engine']:.3g} {unit}, "
+                 f"{row['bare_engine_ratio']:.2f}x numpy")
+    return text
 
 
 def _mib(n: float) -> str:

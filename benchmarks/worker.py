@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+import bare_engine
 import chain
 import harness
 import mlp
@@ -94,7 +95,7 @@ def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
 # --- W2: XOR, one sample per step -------------------------------------------------------
 
 _XOR = {"engine": xor.EngineXOR, "numpy": xor.NumpyXOR, "torch": xor.TorchXOR,
-        "engine_arrays": xor.EngineArraysXOR}
+        "engine_arrays": xor.EngineArraysXOR, "bare_engine": bare_engine.BareXOR}
 
 
 def time_xor(spec: dict[str, Any]) -> dict[str, Any]:
