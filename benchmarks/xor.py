@@ -28,7 +28,32 @@ def make_weights(seed: int = SEED) -> list[np.ndarray]:
     return out
 
 
-class EngineXOR:
+class StudentStep:
+    """The student's training step: the same lines on every engine with PyTorch's API.
+
+    Subclasses set ``model``, ``loss_fn``, ``opt`` and ``samples`` (the four (x, t) pairs).
+    """
+
+    model: Any
+    loss_fn: Any
+    opt: Any
+    samples: list
+    i = 0
+
+    def step(self) -> Any:
+        x, t = self.samples[self.i & 3]
+        self.i += 1
+        self.opt.zero_grad()
+        loss = self.loss_fn(self.model(x), t)
+        loss.backward()
+        self.opt.step()
+        return loss
+
+    def weights(self) -> list[np.ndarray]:
+        return [p.detach().numpy() for p in self.model.parameters()]
+
+
+class EngineXOR(StudentStep):
     """The student's code: nn.Sequential of Linear and Sigmoid, nn.MSELoss, optim.SGD."""
 
     def __init__(self, weights: list[np.ndarray]):
@@ -44,19 +69,6 @@ class EngineXOR:
         self.opt = optim.SGD(self.model.parameters(), lr=LR)
         self.samples = [(ag.tensor(INPUTS[i:i + 1]), ag.tensor(TARGETS[i:i + 1]))
                         for i in range(4)]
-        self.i = 0
-
-    def step(self) -> Any:
-        x, t = self.samples[self.i & 3]
-        self.i += 1
-        self.opt.zero_grad()
-        loss = self.loss_fn(self.model(x), t)
-        loss.backward()
-        self.opt.step()
-        return loss
-
-    def weights(self) -> list[np.ndarray]:
-        return [p.detach().numpy() for p in self.model.parameters()]
 
 
 class NumpyXOR:
@@ -179,7 +191,7 @@ class EngineArraysXOR:
         return self.params
 
 
-class TorchXOR:
+class TorchXOR(StudentStep):
     def __init__(self, weights: list[np.ndarray]):
         import torch
 
@@ -192,16 +204,3 @@ class TorchXOR:
         self.opt = torch.optim.SGD(self.model.parameters(), lr=LR)
         self.samples = [(torch.from_numpy(INPUTS[i:i + 1].copy()),
                          torch.from_numpy(TARGETS[i:i + 1].copy())) for i in range(4)]
-        self.i = 0
-
-    def step(self) -> Any:
-        x, t = self.samples[self.i & 3]
-        self.i += 1
-        self.opt.zero_grad()
-        loss = self.loss_fn(self.model(x), t)
-        loss.backward()
-        self.opt.step()
-        return loss
-
-    def weights(self) -> list[np.ndarray]:
-        return [p.detach().numpy() for p in self.model.parameters()]
