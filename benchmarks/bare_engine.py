@@ -9,7 +9,8 @@ messages, no hooks, no grad mode, no anomaly mode, no ``retain_graph``, no
 ``Function``/ctx API for users. Its time against the engine's is what those
 features cost on a tiny network; against numpy, what any Python engine costs.
 
-Only W2's three ops exist here. It is a yardstick, not a library: nothing imports it.
+Only W2's three ops exist here. It is a yardstick, not a library: only the benchmarks and
+their test import it.
 """
 
 from __future__ import annotations
