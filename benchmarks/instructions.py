@@ -49,10 +49,8 @@ def _one_run(impl: str, steps: int, misses: bool = False) -> dict[str, int]:
     """Instructions (and with ``misses`` mispredictions and D1 misses) for importing,
     setting up and running ``steps`` steps of ``impl``."""
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import xor, bare_engine\n"
-        "classes = {'engine': xor.EngineXOR, 'numpy': xor.NumpyXOR,\n"
-        "           'engine_arrays': xor.EngineArraysXOR, 'bare_engine': bare_engine.BareXOR}\n"
-        "impl = classes[sys.argv[2]](xor.make_weights())\n"
+        "import sys; sys.path.insert(0, sys.argv[1]); import worker, xor\n"
+        "impl = worker._XOR[sys.argv[2]](xor.make_weights())  # make bench's W2 table\n"
         "for _ in range(int(sys.argv[3])): impl.step()\n"
     )
     env = bench_env()  # as make bench's processes: OpenBLAS's variables unset, the repo importable

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Function
 
-# Output size (elements) up to which np.dot is used for a product of numpy matrices.
+# Output size (elements) up to which ndarray.dot is used for a product of numpy matrices.
 _DOT_MAX_OUTPUT = 4096
 
 
