@@ -132,11 +132,11 @@ def run_backward(
             node = heappop(heap)[1]
             g = pop(node, None)
             if g is None:
-                if not retain_graph and node._saved:
-                    node._saved = None
+                if not retain_graph and node.saved_tensors:
+                    node.saved_tensors = None
                     node._versions = None
                 continue
-            saved = node._saved
+            saved = node.saved_tensors
             if saved is None:
                 raise RuntimeError(
                     f"Trying to backward through the graph a second time ({node.name()}'s saved "
@@ -166,7 +166,7 @@ def run_backward(
             if saved and not retain_graph:
                 # Freed as soon as the rule has used them, before the gradients move on
                 # (the version records too: they hold the input tensors, and so their arrays).
-                node._saved = saved = None
+                node.saved_tensors = saved = None
                 node._versions = None
             edges = node.next_functions
             if len(in_grads) != len(edges):
@@ -337,17 +337,30 @@ class _Collector:
 
 
 def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> tuple:
-    if node.array_level:
-        out = node.backward(node, g)
-    else:
-        out = node.backward(node, g if isinstance(g, Tensor) else Tensor._make(g, None))
-        if not isinstance(out, tuple):
-            out = (out,)
-        out = tuple(
-            o if o is None or create_graph else (o.data if isinstance(o, Tensor) else o)
-            for o in out
-        )
-        return out
+    """A backward rule that sees Tensors: a user's Function, or any rule under create_graph.
+
+    Its ``saved_tensors`` hold Tensors while it runs (attached to the graph under
+    create_graph, so that the rule's own operations are differentiated through them),
+    and the arrays again afterwards.
+    """
+    saved = node.saved_tensors
+    if create_graph and saved:
+        node.saved_tensors = tuple(map(node._saved_as_tensor, saved, node._saved_src))
+    elif not node.array_level:
+        node.saved_tensors = tuple(None if a is None else Tensor(a) for a in saved)
+    try:
+        if node.array_level:
+            out = node.backward(node, g)
+        else:
+            out = node.backward(node, g if isinstance(g, Tensor) else Tensor._make(g, None))
+            if not isinstance(out, tuple):
+                out = (out,)
+            return tuple(
+                o if o is None or create_graph else (o.data if isinstance(o, Tensor) else o)
+                for o in out
+            )
+    finally:
+        node.saved_tensors = saved
     return out if isinstance(out, tuple) else (out,)
 
 

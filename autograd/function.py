@@ -95,7 +95,10 @@ class Function:
 
     __slots__ = (
         "next_functions",  # per input: the producing node, a leaf Tensor, or None
-        "_saved",  # None once backward has freed them
+        # What backward reads: the saved arrays (None once backward has freed them). A plain
+        # slot, not a property, as the rule reads it once a node: the engine puts Tensors in
+        # it while a user's Function or a create_graph backward runs (_call_backward).
+        "saved_tensors",
         "_saved_src",  # per saved item: input index, _OUTPUT or _CONSTANT
         "_out_shape",
         "_out_dtype",
@@ -128,7 +131,7 @@ class Function:
     @property
     def _freed(self) -> bool:
         """True once backward has freed the saved values (without retain_graph)."""
-        return self._saved is None
+        return self.saved_tensors is None
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -141,21 +144,7 @@ class Function:
     # --- the ctx API -----------------------------------------------------------------
     def save_for_backward(self, *items: Any) -> None:
         """Keep inputs or outputs of forward for backward; freed once backward has used them."""
-        self._saved = items
-
-    @property
-    def saved_tensors(self) -> tuple[Any, ...]:
-        saved = self._saved
-        if saved is None:
-            raise RuntimeError(
-                f"Trying to backward through {self.name()} a second time, after its saved "
-                "values were freed. Pass retain_graph=True to the first backward() call."
-            )
-        if any_thread.create_graph and state.create_graph:
-            return tuple(self._saved_as_tensor(i) for i in range(len(saved)))
-        if self.array_level:
-            return saved
-        return tuple(None if a is None else _tensor_cls(a) for a in saved)
+        self.saved_tensors = items
 
     def mark_non_differentiable(self, *items: Any) -> None:
         return None
@@ -167,10 +156,10 @@ class Function:
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
 
-    def _saved_as_tensor(self, i: int) -> Any:
-        """Saved value i as a Tensor attached to the graph, for create_graph backward."""
+    def _saved_as_tensor(self, value: Any, src: int) -> Any:
+        """A saved value (from input ``src``, the output or a constant) as a Tensor attached
+        to the graph, for create_graph backward."""
         Tensor = _tensor_cls
-        value, src = self._saved[i], self._saved_src[i]
         if isinstance(value, Tensor):
             return value
         if not hasattr(value, "shape"):  # a Python number stays one: a Tensor would sit on the CPU
@@ -229,7 +218,7 @@ class Function:
 
         ctx = _new(cls)
         ctx.next_functions = tuple(edges)
-        ctx._saved = ()
+        ctx.saved_tensors = ()
         ctx._versions = None
         ctx._seq = next(_sequence)
         if any_thread.anomaly and state.anomaly:  # the count first: cheaper than the thread's flag
@@ -244,11 +233,12 @@ class Function:
                 raise
             if type(out) is not _ndarray and isinstance(out, np.generic):
                 scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
-                for s in ctx._saved:
+                for s in ctx.saved_tensors:
                     if s is scalar:
-                        ctx._saved = tuple(out if s is scalar else s for s in ctx._saved)
+                        ctx.saved_tensors = tuple(out if s is scalar else s
+                                                  for s in ctx.saved_tensors)
                         break
-            saved = ctx._saved
+            saved = ctx.saved_tensors
             if saved:
                 if len(saved) == 1 and saved[0] is out:  # y alone (exp, tanh, sigmoid)
                     ctx._saved_src = _SRC_OUTPUT
@@ -257,9 +247,10 @@ class Function:
         else:
             out_tensor = _run_user_forward(cls, ctx, args)
             out = out_tensor.data
-            if ctx._saved:
-                ctx._saved_src, ctx._versions = _trace_saved(ctx._saved, args, out_tensor, args)
-                ctx._saved = tuple(s.data if isinstance(s, Tensor) else s for s in ctx._saved)
+            saved = ctx.saved_tensors
+            if saved:
+                ctx._saved_src, ctx._versions = _trace_saved(saved, args, out_tensor, args)
+                ctx.saved_tensors = tuple(s.data if isinstance(s, Tensor) else s for s in saved)
         dtype = out.dtype
         t = _new(Tensor)
         t.data, t.grad, t._version = out, None, 0

@@ -214,18 +214,18 @@ def test_saved_arrays_are_freed_after_backward() -> None:
     h = x.tanh()
     y = (h * x).sum()
     nodes = topological_order([y.grad_fn])
-    assert any(n._saved for n in nodes)
+    assert any(n.saved_tensors for n in nodes)
     y.backward()
     for n in nodes:
-        assert not n._saved  # None (released) or () (never saved anything)
-    assert h.grad_fn._saved is None
+        assert not n.saved_tensors  # None (released) or () (never saved anything)
+    assert h.grad_fn.saved_tensors is None
 
 
 def test_saved_arrays_survive_with_retain_graph() -> None:
     x = leaf([1.0, 2.0])
     h = x.tanh()
     h.sum().backward(retain_graph=True)
-    assert h.grad_fn._saved is not None
+    assert h.grad_fn.saved_tensors is not None
 
 
 def test_graph_is_collected_once_the_output_is_gone() -> None:
