@@ -25,7 +25,7 @@ import numpy as np
 from . import function as _function
 from .backend import device_of, get_array_module
 from .function import Function, check_versions
-from .grad_mode import any_thread, count_mode, state
+from .grad_mode import any_thread, count_mode, set_thread_grad_enabled, state
 
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
 
@@ -110,13 +110,14 @@ def run_backward(
     capture_nodes = collect.nodes if collect is not None else None
     pop, get = grads.pop, grads.get
     # The thread's create_graph flag is read and set only where it can be on: each read
-    # of the per-thread state costs about nine plain attribute reads.
+    # of the per-thread state costs about nine plain attribute reads. Grad mode is left
+    # as it is for a plain backward, whose rules work on arrays (a user's Function runs
+    # with it off: _call_backward), and turned on for create_graph, which records them.
     prev_create = bool(any_thread.create_graph) and state.create_graph
-    prev_enabled = state.grad_enabled
-    state.grad_enabled = create_graph
     if create_graph or prev_create:
         state.create_graph = create_graph
     if create_graph:
+        prev_enabled = set_thread_grad_enabled(True)
         count_mode("create_graph", +1)  # last before the try: its finally takes it back
     try:
         # Newest node first, the order of topological_order(), from a heap that holds
@@ -220,10 +221,10 @@ def run_backward(
                 else:
                     _accumulate(edge, ig, g, handed)
     finally:
-        state.grad_enabled = prev_enabled
         if create_graph or prev_create:
             state.create_graph = prev_create
         if create_graph:
+            set_thread_grad_enabled(prev_enabled)
             count_mode("create_graph", -1)
     return None if inputs is None else collect.results()
 
@@ -341,13 +342,16 @@ def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> 
 
     Its ``saved_tensors`` hold Tensors while it runs (attached to the graph under
     create_graph, so that the rule's own operations are differentiated through them),
-    and the arrays again afterwards.
+    and the arrays again afterwards. A user's rule in a plain backward runs in no_grad.
     """
     saved = node.saved_tensors
-    if create_graph and saved:
-        node.saved_tensors = tuple(map(node._saved_as_tensor, saved, node._saved_src))
+    prev_enabled = None
+    if create_graph:
+        if saved:
+            node.saved_tensors = tuple(map(node._saved_as_tensor, saved, node._saved_src))
     elif not node.array_level:
         node.saved_tensors = tuple(None if a is None else Tensor(a) for a in saved)
+        prev_enabled = set_thread_grad_enabled(False)
     try:
         if node.array_level:
             out = node.backward(node, g)
@@ -361,6 +365,8 @@ def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> 
             )
     finally:
         node.saved_tensors = saved
+        if prev_enabled is not None:
+            set_thread_grad_enabled(prev_enabled)
     return out if isinstance(out, tuple) else (out,)
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import any_thread, state
+from .grad_mode import any_thread, set_thread_grad_enabled, state
 
 __all__ = ["Function", "FunctionCtx"]
 
@@ -183,7 +183,7 @@ class Function:
         Tensor = _tensor_cls
         array_level = cls.array_level
         record = False
-        if state.grad_enabled:
+        if not any_thread.grad_disabled or state.grad_enabled:  # the count first: cheaper
             inputs, edges = [], []
             for a in args:
                 if isinstance(a, Tensor):
@@ -338,11 +338,6 @@ def check_versions(node: Function) -> None:
             )
 
 
-def bump_version(t: Any) -> None:
-    """Record that ``t.data`` was changed in place (in-place ops and optimizers call this)."""
-    t._version += 1
-
-
 def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tuple, Any]:
     """Where each saved value came from, and the versions of the saved leaf inputs.
 
@@ -375,12 +370,11 @@ def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tupl
 def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:
     """A user Function's forward: Tensors in, a Tensor out, no graph recorded."""
     Tensor = _tensor_cls
-    prev = state.grad_enabled
-    state.grad_enabled = False
+    prev = set_thread_grad_enabled(False)
     try:
         out = cls.forward(ctx, *args)
     finally:
-        state.grad_enabled = prev
+        set_thread_grad_enabled(prev)
     if isinstance(out, (tuple, list)):
         raise TypeError(
             f"{cls.__name__}.forward returned {len(out)} outputs; autograd Functions "

@@ -14,7 +14,7 @@ import numpy as np
 from . import backend, dtypes
 from . import engine as _engine
 from .function import _set_tensor_class
-from .grad_mode import state
+from .grad_mode import is_grad_enabled
 from .ops import arithmetic as A
 from .ops import linalg as L
 from .ops import reduction as R
@@ -869,7 +869,7 @@ def _scaled(other: Any, alpha: float) -> Any:
     """alpha * other for add_/sub_: a recorded op only when other's gradient is needed."""
     if alpha == 1:
         return other
-    if state.grad_enabled and getattr(other, "_requires_grad", False):
+    if is_grad_enabled() and getattr(other, "_requires_grad", False):
         return other * alpha
     return _raw(other) * alpha
 

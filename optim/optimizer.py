@@ -15,7 +15,6 @@ from typing import Any
 
 import autograd as ag
 from autograd.backend import get_array_module
-from autograd.function import bump_version
 
 __all__ = ["Optimizer", "ParamsT"]
 
@@ -151,12 +150,12 @@ class Optimizer:
         if closure is not None:
             with ag.enable_grad():
                 loss = closure()
-        with ag.no_grad():
-            for group in self.param_groups:
-                self._update_group(group)
-                for p in group["params"]:
-                    if p.grad is not None:
-                        bump_version(p)  # a graph that saved p can no longer backward
+        # No no_grad() needed: the updates work on the arrays (p.data), not on Tensors.
+        for group in self.param_groups:
+            self._update_group(group)
+            for p in group["params"]:
+                if p.grad is not None:
+                    p._version += 1  # changed in place: a graph that saved p can no longer backward
         return loss
 
     def _update_group(self, group: dict[str, Any]) -> None:

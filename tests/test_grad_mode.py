@@ -139,8 +139,17 @@ def test_mode_counts_return_to_zero_after_contexts_and_errors() -> None:
     with pytest.raises(ValueError), ag.detect_anomaly():
         assert any_thread.anomaly == 1
         raise ValueError
+    with pytest.raises(ValueError), ag.no_grad():
+        with ag.no_grad(), ag.enable_grad():  # nested: off, back on, then off again
+            assert any_thread.grad_disabled == 0 and ag.is_grad_enabled()
+        assert any_thread.grad_disabled == 1 and not ag.is_grad_enabled()
+        raise ValueError
+    ag.set_grad_enabled(False)
+    ag.set_grad_enabled(False)  # twice: still one thread with grad off
+    assert any_thread.grad_disabled == 1
+    ag.set_grad_enabled(True)
     (g,) = ag.grad((x * x).sum(), x, create_graph=True)
-    assert (any_thread.anomaly, any_thread.create_graph) == (0, 0)
+    assert (any_thread.grad_disabled, any_thread.anomaly, any_thread.create_graph) == (0, 0, 0)
     assert g.grad_fn is not None  # the create_graph pass did record: the count was on during it
     np.testing.assert_allclose(ag.grad(g.sum(), x)[0].numpy(), [2.0, 2.0])
 
@@ -181,3 +190,36 @@ def test_a_create_graph_pass_in_one_thread_leaves_the_others_on_arrays() -> None
         any_thread.create_graph -= 1
     assert x.grad.grad_fn is None
     np.testing.assert_allclose(x.grad.numpy(), [0.0, 2.0])
+
+
+class _SeesGradMode(ag.Function):
+    """f(x) = 2x, whose backward notes whether grad mode was on while it ran."""
+
+    seen: list = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        _SeesGradMode.seen.append(ag.is_grad_enabled())
+        return grad * 2
+
+
+@pytest.mark.parametrize("outer", [True, False])
+def test_a_users_backward_runs_with_grad_off_unless_create_graph(outer) -> None:
+    """As in PyTorch: backward runs in grad mode create_graph, whatever the caller's mode,
+    which it finds unchanged afterwards."""
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    _SeesGradMode.seen = []
+    loss = (_SeesGradMode.apply(x) * x).sum()  # d/dx = 4x, through the user's rule and mul
+    with ag.set_grad_enabled(outer):
+        loss.backward(retain_graph=True)
+        assert ag.is_grad_enabled() is outer
+        (g,) = ag.grad(loss, x, create_graph=True)
+        assert ag.is_grad_enabled() is outer
+    assert _SeesGradMode.seen == [False, True]
+    assert x.grad.tolist() == [4.0, 8.0] and g.tolist() == [4.0, 8.0]
+    (gg,) = ag.grad(g.sum(), x)  # the create_graph pass recorded the user's rule too
+    assert gg.tolist() == [4.0, 4.0]

@@ -26,13 +26,13 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..function import Function, unwrap
-from ..grad_mode import state
+from ..grad_mode import any_thread, state
 from .shape import check_index_arrays
 
 
 def _tracked(t: Any, value: Any = None) -> bool:
     """True when the update must be recorded in the graph."""
-    if not state.grad_enabled:
+    if any_thread.grad_disabled and not state.grad_enabled:
         return False
     value_tracked = getattr(value, "_requires_grad", False)
     if not (t._requires_grad or value_tracked):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import backend
 from ..engine import _call_backward, topological_order, unbroadcast
 from ..function import Function
-from ..grad_mode import state
+from ..grad_mode import set_thread_grad_enabled, state
 from ..tensor import Tensor
 from .graph import _check_rankdir, _plan, _read_params, op_name
 from .picture import (
@@ -73,8 +73,8 @@ def _trace_backward(root: Tensor, gradient: Any) -> list[_Step]:
     node_grads: dict[int, Any] = {}
     leaf_grads: dict[int, Any] = {}
     steps = []
-    prev = state.create_graph, state.grad_enabled
-    state.create_graph, state.grad_enabled = False, False
+    prev_create, state.create_graph = state.create_graph, False
+    prev_enabled = set_thread_grad_enabled(False)
     try:
         for node in order:
             g = grads.pop(id(node), None)
@@ -109,7 +109,8 @@ def _trace_backward(root: Tensor, gradient: Any) -> list[_Step]:
                     into[id(edge)] = ig if id(edge) not in into else into[id(edge)] + ig
             steps.append(_Step(node, g, sent, dict(node_grads), dict(leaf_grads)))
     finally:
-        state.create_graph, state.grad_enabled = prev
+        state.create_graph = prev_create
+        set_thread_grad_enabled(prev_enabled)
     return steps
 
 
