@@ -24,7 +24,7 @@ import numpy as np
 
 from . import function as _function
 from .backend import device_of, get_array_module
-from .function import Function, check_versions
+from .function import FREED, Function, check_versions
 from .grad_mode import any_thread, count_mode, set_thread_grad_enabled, state
 
 __all__ = ["topological_order", "run_backward", "grad", "unbroadcast"]
@@ -134,11 +134,11 @@ def run_backward(
             g = pop(node, None)
             if g is None:
                 if not retain_graph and node.saved_tensors:
-                    node.saved_tensors = None
+                    node.saved_tensors = FREED
                     node._versions = None
                 continue
             saved = node.saved_tensors
-            if saved is None:
+            if saved is FREED:
                 raise RuntimeError(
                     f"Trying to backward through the graph a second time ({node.name()}'s saved "
                     "values were freed by the first backward). Specify retain_graph=True in the "
@@ -167,7 +167,7 @@ def run_backward(
             if saved and not retain_graph:
                 # Freed as soon as the rule has used them, before the gradients move on
                 # (the version records too: they hold the input tensors, and so their arrays).
-                node.saved_tensors = saved = None
+                node.saved_tensors = saved = FREED
                 node._versions = None
             edges = node.next_functions
             if len(in_grads) != len(edges):

@@ -66,6 +66,32 @@ def _intern(key: tuple) -> tuple:
     return found
 
 
+class _FreedValues:
+    """What ``saved_tensors`` holds once backward has freed the saved values: reading them
+    raises PyTorch's error, as its property would; false, like an empty tuple."""
+
+    __slots__ = ()
+
+    def _refuse(self, *_: Any) -> Any:
+        raise RuntimeError(
+            "Trying to backward through the graph a second time (or directly access saved "
+            "tensors after they have already been freed). Saved intermediate values of the "
+            "graph are freed when you call .backward() or autograd.grad(). Specify "
+            "retain_graph=True if you need to backward through the graph a second time or "
+            "if you need to access saved tensors after calling backward."
+        )
+
+    __iter__ = __getitem__ = __len__ = _refuse
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "<freed saved values>"
+
+
+FREED = _FreedValues()
+
 _OUTPUT = -1  # marks a saved array that is the op's output
 _CONSTANT = -2  # marks a saved array that is neither an input nor the output
 _SRC_OUTPUT = (_OUTPUT,)
@@ -95,7 +121,7 @@ class Function:
 
     __slots__ = (
         "next_functions",  # per input: the producing node, a leaf Tensor, or None
-        # What backward reads: the saved arrays (None once backward has freed them). A plain
+        # What backward reads: the saved arrays (FREED once backward has freed them). A plain
         # slot, not a property, as the rule reads it once a node: the engine puts Tensors in
         # it while a user's Function or a create_graph backward runs (_call_backward).
         "saved_tensors",
@@ -131,7 +157,7 @@ class Function:
     @property
     def _freed(self) -> bool:
         """True once backward has freed the saved values (without retain_graph)."""
-        return self.saved_tensors is None
+        return self.saved_tensors is FREED
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:

@@ -217,15 +217,17 @@ def test_saved_arrays_are_freed_after_backward() -> None:
     assert any(n.saved_tensors for n in nodes)
     y.backward()
     for n in nodes:
-        assert not n.saved_tensors  # None (released) or () (never saved anything)
-    assert h.grad_fn.saved_tensors is None
+        assert not n.saved_tensors  # FREED (released) or () (never saved anything)
+    assert h.grad_fn._freed
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        (saved,) = h.grad_fn.saved_tensors  # as PyTorch: reading freed values raises
 
 
 def test_saved_arrays_survive_with_retain_graph() -> None:
     x = leaf([1.0, 2.0])
     h = x.tanh()
     h.sum().backward(retain_graph=True)
-    assert h.grad_fn.saved_tensors is not None
+    assert not h.grad_fn._freed and len(h.grad_fn.saved_tensors) == 1
 
 
 def test_graph_is_collected_once_the_output_is_gone() -> None:

@@ -107,4 +107,4 @@ def test_backward_drops_the_version_records_with_the_saved_values():
     node = y.grad_fn
     assert node._versions is not None
     y.sum().backward()
-    assert node.saved_tensors is None and node._versions is None
+    assert node._freed and node._versions is None
