@@ -407,6 +407,20 @@ def test_state_dict_loads_across_libraries():
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
+def test_a_hook_registered_after_calls_on_the_fast_path_runs(monkeypatch):
+    """Module.__call__ skips the hook dicts while no hook was ever registered: the first
+    registration must turn the check back on, for modules already called too."""
+    from nn.module import RemovableHandle
+
+    monkeypatch.setattr(RemovableHandle, "registered", 0)
+    net = lecture_net()
+    net(ag.randn(1, 2))  # the fast path
+    seen = []
+    net[0].register_forward_hook(lambda m, args, out: seen.append(out.shape))
+    net(ag.randn(4, 2))
+    assert seen == [(4, 3)] and RemovableHandle.registered == 1
+
+
 def test_forward_hooks_see_and_may_replace_outputs():
     net = lecture_net()
     seen = []
