@@ -209,7 +209,7 @@ class Function:
         Tensor = _tensor_cls
         array_level = cls.array_level
         record = False
-        if not any_thread.grad_disabled or state.grad_enabled:  # the count first: cheaper
+        if not any_thread.grad_disabled or state.grad_enabled:  # is_grad_enabled(), inlined
             inputs, edges = [], []
             for a in args:
                 if isinstance(a, Tensor):

@@ -26,13 +26,13 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..function import Function, unwrap
-from ..grad_mode import any_thread, state
+from ..grad_mode import is_grad_enabled
 from .shape import check_index_arrays
 
 
 def _tracked(t: Any, value: Any = None) -> bool:
     """True when the update must be recorded in the graph."""
-    if any_thread.grad_disabled and not state.grad_enabled:
+    if not is_grad_enabled():
         return False
     value_tracked = getattr(value, "_requires_grad", False)
     if not (t._requires_grad or value_tracked):
