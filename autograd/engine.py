@@ -159,25 +159,18 @@ def run_backward(
             if capture_nodes and node in capture_nodes:
                 collect.node(node, g)
             if node.array_level and not create_graph:
-                in_grads = node.backward(node, g)
+                in_grads = node.backward(node, g)  # the library's rules: one per input, tested
                 if type(in_grads) is not tuple:
                     in_grads = (in_grads,)
             else:
-                in_grads = _call_backward(node, g, create_graph, Tensor)
+                in_grads = _call_backward(node, g, create_graph, Tensor)  # counts them too
             if saved and not retain_graph:
                 # Freed as soon as the rule has used them, before the gradients move on
                 # (the version records too: they hold the input tensors, and so their arrays).
                 node.saved_tensors = saved = FREED
                 node._versions = None
             edges = node.next_functions
-            if len(in_grads) != len(edges):
-                raise RuntimeError(
-                    f"function {node.name()} returned {len(in_grads)} gradients, "
-                    f"expected {len(edges)} (one per input of forward)"
-                )
-            i = -1
-            for edge, ig in zip(edges, in_grads):
-                i += 1
+            for edge, ig in zip(edges, in_grads):  # no index kept: errors find it (_input_index)
                 if edge is None:
                     continue
                 if isinstance(edge, Function):
@@ -188,24 +181,24 @@ def run_backward(
                     if ig is None:
                         continue
                     if ig.shape != edge._out_shape:
-                        ig = _reduce_to_shape(ig, edge._out_shape, node, i)
+                        ig = _reduce_to_shape(ig, edge._out_shape, node, edges, in_grads, edge)
                     dtype = edge._out_dtype
                     if ig.dtype is not dtype and ig.dtype != dtype:
                         ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
                     if anomaly:
-                        _check_finite(node, i, ig)
+                        _check_finite(node, _input_index(edges, in_grads, edge, ig), ig)
                     grads[edge] = ig if prev is None else prev + ig
                     continue
                 if ig is None:
                     continue
                 data = edge.data  # a leaf: it is its own edge
                 if ig.shape != data.shape:
-                    ig = _reduce_to_shape(ig, data.shape, node, i)
+                    ig = _reduce_to_shape(ig, data.shape, node, edges, in_grads, edge)
                 dtype = data.dtype
                 if ig.dtype is not dtype and ig.dtype != dtype:
                     ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
                 if anomaly:
-                    _check_finite(node, i, ig)
+                    _check_finite(node, _input_index(edges, in_grads, edge, ig), ig)
                 if collect is not None:
                     collect.leaf(edge, ig)
                 elif edge.grad is None and type(ig) is _ndarray and ig is not g \
@@ -359,23 +352,47 @@ def _call_backward(node: Function, g: Any, create_graph: bool, Tensor: type) -> 
             out = node.backward(node, g if isinstance(g, Tensor) else Tensor._make(g, None))
             if not isinstance(out, tuple):
                 out = (out,)
-            return tuple(
+            return _counted(node, tuple(
                 o if o is None or create_graph else (o.data if isinstance(o, Tensor) else o)
                 for o in out
-            )
+            ))
     finally:
         node.saved_tensors = saved
         if prev_enabled is not None:
             set_thread_grad_enabled(prev_enabled)
-    return out if isinstance(out, tuple) else (out,)
+    return _counted(node, out if isinstance(out, tuple) else (out,))
 
 
-def _reduce_to_shape(ig: Any, shape: tuple, node: Function, i: int) -> Any:
+def _counted(node: Function, in_grads: tuple) -> tuple:
+    """A rule's gradients, refused unless there is one per input of forward."""
+    if len(in_grads) != len(node.next_functions):
+        raise RuntimeError(
+            f"function {node.name()} returned {len(in_grads)} gradients, "
+            f"expected {len(node.next_functions)} (one per input of forward)"
+        )
+    return in_grads
+
+
+def _input_index(edges: tuple, in_grads: tuple, edge: Any, ig: Any) -> int:
+    """Which input of forward a gradient belongs to, for an error message: the first with
+    this edge and this gradient (where both repeat, so does the error), else with this edge
+    (the gradient was converted since)."""
+    for i, (e, g) in enumerate(zip(edges, in_grads)):
+        if e is edge and g is ig:
+            return i
+    return next(i for i, e in enumerate(edges) if e is edge)
+
+
+def _reduce_to_shape(ig: Any, shape: tuple, node: Function, edges: tuple, in_grads: tuple,
+                     edge: Any) -> Any:
+    """The gradient for ``edge`` summed back to its input's shape (a broadcast in forward),
+    or the error naming the input of a rule that returned a gradient of the wrong shape."""
     try:
         out = unbroadcast(ig, shape)
     except (ValueError, RuntimeError):
         out = None
     if out is None or tuple(out.shape) != tuple(shape):
+        i = _input_index(edges, in_grads, edge, ig)
         raise RuntimeError(
             f"Function {node.name()} returned an invalid gradient at index {i}: got shape "
             f"{tuple(ig.shape)} but expected shape compatible with {tuple(shape)}"

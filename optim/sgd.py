@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import autograd as ag
+from autograd.dtypes import scalar_like
 
 from .optimizer import Optimizer, ParamsT, _check_non_negative, effective_grad
 
@@ -58,7 +59,7 @@ class SGD(Optimizer):
                 grad = p.grad
                 if grad is not None:
                     theta = p.data
-                    theta -= grad.data * lr
+                    theta -= grad.data * scalar_like(lr, theta)  # same bits as * lr, faster
             return
         for p in group["params"]:
             if p.grad is None:

@@ -552,7 +552,7 @@ _FUNCTIONS = (
     "zeros_like", "ones_like", "empty_like", "full_like", "where", "clip", "concatenate",
     "stack", "vstack", "hstack", "split", "array_split", "broadcast_to", "broadcast_arrays",
     "take_along_axis", "take", "transpose", "swapaxes", "moveaxis", "reshape", "ravel",
-    "expand_dims", "squeeze", "dot", "tensordot", "einsum", "outer", "inner", "sum", "prod",
+    "expand_dims", "squeeze", "dot", "vdot", "tensordot", "einsum", "outer", "inner", "sum", "prod",
     "mean", "var", "std", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
     "cumsum", "sort", "argsort", "unique", "nonzero", "count_nonzero", "allclose", "isclose",
     "array_equal", "tril", "triu", "diag", "flip", "roll", "tile", "repeat", "pad", "shape",

@@ -195,3 +195,39 @@ def test_a_gradient_of_another_dtype_is_cast_to_the_output_dtype() -> None:
     b = ag.tensor([1.0, 2.0], requires_grad=True)
     (b * 2).backward(ag.tensor([1, 1]))
     assert b.grad.dtype == ag.float32 and b.grad.tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("value", [0, 1, 0.5, 0.1, 2.0 / 3, -1e-3, 1e30])
+def test_scalar_like_gives_the_bits_of_the_python_number(dtype, value) -> None:
+    # The engine's ops and SGD use scalar_like for speed: results must not change by a bit.
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(7).astype(dtype)
+    operand = dtypes.scalar_like(value, x)
+    assert isinstance(operand, np.ndarray) and operand.shape == () and operand.dtype == dtype
+    with np.errstate(over="ignore"):
+        for op in (operator.mul, operator.sub, operator.add, np.logaddexp):
+            expected, got = op(x, value), op(x, operand)
+            assert got.dtype == expected.dtype == dtype
+            np.testing.assert_array_equal(got, expected)
+            np.testing.assert_array_equal(op(operand, x), op(value, x))
+
+
+def test_scalar_like_keeps_the_number_where_an_array_would_be_wrong() -> None:
+    ints = np.arange(3)
+    assert dtypes.scalar_like(0.5, ints) == 0.5 and type(dtypes.scalar_like(0.5, ints)) is float
+    np.testing.assert_array_equal(ints * dtypes.scalar_like(0.5, ints), [0, 0.5, 1])  # promoted
+    t = ag.ones(2)  # a Tensor (a rule under create_graph): the number, to stay on the graph
+    assert dtypes.scalar_like(2.0, t) == 2.0 and type(dtypes.scalar_like(2.0, t)) is float
+
+
+def test_scalar_like_arrays_are_shared_read_only_and_bounded() -> None:
+    x = np.ones(2, np.float32)
+    a = dtypes.scalar_like(0.25, x)
+    assert a is dtypes.scalar_like(0.25, x)  # cached
+    with pytest.raises(ValueError, match="read-only"):
+        a += 1
+    for k in range(1000):  # a learning-rate schedule: ever-new numbers
+        dtypes.scalar_like(1.0 + k / 1000, x)
+    assert len(dtypes._SCALARS[np.dtype(np.float32)]) <= 257
+    assert dtypes.scalar_like(0.25, x) == np.float32(0.25)

@@ -251,6 +251,25 @@ def test_custom_function_returning_a_gradient_of_the_wrong_shape() -> None:
         Bad.apply(ag.ones(2, requires_grad=True)).sum().backward()
 
 
+@pytest.mark.parametrize("same_tensor", [False, True])
+def test_the_wrong_shape_error_names_the_input(same_tensor: bool) -> None:
+    # The engine keeps no input counter in its loop; the error still names the right input,
+    # also where one tensor is both inputs and only the second gradient is wrong.
+    class Bad(ag.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, ag.ones(5)
+
+    a = ag.ones(2, requires_grad=True)
+    b = a if same_tensor else ag.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"invalid gradient at index 1: got shape \(5,\)"):
+        Bad.apply(a, b).sum().backward()
+
+
 def test_dims_out_of_range_in_shape_ops() -> None:
     with pytest.raises(IndexError, match="got 5"):
         ag.ones(1, 2).squeeze(5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..dtypes import default_float
+from ..dtypes import default_float, scalar_like
 from ..function import Function
 
 
@@ -153,7 +153,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (1 - y * y)
+        return grad * (scalar_like(1, y) - y * y)
 
 
 class Sigmoid(Function):
@@ -171,7 +171,7 @@ class Sigmoid(Function):
         xp = get_array_module(x)
         # out= only for 0-d inputs, which numpy would otherwise turn into a scalar
         y = xp.negative(x) if x.ndim else xp.negative(x, out=xp.empty_like(x))
-        xp.logaddexp(0, y, out=y)  # in place: one new array instead of four
+        xp.logaddexp(scalar_like(0, y), y, out=y)  # in place: one new array instead of four
         xp.negative(y, out=y)
         xp.exp(y, out=y)
         ctx.save_for_backward(y)
@@ -180,7 +180,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        return grad * (1 - y) * y  # PyTorch's order of the products, so its rounding
+        return grad * (scalar_like(1, y) - y) * y  # PyTorch's order of the products
 
 
 class Relu(Function):
