@@ -35,7 +35,7 @@ import numpy as np
 
 from .grad_mode import any_thread, set_thread_grad_enabled, state
 
-__all__ = ["Function", "FunctionCtx"]
+__all__ = ["Function", "FunctionCtx", "UnaryFunction"]
 
 _sequence = itertools.count()
 _new = object.__new__
@@ -95,6 +95,9 @@ FREED = _FreedValues()
 _OUTPUT = -1  # marks a saved array that is the op's output
 _CONSTANT = -2  # marks a saved array that is neither an input nor the output
 _SRC_OUTPUT = (_OUTPUT,)
+_SRC_INPUT = (0,)
+_SRC_CONSTANT = (_CONSTANT,)
+_SRC_FIRST_TWO = (0, 1)
 
 
 class FunctionCtx:
@@ -258,12 +261,7 @@ class Function:
                 _check_broadcast(cls, args)
                 raise
             if type(out) is not _ndarray and isinstance(out, np.generic):
-                scalar, out = out, np.asarray(out)  # numpy gives scalars for 0-d results
-                for s in ctx.saved_tensors:
-                    if s is scalar:
-                        ctx.saved_tensors = tuple(out if s is scalar else s
-                                                  for s in ctx.saved_tensors)
-                        break
+                out = _scalar_output(ctx, out)
             saved = ctx.saved_tensors
             if saved:
                 if len(saved) == 1 and saved[0] is out:  # y alone (exp, tanh, sigmoid)
@@ -277,19 +275,72 @@ class Function:
             if saved:
                 ctx._saved_src, ctx._versions = _trace_saved(saved, args, out_tensor, args)
                 ctx.saved_tensors = tuple(s.data if isinstance(s, Tensor) else s for s in saved)
-        dtype = out.dtype
-        t = _new(Tensor)
-        t.data, t.grad, t._version = out, None, 0
-        if dtype.kind != "f":
-            # Integer and bool results carry no gradient, as in PyTorch.
-            t.grad_fn, t._requires_grad = None, False
-            return t
-        shape = out.shape
-        found = _interned.get(shape)  # not `or`: the shape () of a loss is falsy
-        ctx._out_shape = found if found is not None else _intern(shape)
-        ctx._out_dtype = dtype
-        t.grad_fn, t._requires_grad = ctx, True
+        return _output_tensor(ctx, out)
+
+
+def _scalar_output(ctx: Function, scalar: Any) -> Any:
+    """numpy gives scalars for 0-d results: the output as a 0-d array, also where saved."""
+    out = np.asarray(scalar)
+    for s in ctx.saved_tensors:
+        if s is scalar:
+            ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
+            break
+    return out
+
+
+def _output_tensor(ctx: Function, out: Any) -> Any:
+    """The op's output Tensor, with ``ctx`` as its grad_fn where it can have a gradient."""
+    dtype = out.dtype
+    t = _new(_tensor_cls)
+    t.data, t.grad, t._version = out, None, 0
+    if dtype.kind != "f":
+        # Integer and bool results carry no gradient, as in PyTorch.
+        t.grad_fn, t._requires_grad = None, False
         return t
+    shape = out.shape
+    found = _interned.get(shape)  # not `or`: the shape () of a loss is falsy
+    ctx._out_shape = found if found is not None else _intern(shape)
+    ctx._out_dtype = dtype
+    t.grad_fn, t._requires_grad = ctx, True
+    return t
+
+
+def _apply_one(cls: type, x: Any) -> Any:
+    """``Function.apply`` for the library's ops of one Tensor (activations, exp, log, ...),
+    written out for that one input: no loop over arguments, no search for where the saved
+    value came from. Same graph, same checks; what it does not cover (no graph to record,
+    anomaly mode, a non-Tensor input) goes the general way. Every layer of a network runs it.
+    """
+    if not (isinstance(x, _tensor_cls) and x._requires_grad) or any_thread.anomaly \
+            or (any_thread.grad_disabled and not state.grad_enabled):
+        return _general_apply(cls, x)
+    ctx = _new(cls)
+    fn = x.grad_fn
+    ctx.next_functions = (x if fn is None else fn,)  # a leaf is its own edge
+    ctx.saved_tensors = ()
+    ctx._versions = None
+    ctx._seq = next(_sequence)
+    data = x.data
+    try:
+        out = cls.forward(ctx, data)
+    except (TypeError, ValueError):
+        _check_one_device((x,))
+        raise
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = _scalar_output(ctx, out)
+    saved = ctx.saved_tensors
+    if saved:
+        if len(saved) != 1:
+            ctx._saved_src, ctx._versions = _trace_saved(saved, (data,), out, (x,))
+        elif saved[0] is out:  # y (exp, tanh, sigmoid)
+            ctx._saved_src = _SRC_OUTPUT
+        elif saved[0] is data:  # x (log, sin, ...): a leaf's version, for the in-place check
+            ctx._saved_src = _SRC_INPUT
+            if fn is None:
+                ctx._versions = ((x, x._version),)
+        else:  # a value of its own (relu's mask)
+            ctx._saved_src = _SRC_CONSTANT
+    return _output_tensor(ctx, out)
 
 
 def _check_one_device(args: tuple) -> None:
@@ -417,3 +468,59 @@ _tensor_cls: Any = None  # set by tensor.py; breaks the import cycle
 def _set_tensor_class(cls: type) -> None:
     global _tensor_cls
     _tensor_cls = cls
+
+
+def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
+    """``Function.apply`` for linear (x, W, b), written out for its three inputs, as
+    :func:`_apply_one` is for one: the op of every layer of an MLP."""
+    Tensor = _tensor_cls
+    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
+            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly \
+            or (any_thread.grad_disabled and not state.grad_enabled):
+        return _general_apply(cls, x, weight, bias)
+    edge_x = (x.grad_fn or x) if x._requires_grad else None  # a leaf is its own edge
+    edge_w = (weight.grad_fn or weight) if weight._requires_grad else None
+    if bias is None:
+        edge_b = bias_data = None
+    else:
+        edge_b = (bias.grad_fn or bias) if bias._requires_grad else None
+        bias_data = bias.data
+    if edge_x is None and edge_w is None and edge_b is None:
+        return _general_apply(cls, x, weight, bias)  # no graph to record
+    ctx = _new(cls)
+    ctx.next_functions = (edge_x, edge_w, edge_b)
+    ctx.saved_tensors = ()
+    ctx._versions = None
+    ctx._seq = next(_sequence)
+    x_data, w_data = x.data, weight.data
+    try:
+        out = cls.forward(ctx, x_data, w_data, bias_data)
+    except (TypeError, ValueError):
+        _check_one_device((x, weight, bias))
+        raise
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = _scalar_output(ctx, out)  # a 1-D weight gives a number
+    saved = ctx.saved_tensors
+    if len(saved) == 2 and saved[0] is x_data and saved[1] is w_data:
+        ctx._saved_src = _SRC_FIRST_TWO
+        # the leaves' versions, for the in-place check (intermediates are not tracked)
+        if x.grad_fn is None:
+            ctx._versions = ((x, x._version),)
+        if weight.grad_fn is None:
+            ctx._versions = (ctx._versions or ()) + ((weight, weight._version),)
+    elif saved:
+        ctx._saved_src, ctx._versions = _trace_saved(
+            saved, (x_data, w_data, bias_data), out, (x, weight, bias))
+    return _output_tensor(ctx, out)
+
+
+_general_apply = Function.apply.__func__  # for the fast paths' fallback
+linear_apply = classmethod(_apply_linear)
+
+
+class UnaryFunction(Function):
+    """An op of one Tensor (exp, tanh, sigmoid, relu, ...): Function's contract, applied
+    through :func:`_apply_one`, which every activation of every network runs."""
+
+    __slots__ = ()
+    apply = classmethod(_apply_one)

@@ -151,15 +151,18 @@ class EngineArraysXOR:
     bookkeeping costs. Kept in step with autograd/ops by hand.
     """
 
+    # The engine's constants: 0-d arrays of the operands' dtype (dtypes.scalar_like)
+    ZERO, ONE, LR = (np.array(v, np.float32) for v in (0, 1, LR))
+
     def __init__(self, weights: list[np.ndarray]):
         self.params = [w.copy() for w in weights]
         self.samples = [(INPUTS[i:i + 1].copy(), TARGETS[i:i + 1].copy()) for i in range(4)]
         self.i = 0
 
-    @staticmethod
-    def _sigmoid(x: np.ndarray) -> np.ndarray:
+    @classmethod
+    def _sigmoid(cls, x: np.ndarray) -> np.ndarray:
         y = np.negative(x)
-        np.logaddexp(0, y, out=y)
+        np.logaddexp(cls.ZERO, y, out=y)
         np.negative(y, out=y)
         np.exp(y, out=y)
         return y
@@ -175,16 +178,16 @@ class EngineArraysXOR:
         a2 += b2
         y = self._sigmoid(a2)
         diff = y - t
-        loss = np.asarray((diff * diff).sum() / diff.size)
+        loss = np.asarray(np.vdot(diff, diff) / diff.size)
         seed = np.array(1, np.float32)
-        grad_y = diff * (2.0 / diff.size) * seed
-        grad_a2 = grad_y * (1 - y) * y
+        grad_y = diff * np.array(2.0 / diff.size, np.float32) * seed
+        grad_a2 = grad_y * (self.ONE - y) * y
         grad_h = grad_a2.dot(w2)
         grads = [None, None, grad_a2.T.dot(h), np.add.reduce(grad_a2, axis=0)]
-        grad_a1 = grad_h * (1 - h) * h
+        grad_a1 = grad_h * (self.ONE - h) * h
         grads[0], grads[1] = grad_a1.T.dot(x), np.add.reduce(grad_a1, axis=0)
         for p, g in zip(self.params, grads):
-            p -= g * LR
+            p -= g * self.LR
         return loss
 
     def weights(self) -> list[np.ndarray]:

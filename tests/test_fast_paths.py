@@ -5,6 +5,8 @@
   ``class_coefficients`` + ``CrossEntropyLoss``.
 - ``optim.SGD`` without momentum, weight decay or maximize runs a plain
   theta <- theta - lr g loop.
+- Ops of one Tensor (``UnaryFunction``) and linear record their node with an apply
+  written out for their inputs; ``Function.apply`` is the general path.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ import autograd as ag
 import nn
 import nn.functional as F
 import optim
+from autograd import function as fn
+from autograd.ops import activations as A
+from autograd.ops import arithmetic, linalg
 from autograd.ops import losses as L
+from autograd.ops import shape as S
+from autograd.ops import unary as U
 
 
 def _general_cross_entropy(x: ag.Tensor, target: np.ndarray, reduction: str) -> ag.Tensor:
@@ -165,3 +172,136 @@ def test_plain_sgd_equals_general_path() -> None:
         results.append(p.data.copy())
     np.testing.assert_array_equal(results[0], results[1])
     np.testing.assert_array_equal(results[0], start - grad * np.float32(0.05))
+
+
+UNARY_OPS = sorted(
+    {cls for module in (U, A, S, arithmetic) for cls in vars(module).values()
+     if isinstance(cls, type) and issubclass(cls, fn.UnaryFunction)} - {fn.UnaryFunction},
+    key=lambda cls: cls.__name__,
+)
+
+
+def _node_record(t: ag.Tensor) -> tuple:
+    """What a node holds, in comparable form: edges, saved values, their sources, versions."""
+    node = t.grad_fn
+    saved = [np.asarray(v).tolist() for v in node.saved_tensors]
+    versions = [(id(x), v) for x, v in node._versions or ()]
+    return (node.next_functions, saved, getattr(node, "_saved_src", None), versions,
+            node._out_shape,
+            node._out_dtype)
+
+
+# inside every op's domain (asin, acos, log, sqrt) and away from the kinks (abs, relu, sign)
+UNARY_INPUT = np.array([[0.15, 0.5], [0.85, 0.35]], np.float64)
+
+
+def test_every_one_input_op_takes_the_unrolled_apply() -> None:
+    assert len(UNARY_OPS) >= 25
+    for cls in UNARY_OPS:
+        assert cls.apply.__func__ is fn._apply_one, cls.__name__
+
+
+@pytest.mark.parametrize("cls", UNARY_OPS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("leaf", [True, False])
+def test_one_input_fast_path_records_what_the_general_path_records(cls: type,
+                                                                   leaf: bool) -> None:
+    x = ag.tensor(UNARY_INPUT, requires_grad=True)
+    source = x if leaf else x * 1.0
+    fast = cls.apply(source)
+    general = fn._general_apply(cls, source)
+    assert type(fast.grad_fn) is type(general.grad_fn) is cls
+    np.testing.assert_array_equal(fast.data, general.data)
+    assert _node_record(fast) == _node_record(general)
+    g = np.array([[1.0, -2.0], [0.5, 3.0]])
+    fast.backward(ag.tensor(g), retain_graph=True)
+    fast_grad = x.grad.numpy().copy()
+    x.grad = None
+    general.backward(ag.tensor(g))
+    np.testing.assert_array_equal(fast_grad, x.grad.numpy())
+
+
+@pytest.mark.parametrize("name", ["log", "sin", "cos", "abs"])
+def test_one_input_fast_path_keeps_the_in_place_check(name: str) -> None:
+    # these save their input x: changing a leaf x in place before backward must be refused
+    x = ag.tensor([0.3, 0.6], requires_grad=True)
+    y = getattr(x, name)()
+    with ag.no_grad():
+        x.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_one_input_fast_path_falls_back_where_it_does_not_apply() -> None:
+    x = ag.tensor([0.5, -1.0], requires_grad=True)
+    with ag.no_grad():
+        assert x.sigmoid().grad_fn is None and not x.sigmoid().requires_grad
+    assert ag.tensor([0.5]).exp().grad_fn is None  # no input needs a gradient
+    assert U.Exp.apply(np.array([0.0, 1.0])).grad_fn is None  # an array, not a Tensor
+    with ag.detect_anomaly():
+        y = x.sigmoid()
+    assert y.grad_fn._trace  # anomaly mode records where the op was created
+    z = x.relu().sigmoid().tanh()
+    (gx,) = ag.grad(z.sum(), x, create_graph=True)
+    (ggx,) = ag.grad(gx.sum(), x)  # through the fast path's nodes, second order
+    assert ag.gradcheck(lambda t: t.relu().sigmoid().tanh(), (ag.tensor([0.5, 0.7],
+                        dtype=ag.float64, requires_grad=True),))
+    assert ag.gradgradcheck(lambda t: t.sigmoid().tanh().exp(), (ag.tensor(
+        [0.5, -0.7], dtype=ag.float64, requires_grad=True),))
+    assert np.isfinite(ggx.numpy()).all()
+
+
+def _linear_case(x_grad: bool, bias: bool, x_leaf: bool):
+    rng = np.random.default_rng(1)
+    x = ag.tensor(rng.standard_normal((4, 3)), requires_grad=x_grad)
+    w = ag.tensor(rng.standard_normal((2, 3)), requires_grad=True)
+    b = ag.tensor(rng.standard_normal(2), requires_grad=True) if bias else None
+    source = x if x_leaf else x * 1.0
+    return x, w, b, source
+
+
+@pytest.mark.parametrize("x_grad", [False, True])
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("x_leaf", [False, True])
+def test_linear_fast_path_records_what_the_general_path_records(x_grad: bool, bias: bool,
+                                                                x_leaf: bool) -> None:
+    assert linalg.Linear.apply.__func__ is fn._apply_linear
+    x, w, b, source = _linear_case(x_grad, bias, x_leaf)
+    fast = linalg.Linear.apply(source, w, b)
+    general = fn._general_apply(linalg.Linear, source, w, b)
+    np.testing.assert_array_equal(fast.data, general.data)
+    assert _node_record(fast) == _node_record(general)
+    params = [p for p in (x, w, b) if p is not None and p.requires_grad]
+    fast.sum().backward(retain_graph=True)  # x * 1.0 is in both graphs
+    fast_grads = [p.grad.numpy().copy() for p in params]
+    for p in params:
+        p.grad = None
+    general.sum().backward()
+    for got, p in zip(fast_grads, params):
+        np.testing.assert_array_equal(got, p.grad.numpy())
+
+
+@pytest.mark.parametrize("which", ["input", "weight"])
+def test_linear_fast_path_keeps_the_in_place_check(which: str) -> None:
+    # an optimizer step (or x.add_) between forward and backward would give wrong gradients
+    x, w, b, _ = _linear_case(False, True, True)
+    out = F.linear(x, w, b)
+    with ag.no_grad():
+        (x if which == "input" else w).mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+def test_linear_fast_path_falls_back_and_second_order() -> None:
+    x, w, b, _ = _linear_case(False, True, True)
+    with ag.no_grad():
+        assert F.linear(x, w, b).grad_fn is None
+    w.requires_grad_(False)
+    b.requires_grad_(False)
+    assert F.linear(x, w, b).grad_fn is None  # nothing needs a gradient
+    out = linalg.Linear.apply(x.numpy(), w, None)  # an array input: the general path
+    assert out.data.shape == (4, 2)
+    w.requires_grad_(True)
+    xs = ag.tensor(np.random.default_rng(2).standard_normal((4, 3)), requires_grad=True)
+    assert ag.gradgradcheck(lambda t, W: F.linear(t, W).sigmoid(), (xs, w))
+    with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
+        F.linear(ag.ones(4, 5, dtype=ag.float64), w)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..backend import erf as backend_erf
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, UnaryFunction
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -71,7 +71,7 @@ def stable_softplus(z: Any) -> Any:
 
 # --- elementary functions the Tensor namespace lacks ---------------------------------------
 
-class Erf(Function):
+class Erf(UnaryFunction):
     """y = erf(x);  dy/dx = 2/sqrt(pi) e^{-x^2}."""
 
     array_level = True
@@ -88,7 +88,7 @@ class Erf(Function):
         return grad * (2.0 / math.sqrt(math.pi)) * xp.exp(-x * x)
 
 
-class Log1p(Function):
+class Log1p(UnaryFunction):
     """y = ln(1 + x);  dy/dx = 1 / (1 + x)."""
 
     array_level = True
@@ -104,7 +104,7 @@ class Log1p(Function):
         return grad / (1 + x)
 
 
-class Expm1(Function):
+class Expm1(UnaryFunction):
     """y = e^x - 1;  dy/dx = e^x = y + 1."""
 
     array_level = True
@@ -121,7 +121,7 @@ class Expm1(Function):
         return grad * (y + 1)
 
 
-class ArcTan(Function):
+class ArcTan(UnaryFunction):
     """ArcTan: f(x) = tan^{-1}(x), in (-pi/2, pi/2);  f'(x) = 1 / (x^2 + 1)."""
 
     array_level = True
@@ -139,7 +139,7 @@ class ArcTan(Function):
 
 # --- the activation table ------------------------------------------------------------------
 
-class BinaryStep(Function):
+class BinaryStep(UnaryFunction):
     """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0 (the table's '?' at 0 too)."""
 
     array_level = True
@@ -253,7 +253,7 @@ class GELU(Function):
         return grad * (cdf + x * pdf), None
 
 
-class BentIdentity(Function):
+class BentIdentity(UnaryFunction):
     """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
 
     array_level = True
@@ -271,7 +271,7 @@ class BentIdentity(Function):
         return grad * (x / (2 * xp.sqrt(x * x + 1)) + 1)
 
 
-class Gaussian(Function):
+class Gaussian(UnaryFunction):
     """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2} = -2x f(x)."""
 
     array_level = True
@@ -309,7 +309,7 @@ def _sinc_slope(xp: Any, x: Any) -> Any:
     return xp.where(small, series, (xp.cos(safe) - xp.sin(safe) / safe) / safe)
 
 
-class Sinc(Function):
+class Sinc(UnaryFunction):
     """Sinc: f(x) = sin(x)/x, f(0) = 1;  f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0.
 
     The course's unnormalised sinc (``torch.sinc`` is sin(pi x)/(pi x)). Near 0

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
-from ..function import Function
+from ..function import Function, UnaryFunction
 
 _BOOL = np.dtype(np.bool_)
 
@@ -194,7 +194,7 @@ def _is_float(v: Any) -> bool:
     return dtype.kind == "f" if dtype is not None else isinstance(v, float)
 
 
-class Neg(Function):
+class Neg(UnaryFunction):
     """f(x) = -x;  df/dx = -1."""
 
     array_level = True

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function
+from ..function import Function, linear_apply
 
 # Output size (elements) up to which ndarray.dot is used for a product of numpy matrices.
 _DOT_MAX_OUTPUT = 4096
@@ -93,6 +93,7 @@ class Linear(Function):
     """y = x W^T + b, one node (PyTorch's F.linear);  dL/dx = G W, dL/dW = G^T x, dL/db = sum G."""
 
     array_level = True
+    apply = linear_apply
 
     @staticmethod
     def forward(ctx, x, weight, bias):

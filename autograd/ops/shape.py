@@ -14,7 +14,7 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module, scatter_add
 from ..dtypes import result_dtype
-from ..function import Function, unwrap
+from ..function import Function, UnaryFunction, unwrap
 from .reduction import normalize_dims
 
 
@@ -223,7 +223,7 @@ class ToDtype(Function):
         return grad, None
 
 
-class Clone(Function):
+class Clone(UnaryFunction):
     """y = a copy of x;  dL/dx = dL/dy."""
 
     array_level = True

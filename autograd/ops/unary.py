@@ -10,7 +10,7 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import default_float, scalar_like
-from ..function import Function
+from ..function import Function, UnaryFunction
 
 
 def _as_float(x: Any) -> Any:
@@ -21,7 +21,7 @@ def _as_float(x: Any) -> Any:
     return x if dtype.kind == "f" else x.astype(default_float())
 
 
-class Exp(Function):
+class Exp(UnaryFunction):
     """y = e^x;  dy/dx = y."""
 
     array_level = True
@@ -39,7 +39,7 @@ class Exp(Function):
         return grad * y
 
 
-class Log(Function):
+class Log(UnaryFunction):
     """y = ln x;  dy/dx = 1/x."""
 
     array_level = True
@@ -56,7 +56,7 @@ class Log(Function):
         return grad / x
 
 
-class Sqrt(Function):
+class Sqrt(UnaryFunction):
     """y = sqrt(x);  dy/dx = 1 / (2 y)."""
 
     array_level = True
@@ -74,7 +74,7 @@ class Sqrt(Function):
         return grad / (2 * y)
 
 
-class Abs(Function):
+class Abs(UnaryFunction):
     """y = |x|;  dy/dx = sign(x) (0 at 0, as in PyTorch)."""
 
     array_level = True
@@ -90,7 +90,7 @@ class Abs(Function):
         return grad * get_array_module(grad).sign(x)
 
 
-class Sign(Function):
+class Sign(UnaryFunction):
     """y = sign(x) in {-1, 0, 1};  dy/dx = 0: the result stays in the graph, as in PyTorch."""
 
     array_level = True
@@ -104,7 +104,7 @@ class Sign(Function):
         return get_array_module(grad).zeros_like(grad)
 
 
-class Sin(Function):
+class Sin(UnaryFunction):
     """y = sin x;  dy/dx = cos x."""
 
     array_level = True
@@ -121,7 +121,7 @@ class Sin(Function):
         return grad * get_array_module(grad).cos(x)
 
 
-class Cos(Function):
+class Cos(UnaryFunction):
     """y = cos x;  dy/dx = -sin x."""
 
     array_level = True
@@ -138,7 +138,7 @@ class Cos(Function):
         return -grad * get_array_module(grad).sin(x)
 
 
-class Tanh(Function):
+class Tanh(UnaryFunction):
     """y = tanh x;  dy/dx = 1 - y^2."""
 
     array_level = True
@@ -156,7 +156,7 @@ class Tanh(Function):
         return grad * (scalar_like(1, y) - y * y)
 
 
-class Sigmoid(Function):
+class Sigmoid(UnaryFunction):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y).
 
     Computed as exp(-log(1 + e^-x)) with logaddexp, so that x = -1000 gives
@@ -183,7 +183,7 @@ class Sigmoid(Function):
         return grad * (scalar_like(1, y) - y) * y  # PyTorch's order of the products
 
 
-class Relu(Function):
+class Relu(UnaryFunction):
     """y = max(0, x);  dy/dx = 1 for x > 0, else 0.
 
     Saves dy/dx itself, the mask y != 0: a quarter of y's bytes, and y is then
@@ -244,7 +244,7 @@ def relu(input: Any) -> Any:
 
 # --- more element-wise functions (PyTorch's names) -------------------------------------------
 
-class Log2(Function):
+class Log2(UnaryFunction):
     """y = log2 x;  dy/dx = 1 / (x ln 2)."""
 
     array_level = True
@@ -261,7 +261,7 @@ class Log2(Function):
         return grad / (x * _LN2)
 
 
-class Log10(Function):
+class Log10(UnaryFunction):
     """y = log10 x;  dy/dx = 1 / (x ln 10)."""
 
     array_level = True
@@ -278,7 +278,7 @@ class Log10(Function):
         return grad / (x * _LN10)
 
 
-class Reciprocal(Function):
+class Reciprocal(UnaryFunction):
     """y = 1 / x;  dy/dx = -1/x^2 = -y^2."""
 
     array_level = True
@@ -296,7 +296,7 @@ class Reciprocal(Function):
         return -grad * y * y
 
 
-class Rsqrt(Function):
+class Rsqrt(UnaryFunction):
     """y = 1 / sqrt(x);  dy/dx = -1/2 x^{-3/2} = -y^3 / 2."""
 
     array_level = True
@@ -314,7 +314,7 @@ class Rsqrt(Function):
         return -0.5 * grad * y * y * y
 
 
-class Asin(Function):
+class Asin(UnaryFunction):
     """y = arcsin x, for |x| <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
 
     array_level = True
@@ -331,7 +331,7 @@ class Asin(Function):
         return grad / get_array_module(grad).sqrt(1 - x * x)
 
 
-class Acos(Function):
+class Acos(UnaryFunction):
     """y = arccos x, for |x| <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
 
     array_level = True
@@ -348,7 +348,7 @@ class Acos(Function):
         return -grad / get_array_module(grad).sqrt(1 - x * x)
 
 
-class Sinh(Function):
+class Sinh(UnaryFunction):
     """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
 
     array_level = True
@@ -365,7 +365,7 @@ class Sinh(Function):
         return grad * get_array_module(grad).cosh(x)
 
 
-class Cosh(Function):
+class Cosh(UnaryFunction):
     """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
 
     array_level = True
