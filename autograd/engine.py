@@ -174,20 +174,21 @@ def run_backward(
                 if edge is None:
                     continue
                 if isinstance(edge, Function):
+                    if ig is not None:
+                        if ig.shape != edge._out_shape:
+                            ig = _reduce_to_shape(ig, edge._out_shape, node, edges, in_grads,
+                                                  edge)
+                        dtype = edge._out_dtype
+                        if ig.dtype is not dtype and ig.dtype != dtype:
+                            ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
+                        if anomaly:
+                            _check_finite(node, _input_index(edges, in_grads, edge, ig), ig)
                     prev = get(edge, _NOT_PENDING)
-                    if prev is _NOT_PENDING:
-                        grads[edge] = prev = None  # pending, with no gradient yet
+                    if prev is _NOT_PENDING:  # its first gradient (None: pending without one)
+                        grads[edge] = ig
                         heappush(heap, (-edge._seq, edge))
-                    if ig is None:
-                        continue
-                    if ig.shape != edge._out_shape:
-                        ig = _reduce_to_shape(ig, edge._out_shape, node, edges, in_grads, edge)
-                    dtype = edge._out_dtype
-                    if ig.dtype is not dtype and ig.dtype != dtype:
-                        ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
-                    if anomaly:
-                        _check_finite(node, _input_index(edges, in_grads, edge, ig), ig)
-                    grads[edge] = ig if prev is None else prev + ig
+                    elif ig is not None:
+                        grads[edge] = ig if prev is None else prev + ig
                     continue
                 if ig is None:
                     continue
