@@ -343,6 +343,52 @@ def _apply_one(cls: type, x: Any) -> Any:
     return _output_tensor(ctx, out)
 
 
+def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
+    """``Function.apply`` for linear (x, W, b), written out for its three inputs, as
+    :func:`_apply_one` is for one: the op of every layer of an MLP."""
+    Tensor = _tensor_cls
+    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
+            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly \
+            or (any_thread.grad_disabled and not state.grad_enabled):
+        return _general_apply(cls, x, weight, bias)
+    edge_x = edge_w = edge_b = bias_data = None
+    if x._requires_grad:
+        edge_x = x if x.grad_fn is None else x.grad_fn  # a leaf is its own edge
+    if weight._requires_grad:
+        edge_w = weight if weight.grad_fn is None else weight.grad_fn
+    if bias is not None:
+        bias_data = bias.data
+        if bias._requires_grad:
+            edge_b = bias if bias.grad_fn is None else bias.grad_fn
+    if edge_x is None and edge_w is None and edge_b is None:
+        return _general_apply(cls, x, weight, bias)  # no graph to record
+    ctx = _new(cls)
+    ctx.next_functions = (edge_x, edge_w, edge_b)
+    ctx.saved_tensors = ()
+    ctx._versions = None
+    ctx._seq = next(_sequence)
+    x_data, w_data = x.data, weight.data
+    try:
+        out = cls.forward(ctx, x_data, w_data, bias_data)
+    except (TypeError, ValueError):
+        _check_one_device((x, weight, bias))
+        raise
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = _scalar_output(ctx, out)  # a 1-D weight gives a number
+    saved = ctx.saved_tensors
+    if len(saved) == 2 and saved[0] is x_data and saved[1] is w_data:
+        ctx._saved_src = _SRC_FIRST_TWO
+        # the leaves' versions, for the in-place check (intermediates are not tracked)
+        if x.grad_fn is None:
+            ctx._versions = ((x, x._version),)
+        if weight.grad_fn is None:
+            ctx._versions = (ctx._versions or ()) + ((weight, weight._version),)
+    elif saved:
+        ctx._saved_src, ctx._versions = _trace_saved(
+            saved, (x_data, w_data, bias_data), out, (x, weight, bias))
+    return _output_tensor(ctx, out)
+
+
 def _check_one_device(args: tuple) -> None:
     """Raise PyTorch's error when an op's tensors live on different devices.
 
@@ -468,50 +514,6 @@ _tensor_cls: Any = None  # set by tensor.py; breaks the import cycle
 def _set_tensor_class(cls: type) -> None:
     global _tensor_cls
     _tensor_cls = cls
-
-
-def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
-    """``Function.apply`` for linear (x, W, b), written out for its three inputs, as
-    :func:`_apply_one` is for one: the op of every layer of an MLP."""
-    Tensor = _tensor_cls
-    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
-            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly \
-            or (any_thread.grad_disabled and not state.grad_enabled):
-        return _general_apply(cls, x, weight, bias)
-    edge_x = (x.grad_fn or x) if x._requires_grad else None  # a leaf is its own edge
-    edge_w = (weight.grad_fn or weight) if weight._requires_grad else None
-    if bias is None:
-        edge_b = bias_data = None
-    else:
-        edge_b = (bias.grad_fn or bias) if bias._requires_grad else None
-        bias_data = bias.data
-    if edge_x is None and edge_w is None and edge_b is None:
-        return _general_apply(cls, x, weight, bias)  # no graph to record
-    ctx = _new(cls)
-    ctx.next_functions = (edge_x, edge_w, edge_b)
-    ctx.saved_tensors = ()
-    ctx._versions = None
-    ctx._seq = next(_sequence)
-    x_data, w_data = x.data, weight.data
-    try:
-        out = cls.forward(ctx, x_data, w_data, bias_data)
-    except (TypeError, ValueError):
-        _check_one_device((x, weight, bias))
-        raise
-    if type(out) is not _ndarray and isinstance(out, np.generic):
-        out = _scalar_output(ctx, out)  # a 1-D weight gives a number
-    saved = ctx.saved_tensors
-    if len(saved) == 2 and saved[0] is x_data and saved[1] is w_data:
-        ctx._saved_src = _SRC_FIRST_TWO
-        # the leaves' versions, for the in-place check (intermediates are not tracked)
-        if x.grad_fn is None:
-            ctx._versions = ((x, x._version),)
-        if weight.grad_fn is None:
-            ctx._versions = (ctx._versions or ()) + ((weight, weight._version),)
-    elif saved:
-        ctx._saved_src, ctx._versions = _trace_saved(
-            saved, (x_data, w_data, bias_data), out, (x, weight, bias))
-    return _output_tensor(ctx, out)
 
 
 _general_apply = Function.apply.__func__  # for the fast paths' fallback
