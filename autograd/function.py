@@ -23,6 +23,11 @@ work on raw arrays, which keeps the per-op overhead small. Their backward
 rules use only operators, array methods and ``xp`` functions, so that with
 ``create_graph=True`` the engine can run the very same rule on Tensors and
 record it: that is how higher-order gradients work.
+
+``Function.apply`` is the general path, and the one to read first. The ops that
+every layer of a network runs take a shorter one with the same result: the ops of
+one Tensor subclass :class:`UnaryFunction`, and linear sets ``apply =
+linear_apply``; both are ``Function.apply`` written out for their inputs.
 """
 
 from __future__ import annotations
