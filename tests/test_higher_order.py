@@ -83,6 +83,25 @@ def test_gradgradcheck_over_the_op_table(op: Op, data: st.DataObject) -> None:
     assert ag.gradgradcheck(lambda *ts: call(op, ag, list(ts), params), xs)
 
 
+@pytest.mark.parametrize("op", OPS, ids=repr)
+@settings(max_examples=2)
+@given(data=st.data())
+def test_every_library_rule_returns_one_gradient_per_input(op: Op, data: st.DataObject) -> None:
+    # A plain backward does not count the library's gradients (it would cost every node a
+    # check): a rule returning too few would leave inputs silently without one. So count here.
+    from autograd.engine import topological_order
+
+    shapes, params = data.draw(op.case)
+    xs = [ag.tensor(a, requires_grad=True)
+          for a in make_inputs(op, shapes, data.draw(st.integers(0, 2**16)))]
+    out = call(op, ag, xs, params)
+    for node in topological_order([out.grad_fn]):
+        assert node.array_level, node.name()
+        grads = node.backward(node, np.ones(node._out_shape, node._out_dtype))
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        assert len(grads) == len(node.next_functions), node.name()
+
+
 def test_gradgradcheck_of_a_composite() -> None:
     rng = np.random.default_rng(1)
     a = ag.tensor(rng.standard_normal((3, 4)), requires_grad=True)
