@@ -8,7 +8,7 @@ from typing import Any
 
 import autograd as ag
 
-from .module import Module, _addindent
+from .module import Module, RemovableHandle, _addindent
 from .parameter import Parameter
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
@@ -39,8 +39,15 @@ class Sequential(Module):
                 self.add_module(str(i), module)
 
     def forward(self, input: Any) -> Any:
+        if RemovableHandle.registered or Module._call_overridden:
+            for module in self._modules.values():  # __call__ runs the hooks
+                input = module(input)
+            return input
+        # No hook anywhere (and no __call__ of its own), so module(input) is
+        # module.forward(input): called directly, without __call__'s packing of *args and
+        # **kwargs (2k instructions a layer, which a small network feels)
         for module in self._modules.values():
-            input = module(input)
+            input = module.forward(input)
         return input
 
     def __getitem__(self, idx: Any) -> Any:

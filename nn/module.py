@@ -91,6 +91,14 @@ class Module:
     """
 
     training: bool
+    # Set once any subclass defines its own __call__: containers then call every module
+    # through __call__ rather than calling forward directly (see Sequential.forward).
+    _call_overridden = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__call__" in cls.__dict__:
+            Module._call_overridden = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:

@@ -421,6 +421,31 @@ def test_a_hook_registered_after_calls_on_the_fast_path_runs(monkeypatch):
     assert seen == [(4, 3)] and RemovableHandle.registered == 1
 
 
+def test_sequential_calls_forward_directly_only_while_that_is_the_same(monkeypatch):
+    """Sequential skips Module.__call__ while no hook exists and no module class has a
+    __call__ of its own: defining one (or registering a hook) turns the skip off."""
+    from nn.module import Module, RemovableHandle
+
+    monkeypatch.setattr(RemovableHandle, "registered", 0)
+    monkeypatch.setattr(Module, "_call_overridden", False)
+    calls = []
+
+    class Logged(nn.Linear):  # a user module that adds behaviour in __call__
+        def __call__(self, *args, **kwargs):
+            calls.append(args[0].shape)
+            return super().__call__(*args, **kwargs)
+
+    assert Module._call_overridden
+    net = nn.Sequential(Logged(2, 3), nn.Sigmoid())
+    net(ag.randn(4, 2))
+    assert calls == [(4, 2)]
+    monkeypatch.setattr(Module, "_call_overridden", False)  # as if no such class existed
+    seq = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid())
+    monkeypatch.setattr(Module, "__call__", lambda *a, **k: pytest.fail("went through __call__"))
+    out = seq.forward(ag.randn(4, 2))  # each layer's forward, called directly
+    assert out.shape == (4, 3) and out.grad_fn.name() == "SigmoidBackward"
+
+
 def test_forward_hooks_see_and_may_replace_outputs():
     net = lecture_net()
     seen = []
