@@ -203,11 +203,11 @@ def run_backward(
                 if collect is not None:
                     collect.leaf(edge, ig)
                 elif edge.grad is None and type(ig) is _ndarray and ig is not g \
-                        and ig.base is None and id(ig) not in handed:
+                        and ig.base is None and (key := id(ig)) not in handed:
                     # The usual first gradient of a step: an array of its own (not the
                     # incoming one, not a view, not given to another leaf) becomes .grad as
                     # it is; _accumulate's other cases copy or add.
-                    handed.add(id(ig))
+                    handed.add(key)
                     t = _new(Tensor)
                     t.data, t.grad, t.grad_fn = ig, None, None
                     t._requires_grad, t._version = False, 0
