@@ -235,20 +235,9 @@ class Function:
         if not array_level:
             inputs = args
         if not record:  # no graph to record: just the forward
-            if array_level:
-                try:
-                    out = cls.forward(FunctionCtx(), *inputs)
-                except (TypeError, ValueError):
-                    _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
-                    _check_broadcast(cls, args)
-                    raise
-                if type(out) is not _ndarray and isinstance(out, np.generic):
-                    out = np.asarray(out)
-            else:
-                out = _run_user_forward(cls, FunctionCtx(), args).data
-            t = _new(Tensor)
-            t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
-            return t
+            if not array_level:
+                return _untracked(_run_user_forward(cls, FunctionCtx(), args).data)
+            return _forward_only(cls, args, inputs)
 
         ctx = _new(cls)
         ctx.next_functions = tuple(edges)
@@ -281,6 +270,29 @@ class Function:
                 ctx._saved_src, ctx._versions = _trace_saved(saved, args, out_tensor, args)
                 ctx.saved_tensors = tuple(s.data if isinstance(s, Tensor) else s for s in saved)
         return _output_tensor(ctx, out)
+
+
+def _forward_only(cls: type, args: tuple, inputs: Any) -> Any:
+    """A library op's forward where no graph is recorded (no_grad, or no input needs a
+    gradient): its output, a Tensor without grad_fn."""
+    try:
+        out = cls.forward(FunctionCtx(), *inputs)
+    except (TypeError, ValueError):
+        _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
+        _check_broadcast(cls, args)
+        raise
+    if type(out) is not _ndarray and isinstance(out, np.generic):
+        out = np.asarray(out)
+    t = _new(_tensor_cls)  # _untracked(out), inline: every op under no_grad ends here
+    t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
+    return t
+
+
+def _untracked(out: Any) -> Any:
+    """A Tensor of the op's output without a graph (a user forward, or no_grad)."""
+    t = _new(_tensor_cls)
+    t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
+    return t
 
 
 def _scalar_output(ctx: Function, scalar: Any) -> Any:
@@ -316,8 +328,9 @@ def _apply_one(cls: type, x: Any) -> Any:
     value came from. Same graph, same checks; what it does not cover (no graph to record,
     anomaly mode, a non-Tensor input) goes the general way. Every layer of a network runs it.
     """
-    if not (isinstance(x, _tensor_cls) and x._requires_grad) or any_thread.anomaly \
-            or (any_thread.grad_disabled and not state.grad_enabled):
+    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
+        return _forward_only(cls, (x,), (x.data if isinstance(x, _tensor_cls) else x,))
+    if not (isinstance(x, _tensor_cls) and x._requires_grad) or any_thread.anomaly:
         return _general_apply(cls, x)
     ctx = _new(cls)
     fn = x.grad_fn
@@ -352,9 +365,11 @@ def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
     """``Function.apply`` for linear (x, W, b), written out for its three inputs, as
     :func:`_apply_one` is for one: the op of every layer of an MLP."""
     Tensor = _tensor_cls
+    args = (x, weight, bias)
+    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
+        return _forward_only(cls, args, [unwrap(a) for a in args])
     if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
-            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly \
-            or (any_thread.grad_disabled and not state.grad_enabled):
+            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly:
         return _general_apply(cls, x, weight, bias)
     edge_x = edge_w = edge_b = bias_data = None
     if x._requires_grad:

@@ -234,7 +234,10 @@ def test_one_input_fast_path_keeps_the_in_place_check(name: str) -> None:
 def test_one_input_fast_path_falls_back_where_it_does_not_apply() -> None:
     x = ag.tensor([0.5, -1.0], requires_grad=True)
     with ag.no_grad():
-        assert x.sigmoid().grad_fn is None and not x.sigmoid().requires_grad
+        y = x.sigmoid()
+        assert U.Exp.apply(np.array([0.0, 1.0])).grad_fn is None  # an array, under no_grad
+    assert y.grad_fn is None and not y.requires_grad
+    np.testing.assert_allclose(y.numpy(), 1 / (1 + np.exp(-x.detach().numpy())), rtol=1e-6)
     assert ag.tensor([0.5]).exp().grad_fn is None  # no input needs a gradient
     assert U.Exp.apply(np.array([0.0, 1.0])).grad_fn is None  # an array, not a Tensor
     with ag.detect_anomaly():
@@ -293,8 +296,12 @@ def test_linear_fast_path_keeps_the_in_place_check(which: str) -> None:
 
 def test_linear_fast_path_falls_back_and_second_order() -> None:
     x, w, b, _ = _linear_case(False, True, True)
-    with ag.no_grad():
-        assert F.linear(x, w, b).grad_fn is None
+    with ag.no_grad():  # the forward alone, with linear's errors
+        out = F.linear(x, w, b)
+        with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
+            F.linear(ag.ones(4, 5, dtype=ag.float64), w)
+    assert out.grad_fn is None and not out.requires_grad
+    np.testing.assert_allclose(out.numpy(), x.numpy() @ w.detach().numpy().T + b.detach().numpy())
     w.requires_grad_(False)
     b.requires_grad_(False)
     assert F.linear(x, w, b).grad_fn is None  # nothing needs a gradient
