@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import traceback
+import weakref
 from typing import Any
 
 import numpy as np
@@ -44,7 +45,10 @@ __all__ = ["Function", "FunctionCtx", "UnaryFunction"]
 
 _sequence = itertools.count()
 _new = object.__new__
+# numpy's names read once: numpy's module __getattr__ keeps CPython 3.11 from caching a
+# read of np.X in a function, a full lookup of about 300 instructions each time
 _ndarray = np.ndarray
+_asarray = np.asarray
 _interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 
 
@@ -105,6 +109,18 @@ _SRC_CONSTANT = (_CONSTANT,)
 _SRC_FIRST_TWO = (0, 1)
 
 
+# Whether any node has ever had its output's retain_grad(): until then backward does not
+# look for one (reading the class default of ``_retained`` costs each node a full lookup).
+any_retained = False
+
+
+def retain(node: Function, tensor: Any) -> None:
+    """Make ``tensor``, the output of ``node``, keep its gradient in ``.grad`` (retain_grad)."""
+    global any_retained
+    node._retained = weakref.ref(tensor)
+    any_retained = True
+
+
 class FunctionCtx:
     """The ctx that a forward run without graph recording sees: saving is a no-op."""
 
@@ -144,7 +160,7 @@ class Function:
 
     array_level = False
     # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
-    _retained: Any = None  # weakref to the output tensor when it called retain_grad()
+    _retained: Any = None  # weakref to the output tensor when it called retain_grad(): retain()
     _trace: Any = None  # where the op was created, under detect_anomaly()
 
     @property
@@ -297,7 +313,7 @@ def _untracked(out: Any) -> Any:
 
 def _scalar_output(ctx: Function, scalar: Any) -> Any:
     """numpy gives scalars for 0-d results: the output as a 0-d array, also where saved."""
-    out = np.asarray(scalar)
+    out = _asarray(scalar)
     for s in ctx.saved_tensors:
         if s is scalar:
             ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)

@@ -6,14 +6,13 @@ the maths lives there, forward and backward side by side.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
 
 from . import backend, dtypes
 from . import engine as _engine
-from .function import _set_tensor_class
+from .function import _set_tensor_class, retain
 from .grad_mode import is_grad_enabled
 from .ops import arithmetic as A
 from .ops import linalg as L
@@ -101,7 +100,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
-            self.grad_fn._retained = weakref.ref(self)
+            retain(self.grad_fn, self)
 
     @property
     def retains_grad(self) -> bool:

@@ -161,10 +161,10 @@ class EngineArraysXOR:
 
     @classmethod
     def _sigmoid(cls, x: np.ndarray) -> np.ndarray:
-        y = np.negative(x)
-        np.logaddexp(cls.ZERO, y, out=y)
-        np.negative(y, out=y)
-        np.exp(y, out=y)
+        y = -x
+        np.logaddexp(cls.ZERO, y, y)
+        np.negative(y, y)
+        np.exp(y, y)
         return y
 
     def step(self) -> Any:

@@ -498,6 +498,9 @@ class ufunc:  # noqa: N801 - CuPy's name
         self.__name__ = np_ufunc.__name__
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        nin = self._ufunc.nin
+        if len(args) > nin:  # outputs passed positionally, as numpy and CuPy allow
+            args, kwargs["out"] = args[:nin], args[nin:]
         out = kwargs.get("out")
         device = _kernel_device(*args, *kwargs.values())
         result = self._ufunc(*_host(args), **{k: _host(v) for k, v in kwargs.items()})

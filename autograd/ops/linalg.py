@@ -8,6 +8,11 @@ import numpy as np
 
 from ..function import Function, linear_apply
 
+# numpy's names read once (a read of np.X in a function is a full lookup: numpy's module
+# __getattr__ keeps CPython 3.11 from caching it)
+_ndarray = np.ndarray
+_add_reduce = np.add.reduce
+
 # Output size (elements) up to which ndarray.dot is used for a product of numpy matrices.
 _DOT_MAX_OUTPUT = 4096
 
@@ -18,7 +23,7 @@ def _matmul_2d(a: Any, b: Any) -> Any:
     6.0k, its __array_function__ dispatch included), which small networks feel. Above
     _DOT_MAX_OUTPUT matmul, since dot zero-fills its output before BLAS overwrites it: one
     wasted pass, 2.9 MB per W1 step."""
-    if type(a) is np.ndarray and type(b) is np.ndarray and \
+    if type(a) is _ndarray and type(b) is _ndarray and \
             a.shape[0] * b.shape[1] <= _DOT_MAX_OUTPUT:
         return a.dot(b)
     return a @ b  # large products; CuPy arrays; Tensors when create_graph records backward
@@ -143,7 +148,7 @@ class Linear(Function):
                 x2 = x.reshape((-1, x.shape[-1])) if x.ndim != 2 else x
                 grad_w = _matmul_2d(g2.T, x2)
             if need_b:  # add.reduce: sum() without numpy's Python wrapper around it
-                grad_b = np.add.reduce(g2, axis=0) if type(g2) is np.ndarray else g2.sum(axis=0)
+                grad_b = _add_reduce(g2, 0) if type(g2) is _ndarray else g2.sum(axis=0)
         return grad_x, grad_w, grad_b
 
 

@@ -170,10 +170,12 @@ class Sigmoid(UnaryFunction):
         x = _as_float(x)
         xp = get_array_module(x)
         # out= only for 0-d inputs, which numpy would otherwise turn into a scalar
-        y = xp.negative(x) if x.ndim else xp.negative(x, out=xp.empty_like(x))
-        xp.logaddexp(scalar_like(0, y), y, out=y)  # in place: one new array instead of four
-        xp.negative(y, out=y)
-        xp.exp(y, out=y)
+        y = -x if x.ndim else xp.negative(x, out=xp.empty_like(x))
+        # In place, one new array instead of four; the output is passed as the last
+        # positional argument (out=), which numpy parses faster than the keyword.
+        xp.logaddexp(scalar_like(0, y), y, y)
+        xp.negative(y, y)
+        xp.exp(y, y)
         ctx.save_for_backward(y)
         return y
 
