@@ -115,12 +115,14 @@ def scalar_like(value: float, like: Any) -> Any:
             if dtype.kind != "f":
                 return value  # an int array with 0.5 must promote, not truncate
             table = _SCALARS[dtype] = {}
-    found = table.get(value)
-    if found is None:
-        if len(table) > 256:  # a schedule's ever-new learning rates
-            table.clear()
-        found = table[value] = np.array(value, dtype)
-        found.flags.writeable = False
+    try:
+        return table[value]  # a subscript: a third of the cost of table.get(value)
+    except KeyError:
+        pass
+    if len(table) > 256:  # a schedule's ever-new learning rates
+        table.clear()
+    found = table[value] = np.array(value, dtype)
+    found.flags.writeable = False
     return found
 
 

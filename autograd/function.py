@@ -48,6 +48,7 @@ _new = object.__new__
 # numpy's names read once: numpy's module __getattr__ keeps CPython 3.11 from caching a
 # read of np.X in a function, a full lookup of about 300 instructions each time
 _ndarray = np.ndarray
+_generic = np.generic
 _asarray = np.asarray
 _interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 
@@ -65,7 +66,7 @@ def _intern(key: tuple) -> tuple:
 
     A graph of 100,000 ops keeps two such tuples per node: sharing them saves
     about 100 bytes a node. Bounded, for programs with ever-new shapes. The hot
-    path looks up ``_interned.get(key)`` itself and calls this only on a miss.
+    path looks up ``_interned[key]`` itself and calls this only on a miss.
     """
     found = _interned.get(key)
     if found is None:
@@ -270,7 +271,7 @@ class Function:
                 _check_one_device(args)
                 _check_broadcast(cls, args)
                 raise
-            if type(out) is not _ndarray and isinstance(out, np.generic):
+            if type(out) is not _ndarray and isinstance(out, _generic):
                 out = _scalar_output(ctx, out)
             saved = ctx.saved_tensors
             if saved:
@@ -297,7 +298,7 @@ def _forward_only(cls: type, args: tuple, inputs: Any) -> Any:
         _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
         _check_broadcast(cls, args)
         raise
-    if type(out) is not _ndarray and isinstance(out, np.generic):
+    if type(out) is not _ndarray and isinstance(out, _generic):
         out = np.asarray(out)
     t = _new(_tensor_cls)  # _untracked(out), inline: every op under no_grad ends here
     t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
@@ -331,8 +332,10 @@ def _output_tensor(ctx: Function, out: Any) -> Any:
         t.grad_fn, t._requires_grad = None, False
         return t
     shape = out.shape
-    found = _interned.get(shape)  # not `or`: the shape () of a loss is falsy
-    ctx._out_shape = found if found is not None else _intern(shape)
+    try:
+        ctx._out_shape = _interned[shape]  # a subscript: cheaper than .get()
+    except KeyError:
+        ctx._out_shape = _intern(shape)
     ctx._out_dtype = dtype
     t.grad_fn, t._requires_grad = ctx, True
     return t
@@ -360,7 +363,7 @@ def _apply_one(cls: type, x: Any) -> Any:
     except (TypeError, ValueError):
         _check_one_device((x,))
         raise
-    if type(out) is not _ndarray and isinstance(out, np.generic):
+    if type(out) is not _ndarray and isinstance(out, _generic):
         out = _scalar_output(ctx, out)
     saved = ctx.saved_tensors
     if saved:
@@ -409,7 +412,7 @@ def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
     except (TypeError, ValueError):
         _check_one_device((x, weight, bias))
         raise
-    if type(out) is not _ndarray and isinstance(out, np.generic):
+    if type(out) is not _ndarray and isinstance(out, _generic):
         out = _scalar_output(ctx, out)  # a 1-D weight gives a number
     saved = ctx.saved_tensors
     if len(saved) == 2 and saved[0] is x_data and saved[1] is w_data:
@@ -522,8 +525,10 @@ def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tupl
         if isinstance(a, _tensor_cls) and a.grad_fn is None:
             versions = (versions or ()) + ((a, a._version),)
     key = tuple(src)
-    found = _interned.get(key)
-    return (found if found is not None else _intern(key)), versions
+    try:
+        return _interned[key], versions
+    except KeyError:
+        return _intern(key), versions
 
 
 def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:

@@ -80,7 +80,8 @@ class MSELoss(Function):
     @staticmethod
     def forward(ctx, x, target, reduction):
         diff = x - target
-        ctx.reduction, ctx.count = reduction, diff.size
+        count = diff.size
+        ctx.reduction, ctx.count = reduction, count
         # diff too, so backward need not subtract again (a constant: see backward)
         ctx.save_for_backward(x, target, diff)
         if reduction == "none":
@@ -88,7 +89,7 @@ class MSELoss(Function):
         # sum_n (x_n - y_n)^2 in one call (a dot product), not a square and then a sum:
         # on a small batch each numpy call costs more than its arithmetic
         total = get_array_module(diff).vdot(diff, diff)
-        return total if reduction == "sum" else _divide(total, diff.size)
+        return total if reduction == "sum" else _divide(total, count)
 
     @staticmethod
     def backward(ctx, grad):
@@ -100,8 +101,8 @@ class MSELoss(Function):
         count = ctx.count
         norm = 2.0 if ctx.reduction != "mean" else (2.0 / count if count else float("nan"))
         g = diff * scalar_like(norm, diff) * grad
-        need_x, need_t, _ = ctx.needs_input_grad
-        return (g if need_x else None), (-g if need_t else None), None
+        edge_x, edge_t, _ = ctx.next_functions  # ctx.needs_input_grad, without its property call
+        return (g if edge_x is not None else None), (-g if edge_t is not None else None), None
 
 
 class BCELoss(Function):
