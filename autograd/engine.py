@@ -172,7 +172,8 @@ def run_backward(
                 # Freed as soon as the rule has used them, before the gradients move on
                 # (the version records too: they hold the input tensors, and so their arrays).
                 node.saved_tensors = saved = FREED
-                node._versions = None
+                if versions is not None:
+                    node._versions = None
             edges = node.next_functions
             for edge, ig in zip(edges, in_grads):  # no index kept: errors find it (_input_index)
                 if edge is None:

@@ -49,6 +49,7 @@ _new = object.__new__
 # read of np.X in a function, a full lookup of about 300 instructions each time
 _ndarray = np.ndarray
 _generic = np.generic
+_float32 = np.dtype(np.float32)  # numpy's one float32 dtype object
 _asarray = np.asarray
 _interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 
@@ -327,7 +328,7 @@ def _output_tensor(ctx: Function, out: Any) -> Any:
     dtype = out.dtype
     t = _new(_tensor_cls)
     t.data, t.grad, t._version = out, None, 0
-    if dtype.kind != "f":
+    if dtype is not _float32 and dtype.kind != "f":  # float32 first: no .kind to read
         # Integer and bool results carry no gradient, as in PyTorch.
         t.grad_fn, t._requires_grad = None, False
         return t

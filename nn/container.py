@@ -8,7 +8,8 @@ from typing import Any
 
 import autograd as ag
 
-from .module import Module, RemovableHandle, _addindent
+from . import module as _module
+from .module import Module, _addindent
 from .parameter import Parameter
 
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
@@ -39,7 +40,7 @@ class Sequential(Module):
                 self.add_module(str(i), module)
 
     def forward(self, input: Any) -> Any:
-        if RemovableHandle.registered or Module._call_overridden:
+        if not _module.plain_calls:
             for module in self._modules.values():  # __call__ runs the hooks
                 input = module(input)
             return input

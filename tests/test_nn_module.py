@@ -410,24 +410,27 @@ def test_state_dict_loads_across_libraries():
 def test_a_hook_registered_after_calls_on_the_fast_path_runs(monkeypatch):
     """Module.__call__ skips the hook dicts while no hook was ever registered: the first
     registration must turn the check back on, for modules already called too."""
-    from nn.module import RemovableHandle
+    import nn.module as module_py
 
-    monkeypatch.setattr(RemovableHandle, "registered", 0)
+    monkeypatch.setattr(module_py, "no_hooks", True)
+    monkeypatch.setattr(module_py, "plain_calls", True)
     net = lecture_net()
     net(ag.randn(1, 2))  # the fast path
     seen = []
     net[0].register_forward_hook(lambda m, args, out: seen.append(out.shape))
+    assert not module_py.no_hooks and not module_py.plain_calls
     net(ag.randn(4, 2))
-    assert seen == [(4, 3)] and RemovableHandle.registered == 1
+    assert seen == [(4, 3)]
 
 
 def test_sequential_calls_forward_directly_only_while_that_is_the_same(monkeypatch):
     """Sequential skips Module.__call__ while no hook exists and no module class has a
     __call__ of its own: defining one (or registering a hook) turns the skip off."""
-    from nn.module import Module, RemovableHandle
+    import nn.module as module_py
+    from nn.module import Module
 
-    monkeypatch.setattr(RemovableHandle, "registered", 0)
-    monkeypatch.setattr(Module, "_call_overridden", False)
+    monkeypatch.setattr(module_py, "no_hooks", True)
+    monkeypatch.setattr(module_py, "plain_calls", True)
     calls = []
 
     class Logged(nn.Linear):  # a user module that adds behaviour in __call__
@@ -435,11 +438,11 @@ def test_sequential_calls_forward_directly_only_while_that_is_the_same(monkeypat
             calls.append(args[0].shape)
             return super().__call__(*args, **kwargs)
 
-    assert Module._call_overridden
+    assert not module_py.plain_calls and module_py.no_hooks
     net = nn.Sequential(Logged(2, 3), nn.Sigmoid())
     net(ag.randn(4, 2))
     assert calls == [(4, 2)]
-    monkeypatch.setattr(Module, "_call_overridden", False)  # as if no such class existed
+    monkeypatch.setattr(module_py, "plain_calls", True)  # as if no such class existed
     seq = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid())
     monkeypatch.setattr(Module, "__call__", lambda *a, **k: pytest.fail("went through __call__"))
     out = seq.forward(ag.randn(4, 2))  # each layer's forward, called directly
