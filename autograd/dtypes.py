@@ -90,7 +90,9 @@ _ndarray = np.ndarray
 
 # Per float dtype, per number: a read-only 0-d array of that number (see scalar_like).
 _SCALARS: dict[np.dtype, dict[float, np.ndarray]] = {}
-_float32 = np.dtype(np.float32)
+# numpy's one float32 dtype object: hot paths test the usual dtype by identity, which
+# costs less than reading dtype.kind or comparing dtypes
+NUMPY_FLOAT32 = _float32 = np.dtype(np.float32)
 _SCALARS[_float32] = _SCALARS_F32 = {}  # the usual dtype, found by identity: no dtype hashing
 
 

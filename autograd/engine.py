@@ -24,6 +24,7 @@ import numpy as np
 
 from . import function as _function
 from .backend import device_of, get_array_module
+from .dtypes import NUMPY_FLOAT32 as _float32
 from .function import FREED, Function, check_versions
 from .grad_mode import any_thread, count_mode, set_thread_grad_enabled, state
 
@@ -36,6 +37,8 @@ _NOT_PENDING = object()
 # function a full lookup (about 300 instructions in CPython 3.11), not a cached one.
 _ndarray = np.ndarray
 _array = np.array
+_ONE_FLOAT32 = np.array(1, np.float32)  # copied: each backward gets a seed of its own
+_ONE_FLOAT32.flags.writeable = False
 
 
 def topological_order(roots: Iterable[Function]) -> list[Function]:
@@ -245,8 +248,9 @@ def _root_gradient(k: int, t: Any, g: Any, create_graph: bool, Tensor: type) -> 
                 f"grad can be implicitly created only for scalar outputs; this tensor has "
                 f"shape {tuple(data.shape)}: pass gradient= (a tensor of that shape) to backward()"
             )
-        if type(data) is _ndarray and data.ndim == 0:
-            g = _array(1, data.dtype)  # the usual loss: a 0-d array, made the cheapest way
+        if type(data) is _ndarray and data.ndim == 0:  # the usual loss: a 0-d array
+            dtype = data.dtype
+            g = _ONE_FLOAT32.copy() if dtype is _float32 else _array(1, dtype)  # the cheapest
         else:
             g = get_array_module(data).empty_like(data)  # C-level, unlike ones_like
             g.fill(1)

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from .dtypes import NUMPY_FLOAT32 as _float32
 from .grad_mode import any_thread, set_thread_grad_enabled, state
 
 __all__ = ["Function", "FunctionCtx", "UnaryFunction"]
@@ -49,7 +50,6 @@ _new = object.__new__
 # read of np.X in a function, a full lookup of about 300 instructions each time
 _ndarray = np.ndarray
 _generic = np.generic
-_float32 = np.dtype(np.float32)  # numpy's one float32 dtype object
 _asarray = np.asarray
 _interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
 

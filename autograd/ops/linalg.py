@@ -24,7 +24,7 @@ def _matmul_2d(a: Any, b: Any) -> Any:
     _DOT_MAX_OUTPUT matmul, since dot zero-fills its output before BLAS overwrites it: one
     wasted pass, 2.9 MB per W1 step."""
     if type(a) is _ndarray and type(b) is _ndarray and \
-            a.shape[0] * b.shape[1] <= _DOT_MAX_OUTPUT:
+            len(a) * b.shape[1] <= _DOT_MAX_OUTPUT:  # len(a): a.shape[0] without the tuple
         return a.dot(b)
     return a @ b  # large products; CuPy arrays; Tensors when create_graph records backward
 

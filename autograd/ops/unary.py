@@ -9,16 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
+from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
 from ..function import Function, UnaryFunction
 
 
 def _as_float(x: Any) -> Any:
     """Integer and bool inputs are computed in the default float dtype, as in PyTorch."""
-    dtype = getattr(x, "dtype", None)
-    if dtype is None:  # a Python number
+    try:
+        dtype = x.dtype
+    except AttributeError:  # a Python number
         return get_array_module(x).asarray(x, dtype=default_float())
-    return x if dtype.kind == "f" else x.astype(default_float())
+    # float32 by identity first: the usual case, without reading dtype.kind
+    return x if dtype is _float32 or dtype.kind == "f" else x.astype(default_float())
 
 
 class Exp(UnaryFunction):
