@@ -267,6 +267,22 @@ def test_retain_grad_accumulates_like_a_leaf() -> None:
     assert h.grad.tolist() == [3.0]
 
 
+@pytest.mark.parametrize("dtype", [ag.float32, ag.float64])
+def test_each_backward_starts_from_a_seed_of_its_own(dtype) -> None:
+    """The ones a scalar loss's backward starts from (copied from a shared float32 one): a
+    loss that kept its gradient may change it in place without changing the next seed."""
+    x = ag.tensor([1.0, 2.0], dtype=dtype, requires_grad=True)
+    for _ in range(2):
+        x.grad = None
+        loss = (x * x).sum()
+        loss.retain_grad()
+        loss.backward()
+        assert loss.grad.tolist() == 1.0 and loss.grad.dtype == dtype
+        assert x.grad.tolist() == [2.0, 4.0]
+        loss.grad.data += 41  # writable, and the next backward must not see it
+        assert loss.grad.tolist() == 42.0
+
+
 def test_retain_grad_needs_requires_grad() -> None:
     with pytest.raises(RuntimeError, match="requires_grad=False"):
         ag.tensor([1.0]).retain_grad()
