@@ -300,7 +300,7 @@ def _forward_only(cls: type, args: tuple, inputs: Any) -> Any:
         _check_broadcast(cls, args)
         raise
     if type(out) is not _ndarray and isinstance(out, _generic):
-        out = np.asarray(out)
+        out = _asarray(out)
     t = _new(_tensor_cls)  # _untracked(out), inline: every op under no_grad ends here
     t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
     return t
