@@ -67,14 +67,12 @@ def _intern(key: tuple) -> tuple:
 
     A graph of 100,000 ops keeps two such tuples per node: sharing them saves
     about 100 bytes a node. Bounded, for programs with ever-new shapes. The hot
-    path looks up ``_interned[key]`` itself and calls this only on a miss.
+    paths look up ``_interned[key]`` themselves and call this on a miss, to add it.
     """
-    found = _interned.get(key)
-    if found is None:
-        if len(_interned) > 4096:
-            _interned.clear()
-        _interned[key] = found = key
-    return found
+    if len(_interned) > 4096:
+        _interned.clear()
+    _interned[key] = key
+    return key
 
 
 class _FreedValues:

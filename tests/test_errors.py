@@ -222,16 +222,20 @@ def test_float_index_is_refused() -> None:
         ag.ones(3)[ag.tensor([0.0, 1.0])]
 
 
-def test_custom_function_returning_the_wrong_number_of_gradients() -> None:
+def _product_with_backward(backward):
+    """A user Function a * b whose backward rule is ``backward(ctx, grad)``."""
+
     class Bad(ag.Function):
         @staticmethod
         def forward(ctx, a, b):
             return a * b
 
-        @staticmethod
-        def backward(ctx, grad):
-            return grad
+    Bad.backward = staticmethod(backward)
+    return Bad
 
+
+def test_custom_function_returning_the_wrong_number_of_gradients() -> None:
+    Bad = _product_with_backward(lambda ctx, grad: grad)
     a, b = ag.ones(2, requires_grad=True), ag.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="returned 1 gradients, expected 2"):
         Bad.apply(a, b).sum().backward()
@@ -255,15 +259,7 @@ def test_custom_function_returning_a_gradient_of_the_wrong_shape() -> None:
 def test_the_wrong_shape_error_names_the_input(same_tensor: bool) -> None:
     # The engine keeps no input counter in its loop; the error still names the right input,
     # also where one tensor is both inputs and only the second gradient is wrong.
-    class Bad(ag.Function):
-        @staticmethod
-        def forward(ctx, a, b):
-            return a * b
-
-        @staticmethod
-        def backward(ctx, grad):
-            return grad, ag.ones(5)
-
+    Bad = _product_with_backward(lambda ctx, grad: (grad, ag.ones(5)))
     a = ag.ones(2, requires_grad=True)
     b = a if same_tensor else ag.ones(2, requires_grad=True)
     with pytest.raises(RuntimeError, match=r"invalid gradient at index 1: got shape \(5,\)"):
