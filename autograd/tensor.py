@@ -15,6 +15,7 @@ from . import engine as _engine
 from .function import _set_tensor_class, retain
 from .grad_mode import is_grad_enabled
 from .ops import arithmetic as A
+from .ops import inplace as I
 from .ops import linalg as L
 from .ops import reduction as R
 from .ops import select as S
@@ -822,6 +823,26 @@ class Tensor:
 
 
 _set_tensor_class(Tensor)
+
+
+def _in_place_twin(name: str) -> Any:
+    method = getattr(Tensor, name)
+
+    def twin(self: Tensor) -> Tensor:
+        return I.apply_(self, method)
+
+    twin.__name__ = twin.__qualname__ = name + "_"
+    twin.__doc__ = f"In place: ``x.{name}()`` written into x (recorded on the graph as well)."
+    return twin
+
+
+# The in-place twins of the element-wise methods, as in PyTorch: x.relu_() is x.relu()
+# written into x, and returns x (ops.inplace.apply_ records it or writes the array).
+IN_PLACE_TWINS = ("neg", "square", "sign", "exp", "log", "sqrt", "abs", "sin", "cos", "tanh",
+                  "sigmoid", "relu", "floor", "ceil", "trunc", "log1p", "expm1", "log2",
+                  "log10", "rsqrt", "reciprocal", "erf", "atan", "asin", "acos", "sinh", "cosh")
+for _name in IN_PLACE_TWINS:
+    setattr(Tensor, _name + "_", _in_place_twin(_name))
 
 
 # --- helpers the methods share ------------------------------------------------------------

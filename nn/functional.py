@@ -22,6 +22,7 @@ from typing import Any
 import autograd as ag
 from autograd import backend
 from autograd.ops import activations as _act
+from autograd.ops import inplace as _inplace
 from autograd.ops import losses as _loss
 from autograd.ops.linalg import Linear as _Linear
 from autograd.ops.shape import check_in_range
@@ -29,11 +30,11 @@ from autograd.ops.shape import check_in_range
 Tensor = ag.Tensor
 
 __all__ = [
-    "linear", "identity", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "softplus",
-    "leaky_relu", "elu", "gelu", "silu", "binary_step", "arctan", "bent_identity",
-    "soft_exponential", "sinusoid", "sinc", "gaussian", "dropout", "one_hot", "mse_loss",
-    "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-    "nll_loss",
+    "linear", "identity", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax",
+    "softplus", "leaky_relu", "leaky_relu_", "elu", "elu_", "gelu", "silu", "binary_step",
+    "arctan", "bent_identity", "soft_exponential", "sinusoid", "sinc", "gaussian", "dropout",
+    "one_hot", "mse_loss", "l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "cross_entropy", "nll_loss",
 ]
 
 
@@ -49,17 +50,20 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
     The identity when ``training`` is False (so ``model.eval()`` needs no rescaling).
     The mask comes from ``ag.rand``, so ``ag.manual_seed`` makes it repeatable.
+    ``inplace=True`` writes the result into ``input`` and returns it.
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
     if p == 1.0:
-        return input * 0.0
-    keep = 1.0 - p
-    uniform = ag.rand(input.shape, dtype=input.dtype, device=input.device)
-    mask = (uniform.data < keep) * (1.0 / keep)
-    return input * ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+        scale: Any = 0.0
+    else:
+        keep = 1.0 - p
+        uniform = ag.rand(input.shape, dtype=input.dtype, device=input.device)
+        mask = (uniform.data < keep) * (1.0 / keep)
+        scale = ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+    return _inplace.apply_(input, Tensor.__mul__, scale) if inplace else input * scale
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
@@ -86,9 +90,14 @@ def identity(input: Tensor) -> Tensor:
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear: f(x) = max(0, x);  f'(x) = 1 for x > 0, else 0.
 
-    ``inplace`` is accepted for PyTorch's signature; the result is always a new tensor.
+    ``inplace=True`` writes the result into ``input`` and returns it (``relu_``).
     """
-    return input.relu()
+    return input.relu_() if inplace else input.relu()
+
+
+def relu_(input: Tensor) -> Tensor:
+    """``relu`` in place: the result is written into ``input``, which is returned."""
+    return input.relu_()
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -147,12 +156,24 @@ def gaussian(input: Tensor) -> Tensor:
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope."""
+    if inplace:
+        return _inplace.apply_(input, _act.leaky_relu, negative_slope)
     return _act.leaky_relu(input, negative_slope)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` in place: the result is written into ``input``, which is returned."""
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x."""
-    return _act.elu(input, alpha)
+    return _inplace.apply_(input, _act.elu, alpha) if inplace else _act.elu(input, alpha)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` in place: the result is written into ``input``, which is returned."""
+    return elu(input, alpha, inplace=True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -163,6 +184,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """SiLU (swish): f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))."""
+    return _inplace.apply_(input, _silu) if inplace else _silu(input)
+
+
+def _silu(input: Tensor) -> Tensor:
     return input * input.sigmoid()
 
 

@@ -1,4 +1,4 @@
-"""In-place updates: ``x[i] = v``, ``add_``, ``zero_``, ``copy_``, ... as in PyTorch.
+"""In-place updates: ``x[i] = v``, ``add_``, ``zero_``, ``copy_``, ``relu_``, ... as in PyTorch.
 
 On data that needs no gradient (under ``no_grad``, or tensors that do not
 require grad) they write into the array. A leaf that requires grad refuses,
@@ -112,6 +112,27 @@ def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
     t.data[...] = unwrap(src)
+    t._version += 1
+    return t
+
+
+def apply_(t: Any, op: Any, *args: Any) -> Any:
+    """``t.relu_()``, ``F.relu(t, inplace=True)``, ...: ``op(t, *args)``, written into ``t``.
+
+    Recorded, ``t`` takes the result's place in the graph (see the module's notes); not
+    recorded, the result is written into ``t``'s array. A result of another dtype (the
+    sigmoid of an integer tensor) is refused, as in PyTorch, rather than cast.
+    """
+    tracked = _tracked(t)
+    result = op(t, *args)
+    if result.dtype != t.dtype:
+        raise RuntimeError(
+            f"result type {result.dtype} can't be cast to the desired output type {t.dtype} "
+            "(in-place ops keep the tensor's dtype)"
+        )
+    if tracked:
+        return _rebase(t, result)
+    t.data[...] = result.data
     t._version += 1
     return t
 
