@@ -12,7 +12,6 @@ CuPy is imported only when a CUDA device is first asked for.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -37,6 +36,7 @@ __all__ = [
     "raise_deferred",
     "scatter_add",
     "erf",
+    "expit",
     "cuda_module",
     "set_cuda_module",
     "current_cuda_index",
@@ -299,25 +299,61 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
     get_array_module(target).add.at(target, index, values)
 
 
-def erf(x: Any) -> Any:
-    """erf element-wise on either device; numpy has none, CuPy has cupyx's.
+# scipy.special, imported on first use: it takes longer to import than the whole library
+_host_special: Any = None
 
-    On the host: scipy's where it is installed, else math.erf element by
-    element. A stand-in for CuPy without cupyx (the tests' fake) computes on
-    the host and moves the result back.
-    """
-    xp = get_array_module(x)
+
+def _special(xp: Any) -> Any:
+    """The special functions (erf, expit) for arrays of ``xp``: scipy's on the host, cupyx's
+    on CuPy; None for a stand-in for CuPy without cupyx (the tests' fake)."""
+    global _host_special
     if xp is np:
-        try:
-            from scipy.special import erf as host_erf
-        except ImportError:  # scipy is optional
-            return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
-        return np.asarray(host_erf(x), dtype=x.dtype)
-    if getattr(xp, "__name__", "") == "cupy":
-        from cupyx.scipy.special import erf as gpu_erf  # ships with CuPy
+        if _host_special is None:
+            import scipy.special
 
-        return gpu_erf(x)
-    return to_device(erf(to_numpy(x)), device_of(x))
+            _host_special = scipy.special
+        return _host_special
+    if getattr(xp, "__name__", "") == "cupy":
+        import cupyx.scipy.special  # ships with CuPy
+
+        return cupyx.scipy.special
+    return None
+
+
+def erf(x: Any) -> Any:
+    """erf element-wise on either device; numpy has none (scipy's, or cupyx's on CuPy).
+
+    A stand-in for CuPy without cupyx (the tests' fake) computes on the host and moves the
+    result back.
+    """
+    special = _special(get_array_module(x))
+    if special is None:
+        return to_device(erf(to_numpy(x)), device_of(x))
+    return _in_dtype_of(special.erf(x), x)
+
+
+def expit(x: Any) -> Any:
+    """The logistic function 1 / (1 + e^-x) of a float array in one call, in x's dtype.
+
+    scipy's expit (cupyx's on CuPy) computes what PyTorch's sigmoid computes, without the
+    overflow warning of exp(-x) for x below -88.7 (float32) or -709 (float64), where both
+    give 0. One call instead of numpy's four, which a small network feels.
+    """
+    if type(x) is _ndarray:  # the usual case first
+        special = _host_special if _host_special is not None else _special(np)
+    else:
+        special = _special(get_array_module(x))
+        if special is None:
+            return to_device(expit(to_numpy(x)), device_of(x))
+    return _in_dtype_of(special.expit(x), x)
+
+
+def _in_dtype_of(y: Any, x: Any) -> Any:
+    """A special function's result as an array of x's dtype: numpy gives a 0-d input's result
+    as a scalar, and computes float16 in float32."""
+    if y.dtype != x.dtype:
+        y = y.astype(x.dtype)
+    return y if type(y) is _ndarray or _is_cuda_array(y) else np.asarray(y)
 
 
 def current_cuda_index() -> int:

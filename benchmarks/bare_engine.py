@@ -1,7 +1,7 @@
 """The floor of a pure-Python design for W2: an autograd with nothing but the maths.
 
 Written the way the engine is used (modules called on tensors, a loss module, an
-optimizer, ``loss.backward()``, the same numpy calls as the engine's ops), but
+optimizer, ``loss.backward()``, the same array calls as the engine's ops), but
 without what the engine does besides the maths: no version counters (an in-place
 update between forward and backward goes unnoticed), no saved-value sources (no
 ``create_graph``), no dtype rules, no shape or device checks and their error
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import xor
+from scipy.special import expit
 
 _order = itertools.count()
 
@@ -70,10 +71,7 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor) -> Tensor:
 
 
 def sigmoid(x: Tensor) -> Tensor:
-    y = np.negative(x.data)
-    np.logaddexp(0, y, out=y)
-    np.negative(y, out=y)
-    np.exp(y, out=y)
+    y = expit(x.data)
     return Tensor(y, Node((x,), (y,), _sigmoid_rule))
 
 

@@ -197,7 +197,8 @@ def main() -> None:
     if "W2" in only:
         spec = {"repeats": 5 if quick else 21, "inner": 100 if quick else 400}
         rows.append(timed_rows("w2", "W2 XOR 2-3-1 sigmoid, batch 1, SGD", spec, torch,
-                               "us/step", 1e6, 2.5, extra=("engine_arrays", "bare_engine")))
+                               "us/step", 1e6, 2.5,
+                               extra=("engine_arrays", "bare_engine", "numpy_expit")))
         print_row(rows[-1])
     if "W3" in only:
         for n in (1_000, 10_000) if quick else (1_000, 10_000, 100_000):
@@ -308,13 +309,17 @@ def print_row(row: dict[str, Any]) -> None:
 
 def _arrays_note(row: dict[str, Any]) -> str:
     unit = row["unit"]
-    text = (f"the engine's numpy calls alone (xor.EngineArraysXOR): {row['engine_arrays']:.3g} "
+    text = (f"the engine's array calls alone (xor.EngineArraysXOR): {row['engine_arrays']:.3g} "
             f"{unit}, {row['engine_arrays_ratio']:.2f}x numpy; the rest of the engine's "
             f"{row['engine']:.3g} {unit} is Python bookkeeping")
     if "bare_engine" in row:
         text += (f". A bare pure-Python engine (bare_engine.py: the maths, none of the checks, "
                  f"version counters or create_graph): {row['bare_engine']:.3g} {unit}, "
                  f"{row['bare_engine_ratio']:.2f}x numpy")
+    if "numpy_expit" in row:
+        text += (f". Hand-written numpy with scipy's expit for the sigmoid, as the engine "
+                 f"computes it (xor.NumpyExpitXOR): {row['numpy_expit']:.3g} {unit}, the engine "
+                 f"{row['engine'] / row['numpy_expit']:.2f}x that")
     return text
 
 

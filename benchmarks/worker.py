@@ -95,7 +95,8 @@ def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
 # --- W2: XOR, one sample per step -------------------------------------------------------
 
 _XOR = {"engine": xor.EngineXOR, "numpy": xor.NumpyXOR, "torch": xor.TorchXOR,
-        "engine_arrays": xor.EngineArraysXOR, "bare_engine": bare_engine.BareXOR}
+        "engine_arrays": xor.EngineArraysXOR, "bare_engine": bare_engine.BareXOR,
+        "numpy_expit": xor.NumpyExpitXOR}
 
 
 def time_xor(spec: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import bare_engine  # noqa: E402
 import xor  # noqa: E402
 
-YARDSTICKS = [xor.NumpyXOR, xor.EngineArraysXOR, bare_engine.BareXOR]
+YARDSTICKS = [xor.NumpyXOR, xor.NumpyExpitXOR, xor.EngineArraysXOR, bare_engine.BareXOR]
 
 
 @pytest.mark.parametrize("cls", YARDSTICKS, ids=lambda c: c.__name__)

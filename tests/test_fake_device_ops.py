@@ -295,7 +295,7 @@ def test_scatter_add_goes_through_cupys_add_at(monkeypatch) -> None:
 
 
 def test_erf_is_the_backends_on_either_device() -> None:
-    """numpy has no erf: the backend picks scipy/math.erf on the host, cupyx's on CuPy."""
+    """numpy has no erf: the backend picks scipy's on the host, cupyx's on CuPy."""
     import math
 
     values = np.array([-2.0, -0.3, 0.0, 0.7, 3.0])
