@@ -85,7 +85,7 @@ def time_mlp(spec: dict[str, Any]) -> dict[str, Any]:
         for _ in range(check_steps):
             impl.step()
         finals[name] = impl.weights()
-    reference = finals[names[-1]]
+    reference = finals["numpy"]
     check = {name: _max_rel_diff(finals[name], reference) for name in names}
     impls = {name: _mlp_impl(name, layers, x, y, optimizer).step for name in names}
     wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
@@ -108,7 +108,7 @@ def time_xor(spec: dict[str, Any]) -> dict[str, Any]:
         for _ in range(40):
             impl.step()
         finals[name] = [np.array(w) for w in impl.weights()]
-    reference = finals[names[-1]]
+    reference = finals["numpy"]
     check = {name: _max_rel_diff(finals[name], reference) for name in names}
     impls = {name: _XOR[name]([w.copy() for w in weights]).step for name in names}
     wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 200), warmup=50)
@@ -132,7 +132,7 @@ def time_chain(spec: dict[str, Any]) -> dict[str, Any]:
         impl.forward()
         impl.backward()
         grads[name] = impl.grad()
-    reference = grads[names[-1]]
+    reference = grads["numpy"]
     check = {name: _max_rel_diff([grads[name]], [reference]) for name in names}
     forward: dict[str, list[float]] = {name: [] for name in names}
     backward: dict[str, list[float]] = {name: [] for name in names}
