@@ -299,14 +299,16 @@ def scatter_add(target: Any, index: Any, values: Any) -> None:
     get_array_module(target).add.at(target, index, values)
 
 
-# scipy.special, imported on first use: it takes longer to import than the whole library
+# scipy.special and cupyx.scipy.special, imported on first use: scipy takes longer to
+# import than the whole library
 _host_special: Any = None
+_cuda_special: Any = None
 
 
 def _special(xp: Any) -> Any:
     """The special functions (erf, expit) for arrays of ``xp``: scipy's on the host, cupyx's
     on CuPy; None for a stand-in for CuPy without cupyx (the tests' fake)."""
-    global _host_special
+    global _host_special, _cuda_special
     if xp is np:
         if _host_special is None:
             import scipy.special
@@ -314,22 +316,36 @@ def _special(xp: Any) -> Any:
             _host_special = scipy.special
         return _host_special
     if getattr(xp, "__name__", "") == "cupy":
-        import cupyx.scipy.special  # ships with CuPy
+        if _cuda_special is None:
+            import cupyx.scipy.special  # ships with CuPy
 
-        return cupyx.scipy.special
+            _cuda_special = cupyx.scipy.special
+        return _cuda_special
     return None
 
 
-def erf(x: Any) -> Any:
-    """erf element-wise on either device; numpy has none (scipy's, or cupyx's on CuPy).
+def _call_special(name: str, x: Any) -> Any:
+    """Special function ``name`` of a float array, as an array of x's dtype.
 
-    A stand-in for CuPy without cupyx (the tests' fake) computes on the host and moves the
+    numpy gives a 0-d input's result as a scalar, and scipy computes float16 in float32;
+    a stand-in for CuPy without cupyx (the tests' fake) computes on the host and moves the
     result back.
     """
-    special = _special(get_array_module(x))
-    if special is None:
-        return to_device(erf(to_numpy(x)), device_of(x))
-    return _in_dtype_of(special.erf(x), x)
+    if type(x) is _ndarray:  # the usual case first
+        special = _host_special if _host_special is not None else _special(np)
+    else:
+        special = _special(get_array_module(x))
+        if special is None:
+            return to_device(_call_special(name, to_numpy(x)), device_of(x))
+    y = getattr(special, name)(x)
+    if y.dtype is not x.dtype and y.dtype != x.dtype:
+        y = y.astype(x.dtype)
+    return y if type(y) is _ndarray or _is_cuda_array(y) else np.asarray(y)
+
+
+def erf(x: Any) -> Any:
+    """erf element-wise on either device; numpy has none (scipy's, or cupyx's on CuPy)."""
+    return _call_special("erf", x)
 
 
 def expit(x: Any) -> Any:
@@ -339,21 +355,7 @@ def expit(x: Any) -> Any:
     overflow warning of exp(-x) for x below -88.7 (float32) or -709 (float64), where both
     give 0. One call instead of numpy's four, which a small network feels.
     """
-    if type(x) is _ndarray:  # the usual case first
-        special = _host_special if _host_special is not None else _special(np)
-    else:
-        special = _special(get_array_module(x))
-        if special is None:
-            return to_device(expit(to_numpy(x)), device_of(x))
-    return _in_dtype_of(special.expit(x), x)
-
-
-def _in_dtype_of(y: Any, x: Any) -> Any:
-    """A special function's result as an array of x's dtype: numpy gives a 0-d input's result
-    as a scalar, and computes float16 in float32."""
-    if y.dtype != x.dtype:
-        y = y.astype(x.dtype)
-    return y if type(y) is _ndarray or _is_cuda_array(y) else np.asarray(y)
+    return _call_special("expit", x)
 
 
 def current_cuda_index() -> int:
