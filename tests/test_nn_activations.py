@@ -181,6 +181,59 @@ def test_sigmoid_matches_pytorch_to_the_last_bits():
         np.testing.assert_allclose(ours, theirs, rtol=4 * np.finfo(dtype).eps, atol=0)
 
 
+# Both of relu's ways to compare with 0: a row of zeros (last axis of 64 or more float
+# elements), else a 0-d zero; and the integers, which keep their dtype.
+RELU_SHAPES = [(5,), (3, 63), (3, 64), (2, 3, 700), (700, 1)]
+
+
+@pytest.mark.parametrize("shape", RELU_SHAPES)
+@pytest.mark.parametrize("dtype", [ag.float16, ag.float32, ag.float64])
+def test_relu_values_signed_zeros_nan_and_gradient(shape, dtype):
+    rng = np.random.default_rng(1)
+    data = rng.standard_normal(shape).astype(dtype.np)
+    flat = data.reshape(-1)
+    flat[:4] = [-0.0, 0.0, np.nan, -np.inf]
+    x = ag.tensor(data, requires_grad=True)
+    y = F.relu(x)
+    assert y.dtype == dtype and y.shape == shape
+    expected = np.where(data > 0, data, 0).astype(dtype.np)
+    expected.reshape(-1)[:4] = [-0.0, 0.0, np.nan, 0.0]
+    np.testing.assert_array_equal(y.data, expected)
+    if dtype != ag.float16:  # numpy's float16 maximum breaks ties the other way
+        # PyTorch keeps -0.0, and so do we
+        np.testing.assert_array_equal(np.signbit(y.data.reshape(-1)[:2]), [True, False])
+    y.backward(ag.ones_like(y))
+    # the derivative: 1 where y != 0, and NaN passes its gradient as in PyTorch
+    np.testing.assert_array_equal(x.grad.data, (expected != 0).astype(dtype.np))
+
+
+def test_relu_of_integers_keeps_their_dtype():
+    for n in (3, 100):
+        x = ag.tensor(np.arange(-n, n), dtype=ag.int64)
+        y = F.relu(x)
+        assert y.dtype == ag.int64
+        np.testing.assert_array_equal(y.data, np.maximum(np.arange(-n, n), 0))
+
+
+def test_relu_leaves_its_zero_row_untouched():
+    x = ag.tensor(-np.ones((2, 128), np.float32))
+    out = F.relu(x)
+    out.data += 5  # the result is an array of its own, not the shared row of zeros
+    np.testing.assert_array_equal(F.relu(x).data, np.zeros((2, 128), np.float32))
+
+
+def test_relu_matches_pytorch_bits():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(2)
+    for shape in RELU_SHAPES:
+        x = rng.standard_normal(shape).astype(np.float32)
+        x.reshape(-1)[:3] = [-0.0, 0.0, np.nan]
+        ours = F.relu(ag.tensor(x)).data
+        theirs = torch.relu(torch.from_numpy(x)).numpy()
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
 def test_softplus_beta_and_threshold():
     x = np.array([-3.0, -0.5, 0.5, 4.0, 9.0, 11.0])
     t = ag.tensor(x, dtype=ag.float64, requires_grad=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..backend import expit, get_array_module
 from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
@@ -22,6 +24,9 @@ def _as_float(x: Any) -> Any:
         return get_array_module(x).asarray(x, dtype=default_float())
     # float32 by identity first: the usual case, without reading dtype.kind
     return x if dtype is _float32 or dtype.kind == "f" else x.astype(default_float())
+
+
+_ndarray = np.ndarray
 
 
 class Exp(UnaryFunction):
@@ -180,20 +185,51 @@ class Sigmoid(UnaryFunction):
         return grad * (scalar_like(1, y) - y) * y  # PyTorch's order of the products
 
 
+# The zero that relu compares with, per (last axis length, dtype): see _relu_floor.
+_ZERO_ROWS: dict[tuple[int, Any], Any] = {}
+_ZERO_ROW_MIN = 64
+
+
+def _relu_floor(x: Any) -> Any:
+    """0 as relu's other operand: for a float numpy array whose last axis holds at least 64
+    elements, a row of zeros that long (read-only, cached), else the number 0 as a cached
+    0-d array of x's dtype.
+
+    Why: numpy 2 runs maximum against a broadcast scalar in a loop about twice as slow as
+    against a row (128x512 float32: 33 against 15 us; 4096x2048: 6.8 against 5.2 ms).
+    On short rows the per-row loop costs more than it saves, and the 0-d zero is cheaper.
+    """
+    if type(x) is not _ndarray or not x.ndim or x.shape[-1] < _ZERO_ROW_MIN \
+            or x.dtype.kind != "f":
+        return scalar_like(0, x)
+    key = (x.shape[-1], x.dtype)
+    try:
+        return _ZERO_ROWS[key]
+    except KeyError:
+        pass
+    if len(_ZERO_ROWS) > 64:  # many layer widths in one process: start over
+        _ZERO_ROWS.clear()
+    row = _ZERO_ROWS[key] = np.zeros(key[0], key[1])
+    row.flags.writeable = False
+    return row
+
+
 class Relu(UnaryFunction):
     """y = max(0, x);  dy/dx = 1 for x > 0, else 0.
 
     Saves dy/dx itself, the mask y != 0: a quarter of y's bytes, and y is then
     freed as soon as the ops that use it are done, not kept until this node's
     backward (in an MLP that is one activation less alive at the peak). As in
-    PyTorch, a NaN input passes its gradient through (y = NaN is not <= 0).
+    PyTorch, a NaN input passes its gradient through (y = NaN is not <= 0), and
+    -0.0 stays -0.0 (float16 aside: numpy's float16 maximum breaks the tie the other way).
     """
 
     array_level = True
 
     @staticmethod
     def forward(ctx, x):
-        y = get_array_module(x).maximum(x, 0)
+        # zero first: maximum then keeps x = -0.0 as it is, as PyTorch's relu does
+        y = get_array_module(x).maximum(_relu_floor(x), x)
         ctx.save_for_backward(y != 0)
         return y
 
