@@ -26,8 +26,9 @@ record it: that is how higher-order gradients work.
 
 ``Function.apply`` is the general path, and the one to read first. The ops that
 every layer of a network runs take a shorter one with the same result: the ops of
-one Tensor subclass :class:`UnaryFunction`, and linear sets ``apply =
-linear_apply``; both are ``Function.apply`` written out for their inputs.
+one Tensor subclass :class:`UnaryFunction`, the ops of two operands (arithmetic,
+matmul, maximum, MSE) set ``apply = binary_apply`` and linear ``apply =
+linear_apply``; each is ``Function.apply`` written out for its inputs.
 """
 
 from __future__ import annotations
@@ -427,6 +428,61 @@ def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
     return _output_tensor(ctx, out)
 
 
+def _apply_two(cls: type, a: Any, b: Any, *options: Any) -> Any:
+    """``Function.apply`` for the library's ops of two operands (arithmetic, matmul,
+    maximum, MSE), written out as :func:`_apply_one` is for one. Either operand may be a
+    number; the options after them (MSE's reduction) are constants. Same graph, same checks;
+    what it does not cover (no graph to record, anomaly mode, a Tensor among the options)
+    goes the general way."""
+    Tensor = _tensor_cls
+    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
+        return _general_apply(cls, a, b, *options)
+    edge_a = edge_b = None
+    if isinstance(a, Tensor):
+        a_data = a.data
+        if a._requires_grad:
+            edge_a = a if a.grad_fn is None else a.grad_fn  # a leaf is its own edge
+    else:
+        a_data = a
+    if isinstance(b, Tensor):
+        b_data = b.data
+        if b._requires_grad:
+            edge_b = b if b.grad_fn is None else b.grad_fn
+    else:
+        b_data = b
+    if (edge_a is None and edge_b is None) or any_thread.anomaly:
+        return _general_apply(cls, a, b, *options)
+    for option in options:
+        if isinstance(option, Tensor):
+            return _general_apply(cls, a, b, *options)
+    ctx = _new(cls)
+    edges = (edge_a, edge_b)
+    ctx.next_functions = (edges + (None,) * len(options)) if options else edges
+    ctx.saved_tensors = ()
+    ctx._versions = None
+    ctx._seq = next(_sequence)
+    try:
+        out = cls.forward(ctx, a_data, b_data, *options)
+    except (TypeError, ValueError):
+        _check_one_device((a, b))
+        _check_broadcast(cls, (a, b, *options))
+        raise
+    if type(out) is not _ndarray and isinstance(out, _generic):
+        out = _scalar_output(ctx, out)
+    saved = ctx.saved_tensors
+    if len(saved) == 2 and saved[0] is a_data and saved[1] is b_data:  # mul, div, matmul, MSE
+        ctx._saved_src = _SRC_FIRST_TWO
+        # the leaves' versions, for the in-place check (intermediates are not tracked)
+        if isinstance(a, Tensor) and a.grad_fn is None:
+            ctx._versions = ((a, a._version),)
+        if isinstance(b, Tensor) and b.grad_fn is None:
+            ctx._versions = (ctx._versions or ()) + ((b, b._version),)
+    elif saved:
+        ctx._saved_src, ctx._versions = _trace_saved(
+            saved, (a_data, b_data, *options), out, (a, b, *options))
+    return _output_tensor(ctx, out)
+
+
 def _check_one_device(args: tuple) -> None:
     """Raise PyTorch's error when an op's tensors live on different devices.
 
@@ -558,6 +614,7 @@ def _set_tensor_class(cls: type) -> None:
 
 _general_apply = Function.apply.__func__  # for the fast paths' fallback
 linear_apply = classmethod(_apply_linear)
+binary_apply = classmethod(_apply_two)
 
 
 class UnaryFunction(Function):

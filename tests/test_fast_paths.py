@@ -5,8 +5,9 @@
   ``class_coefficients`` + ``CrossEntropyLoss``.
 - ``optim.SGD`` without momentum, weight decay or maximize runs a plain
   theta <- theta - lr g loop.
-- Ops of one Tensor (``UnaryFunction``) and linear record their node with an apply
-  written out for their inputs; ``Function.apply`` is the general path.
+- Ops of one Tensor (``UnaryFunction``), of two operands (arithmetic, matmul, maximum,
+  MSE) and linear record their node with an apply written out for their inputs;
+  ``Function.apply`` is the general path.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from autograd import function as fn
 from autograd.ops import activations as A
 from autograd.ops import arithmetic, linalg
 from autograd.ops import losses as L
+from autograd.ops import select as SEL
 from autograd.ops import shape as S
 from autograd.ops import unary as U
 
@@ -312,3 +314,114 @@ def test_linear_fast_path_falls_back_and_second_order() -> None:
     assert ag.gradgradcheck(lambda t, W: F.linear(t, W).sigmoid(), (xs, w))
     with pytest.raises(RuntimeError, match="mat1 and mat2 shapes cannot be multiplied"):
         F.linear(ag.ones(4, 5, dtype=ag.float64), w)
+
+
+# --- ops of two operands ---------------------------------------------------------------------
+
+BINARY_OPS = [arithmetic.Add, arithmetic.Sub, arithmetic.Mul, arithmetic.Div, arithmetic.Pow,
+              SEL.Maximum, SEL.Minimum, linalg.MatMul, L.MSELoss]
+
+
+def _binary_operands(kind: str, rng: np.random.Generator, shape: tuple) -> tuple:
+    """(operand, the leaf whose .grad it reaches or None): kinds of operand a user passes."""
+    data = rng.uniform(0.5, 1.5, shape)  # positive: Pow's log, Div's divisor
+    if kind == "leaf":
+        x = ag.tensor(data, requires_grad=True)
+        return x, x
+    if kind == "inner":
+        x = ag.tensor(data, requires_grad=True)
+        return x * 1.0, x
+    if kind == "constant":  # a Tensor that needs no gradient (the target, the data)
+        return ag.tensor(data), None
+    return 0.75, None  # a Python number
+
+
+def _binary_args(cls: type, a: object, b: object) -> tuple:
+    return (a, b, "mean") if cls is L.MSELoss else (a, b)
+
+
+def test_every_two_operand_op_takes_the_unrolled_apply() -> None:
+    for cls in BINARY_OPS:
+        assert cls.apply.__func__ is fn._apply_two, cls.__name__
+
+
+OPERAND_KINDS = [("leaf", "leaf"), ("inner", "leaf"), ("leaf", "constant"),
+                 ("inner", "constant"), ("constant", "inner"), ("leaf", "number"),
+                 ("number", "inner")]
+
+
+@pytest.mark.parametrize("cls,kinds", [
+    (cls, kinds) for cls in BINARY_OPS for kinds in OPERAND_KINDS
+    if "number" not in kinds or cls not in (linalg.MatMul, L.MSELoss)  # Tensors only
+], ids=lambda v: v.__name__ if isinstance(v, type) else "-".join(v))
+def test_two_operand_fast_path_records_what_the_general_path_records(cls: type,
+                                                                     kinds: tuple) -> None:
+    rng = np.random.default_rng(4)
+    shapes = ((3, 4), (4, 2)) if cls is linalg.MatMul else ((3, 4), (3, 4))
+    a, leaf_a = _binary_operands(kinds[0], rng, shapes[0])
+    b, leaf_b = _binary_operands(kinds[1], rng, shapes[1])
+    fast = cls.apply(*_binary_args(cls, a, b))
+    general = fn._general_apply(cls, *_binary_args(cls, a, b))
+    assert type(fast.grad_fn) is type(general.grad_fn) is cls
+    np.testing.assert_array_equal(fast.data, general.data)
+    assert _node_record(fast) == _node_record(general)
+    leaves = [p for p in (leaf_a, leaf_b) if p is not None]
+    upstream = ag.tensor(rng.standard_normal(fast.shape))
+    fast.backward(upstream, retain_graph=True)  # x * 1.0 is in both graphs
+    fast_grads = [p.grad.numpy().copy() for p in leaves]
+    for p in leaves:
+        p.grad = None
+    general.backward(upstream)
+    for got, p in zip(fast_grads, leaves):
+        np.testing.assert_array_equal(got, p.grad.numpy())
+
+
+@pytest.mark.parametrize("op", ["mul", "div", "matmul", "mse_input", "mse_target"])
+def test_two_operand_fast_path_keeps_the_in_place_check(op: str) -> None:
+    # a saved leaf changed in place between forward and backward would give wrong gradients
+    x = ag.tensor([[0.3, 0.6], [0.2, 0.9]], requires_grad=True)
+    y = ag.tensor([[1.5, 0.5], [2.0, 1.0]])
+    out = {"mul": lambda: x * y, "div": lambda: x / y, "matmul": lambda: x @ y,
+           "mse_input": lambda: F.mse_loss(x, y), "mse_target": lambda: F.mse_loss(x, y)}[op]()
+    with ag.no_grad():
+        (y if op in ("mul", "div", "matmul", "mse_target") else x).mul_(2.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
+
+
+def test_two_operand_fast_path_falls_back_and_second_order() -> None:
+    x = ag.tensor([0.5, 1.5], dtype=ag.float64, requires_grad=True)
+    y = ag.tensor([2.0, 0.25], dtype=ag.float64, requires_grad=True)
+    with ag.no_grad():
+        z = x * y
+    assert z.grad_fn is None and not z.requires_grad
+    np.testing.assert_array_equal(z.numpy(), [1.0, 0.375])
+    assert (ag.tensor([1.0]) * ag.tensor([2.0])).grad_fn is None  # nothing needs a gradient
+    with ag.detect_anomaly():
+        z = x * y
+    assert z.grad_fn._trace  # anomaly mode records where the op was created
+    with pytest.raises(RuntimeError, match="must match the size"):
+        x * ag.ones(3, dtype=ag.float64)  # numpy's broadcast error, as PyTorch words it
+    for f in (lambda a, b: a * b, lambda a, b: a / b, lambda a, b: a**b,
+              lambda a, b: ag.maximum(a, b * 0.5), lambda a, b: F.mse_loss(a, b),
+              lambda a, b: F.mse_loss(a, b, reduction="sum"),
+              lambda a, b: F.mse_loss(a, b, reduction="none")):
+        assert ag.gradcheck(f, (x, y))
+        assert ag.gradgradcheck(f, (x, y))
+
+
+def test_mse_loss_gradient_by_hand_and_against_torch() -> None:
+    x = ag.tensor([[0.5, 1.0], [2.0, -1.0]], requires_grad=True)
+    t = ag.tensor([[1.0, 1.0], [0.0, 0.0]], requires_grad=True)
+    loss = F.mse_loss(x, t)
+    assert loss.item() == pytest.approx((0.25 + 0 + 4 + 1) / 4)
+    loss.backward()
+    diff = np.array([[-0.5, 0.0], [2.0, -1.0]], np.float32)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * diff / 4, rtol=1e-7)
+    np.testing.assert_allclose(t.grad.numpy(), -2 * diff / 4, rtol=1e-7)
+    torch = pytest.importorskip("torch")
+    tx = torch.tensor(x.detach().numpy(), requires_grad=True)
+    tt = torch.tensor(t.detach().numpy(), requires_grad=True)
+    torch.nn.functional.mse_loss(tx, tt).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+    np.testing.assert_array_equal(t.grad.numpy(), tt.grad.numpy())

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
-from ..function import Function, UnaryFunction
+from ..function import Function, UnaryFunction, binary_apply
 
 _BOOL = np.dtype(np.bool_)
 
@@ -24,6 +24,7 @@ class Add(Function):
     """f(a, b) = a + b;  df/da = 1, df/db = 1."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -39,6 +40,7 @@ class Sub(Function):
     """f(a, b) = a - b;  df/da = 1, df/db = -1."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -60,6 +62,7 @@ class Mul(Function):
     """f(a, b) = a * b;  df/da = b, df/db = a."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -78,6 +81,7 @@ class Div(Function):
     """f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2. Integers divide to the default float."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -101,6 +105,7 @@ class Pow(Function):
     """f(a, b) = a ** b;  df/da = b a^(b-1), df/db = a^b ln a."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):

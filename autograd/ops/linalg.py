@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, linear_apply
+from ..function import Function, binary_apply, linear_apply
 
 # numpy's names read once (a read of np.X in a function is a full lookup: numpy's module
 # __getattr__ keeps CPython 3.11 from caching it)
@@ -33,6 +33,7 @@ class MatMul(Function):
     """Y = A @ B;  dL/dA = G @ B^T, dL/dB = A^T @ G (batch dims are summed by the engine)."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):

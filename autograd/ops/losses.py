@@ -21,7 +21,7 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module
 from ..dtypes import scalar_like
-from ..function import Function
+from ..function import Function, binary_apply
 from ..grad_mode import any_thread, state
 from .activations import stable_sigmoid, stable_softplus
 from .shape import check_in_range
@@ -76,14 +76,16 @@ class MSELoss(Function):
     """l_n = (x_n - y_n)^2;  dl_n/dx_n = 2 (x_n - y_n), dl_n/dy_n = -2 (x_n - y_n)."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, x, target, reduction):
         diff = x - target
         count = diff.size
         ctx.reduction, ctx.count = reduction, count
-        # diff too, so backward need not subtract again (a constant: see backward)
-        ctx.save_for_backward(x, target, diff)
+        # x and y, not diff: backward subtracts again (on a small batch, cheaper than the
+        # bookkeeping of a third saved array; on a big one, one array less kept alive)
+        ctx.save_for_backward(x, target)
         if reduction == "none":
             return diff * diff
         # sum_n (x_n - y_n)^2 in one call (a dot product), not a square and then a sum:
@@ -93,10 +95,8 @@ class MSELoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        x, target, diff = ctx.saved_tensors
-        if any_thread.create_graph and state.create_graph:
-            # diff was saved as a constant: rebuild it on the graph
-            diff = x - target
+        x, target = ctx.saved_tensors
+        diff = x - target
         # PyTorch's rule: norm (x - y) dL/dl, norm = 2 / n for a mean (nan over no elements)
         count = ctx.count
         norm = 2.0 if ctx.reduction != "mean" else (2.0 / count if count else float("nan"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
-from ..function import Function, unwrap
+from ..function import Function, binary_apply, unwrap
 
 
 class Where(Function):
@@ -65,6 +65,7 @@ class Maximum(Function):
     """y = max(a, b);  the gradient goes to the larger input, half to each on a tie."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -82,6 +83,7 @@ class Minimum(Function):
     """y = min(a, b);  the gradient goes to the smaller input, half to each on a tie."""
 
     array_level = True
+    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
