@@ -19,6 +19,8 @@ import sys
 import warnings
 from typing import Any
 
+import numpy as np
+
 import autograd as ag
 from autograd import backend
 from autograd.ops import activations as _act
@@ -28,6 +30,8 @@ from autograd.ops.linalg import Linear as _Linear
 from autograd.ops.shape import check_in_range
 
 Tensor = ag.Tensor
+_ndarray = np.ndarray
+_INT64 = np.dtype(np.int64)
 
 __all__ = [
     "linear", "identity", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -414,6 +418,19 @@ def _plain_class_indices(target: Any, num_classes: int, ignore_index: int) -> bo
     return not (low <= ignore_index <= high and bool((target == ignore_index).any()))
 
 
+def _usual_class_indices(input: Any, target: Any, ignore_index: int) -> bool:
+    """True for the usual call of cross_entropy, checked in one go: (N, C) float logits and
+    (N,) int64 class indices in [0, C), none equal to ignore_index, both on the host.
+    Everything else takes the general checks, with their errors."""
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        return False
+    x, t = input.data, target.data
+    if type(x) is not _ndarray or type(t) is not _ndarray or x.ndim != 2 or t.ndim != 1 \
+            or t.dtype is not _INT64 or x.dtype.kind != "f" or len(t) != len(x):
+        return False
+    return _plain_class_indices(t, x.shape[1], ignore_index)
+
+
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                   size_average: Any = None, ignore_index: int = -100, reduce: Any = None,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
@@ -427,6 +444,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     y' = (1 - eps) y + eps/C; 'mean' divides by N (times d1 ...).
     """
     reduction = _reduction(size_average, reduce, reduction)
+    if weight is None and label_smoothing == 0.0 and \
+            _usual_class_indices(input, target, ignore_index):
+        return _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction, None)
     _class_input("cross_entropy", input)
     if not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")

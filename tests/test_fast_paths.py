@@ -2,7 +2,8 @@
 
 - ``F.cross_entropy`` with class indices, no weight, no label smoothing and no
   ignored target runs the fused ``CrossEntropyIndexLoss``; everything else runs
-  ``class_coefficients`` + ``CrossEntropyLoss``.
+  ``class_coefficients`` + ``CrossEntropyLoss``. Its usual call (host arrays, int64
+  indices) is recognised by one check before the general ones.
 - ``optim.SGD`` without momentum, weight decay or maximize runs a plain
   theta <- theta - lr g loop.
 - Ops of one Tensor (``UnaryFunction``), of two operands (arithmetic, matmul, maximum,
@@ -115,6 +116,37 @@ def test_other_cases_take_the_general_path(kwargs: dict, target: list) -> None:
     x = ag.tensor([[0.1, 0.2, 0.3], [1.0, -1.0, 0.0]], requires_grad=True)
     loss = F.cross_entropy(x, ag.tensor(target), **kwargs)
     assert loss.grad_fn.name() == "CrossEntropyLossBackward"
+
+
+def test_the_usual_call_is_recognised_in_one_go_and_nothing_else_is() -> None:
+    """cross_entropy checks the usual call (float (N, C) logits, int64 (N,) indices in range,
+    none ignored, on the host) in one test; every other call gets the general checks."""
+    from nn.functional import _usual_class_indices
+
+    x = ag.tensor([[0.1, 0.2, 0.3], [1.0, -1.0, 0.0]], requires_grad=True)
+    assert _usual_class_indices(x, ag.tensor([0, 2]), -100)
+    assert _usual_class_indices(x.double(), ag.tensor([2, 2]), -100)
+    for input, target, ignore in [
+        (x, ag.tensor([0, 2], dtype=ag.uint8), -100),  # uint8 indices: allowed, not usual
+        (x, ag.tensor([0, 2]), 2),  # an ignored class is present
+        (x, ag.tensor([0, 3]), -100),  # out of range: the general path raises
+        (x, ag.tensor([0, -1]), -100),
+        (x, ag.tensor([0]), -100),  # batch sizes differ
+        (x, ag.tensor([[0], [2]]), -100),
+        (x, ag.tensor([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), -100),  # probabilities
+        (x[0], ag.tensor(1), -100),  # unbatched
+        (ag.tensor([[1, 2], [3, 4]]), ag.tensor([0, 1]), -100),  # integer logits
+        (x, [0, 2], -100),  # not a Tensor
+        (x.data, ag.tensor([0, 2]), -100),
+        (ag.zeros(0, 3), ag.zeros(0, dtype=ag.int64), -100),  # an empty batch
+    ]:
+        assert not _usual_class_indices(input, target, ignore), (input, target, ignore)
+    with pytest.raises(ValueError, match="Expected input batch_size"):  # PyTorch's type
+        F.cross_entropy(x, ag.tensor([0]))
+    with pytest.raises(TypeError, match="target must be a Tensor"):
+        F.cross_entropy(x, [0, 2])
+    with pytest.raises(TypeError, match="floating point"):
+        F.cross_entropy(ag.tensor([[1, 2], [3, 4]]), ag.tensor([0, 1]))
 
 
 def test_ignore_index_inside_class_range_but_absent_is_fused() -> None:
