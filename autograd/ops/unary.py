@@ -15,6 +15,8 @@ from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
 from ..function import Function, UnaryFunction
 
+_ndarray = np.ndarray  # read once: np.X in a function is a full lookup (numpy's __getattr__)
+
 
 def _as_float(x: Any) -> Any:
     """Integer and bool inputs are computed in the default float dtype, as in PyTorch."""
@@ -24,9 +26,6 @@ def _as_float(x: Any) -> Any:
         return get_array_module(x).asarray(x, dtype=default_float())
     # float32 by identity first: the usual case, without reading dtype.kind
     return x if dtype is _float32 or dtype.kind == "f" else x.astype(default_float())
-
-
-_ndarray = np.ndarray
 
 
 class Exp(UnaryFunction):
