@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .grad_mode import count_mode, state
+from .grad_mode import anomaly_enabled
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
 
@@ -14,24 +14,29 @@ class detect_anomaly:
     """
 
     def __init__(self, check_nan: bool = True):
-        self.enabled = check_nan
+        self.enabled = bool(check_nan)
 
     def __enter__(self) -> None:
-        self._prev = state.anomaly
-        state.anomaly = self.enabled
-        count_mode("anomaly", +1)
+        self._prev = anomaly_enabled.get()
+        anomaly_enabled.set(self.enabled)
 
     def __exit__(self, *exc: object) -> None:
-        state.anomaly = self._prev
-        count_mode("anomaly", -1)
+        anomaly_enabled.set(self._prev)
 
 
 class set_detect_anomaly(detect_anomaly):
-    """``set_detect_anomaly(True)`` as a context, as in PyTorch."""
+    """``set_detect_anomaly(True)`` turns anomaly detection on for this thread at once, as in
+    PyTorch; used with ``with``, the previous setting comes back at the end of the block."""
 
-    def __init__(self, mode: bool):
-        super().__init__(mode)
+    def __init__(self, mode: bool, check_nan: bool = True):
+        self.enabled = bool(mode)
+        self._prev = anomaly_enabled.get()
+        anomaly_enabled.set(self.enabled)
+
+    def __enter__(self) -> None:
+        return None
 
 
 def is_anomaly_enabled() -> bool:
-    return state.anomaly
+    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``."""
+    return anomaly_enabled.get()

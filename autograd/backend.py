@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from . import dtypes
+
 # Read once: numpy's module __getattr__ makes each read of np.ndarray in a function a full
 # lookup in CPython 3.11 (about 300 instructions), and every op asks for its array module
 _ndarray = np.ndarray
@@ -102,6 +104,8 @@ CPU = Device("cpu")
 # (tests/fake_cuda.py) so the GPU code paths run on machines without a GPU.
 _cuda_module: Any = None
 _cuda_array_types: tuple[type, ...] = ()
+# The array types a Tensor holds as they are: numpy's, and the CUDA module's once in use.
+ARRAY_TYPES: tuple[type, ...] = (np.ndarray,)
 
 
 def set_cuda_module(module: Any, array_type: type | None = None) -> tuple[Any, Any]:
@@ -110,10 +114,11 @@ def set_cuda_module(module: Any, array_type: type | None = None) -> tuple[Any, A
     ``None`` goes back to importing CuPy on first use. Returns the previous
     ``(module, array_type)``, so that a test can put it back.
     """
-    global _cuda_module, _cuda_array_types
+    global _cuda_module, _cuda_array_types, ARRAY_TYPES
     previous = (_cuda_module, _cuda_array_types[0] if _cuda_array_types else None)
     _cuda_module = module
     _cuda_array_types = () if module is None else (array_type or module.ndarray,)
+    ARRAY_TYPES = (np.ndarray, *_cuda_array_types)
     return previous
 
 
@@ -383,3 +388,58 @@ def cuda_device_count() -> int:
     except RuntimeError:
         return 0
     return _device_count(xp)
+
+
+# --- making arrays -----------------------------------------------------------------------
+
+def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Any:
+    """``data`` (nested lists, numbers, arrays, Tensors) as a backend array."""
+    dev = CPU if device is None else Device(device)
+    np_dtype = None if dtype is None else dtypes.to_numpy_dtype(dtype)
+    if hasattr(data, "_array"):  # a Tensor
+        data = data._array
+    if hasattr(data, "__cuda_array_interface__") or device_of(data).type == "cuda":
+        if device is None:
+            dev = device_of(data)
+        arr = to_device(data, dev)
+        if np_dtype is not None and arr.dtype != np_dtype:
+            arr = arr.astype(np_dtype)
+        return arr.copy() if copy and arr is data else arr
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.array(data, dtype=np_dtype, copy=copy or None)
+        arr = np.asarray(arr)
+    else:
+        try:
+            arr = np.array(data, dtype=np_dtype)
+        except ValueError as exc:
+            raise ValueError(
+                f"could not make a tensor from this data: nested sequences must be rectangular "
+                f"(all rows of one length) and hold numbers ({exc})"
+            ) from None
+        except TypeError as exc:
+            raise TypeError(f"could not make a tensor from {type(data).__name__}: {exc}") from None
+        if np_dtype is None and not _holds_typed_values(data):
+            # Python numbers: floats take the default dtype, ints int64. (Lists of numpy
+            # scalars, arrays or tensors keep their dtype, as in PyTorch.)
+            if arr.dtype.kind == "f":
+                arr = arr.astype(dtypes.default_float())
+            elif arr.dtype.kind in "iu":
+                arr = arr.astype(np.int64)
+    if arr.dtype not in dtypes._BY_NUMPY:
+        raise TypeError(
+            f"can't make a tensor of numpy dtype {arr.dtype}; supported: "
+            f"{', '.join(dtypes._BY_NAME)}"
+        )
+    return arr if dev.type == "cpu" else asarray(arr, device=dev)
+
+
+def _holds_typed_values(data: Any) -> bool:
+    """True if nested lists hold a numpy scalar, array or Tensor (which keep their dtype)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, (np.generic, np.ndarray)) or hasattr(item, "_array"):
+            return True
+    return False

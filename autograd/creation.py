@@ -23,62 +23,12 @@ def _device(device: Any) -> backend.Device:
     return backend.CPU if device is None else backend.Device(device)
 
 
-def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Any:
-    """``data`` (nested lists, numbers, arrays, Tensors) as a backend array."""
-    dev = _device(device)
-    np_dtype = None if dtype is None else dtypes.to_numpy_dtype(dtype)
-    if isinstance(data, Tensor):
-        data = data.data
-    if hasattr(data, "__cuda_array_interface__") or backend.device_of(data).type == "cuda":
-        if device is None:
-            dev = backend.device_of(data)
-        arr = backend.to_device(data, dev)
-        if np_dtype is not None and arr.dtype != np_dtype:
-            arr = arr.astype(np_dtype)
-        return arr.copy() if copy and arr is data else arr
-    if isinstance(data, (np.ndarray, np.generic)):
-        arr = np.array(data, dtype=np_dtype, copy=copy or None)
-        arr = np.asarray(arr)
-    else:
-        try:
-            arr = np.array(data, dtype=np_dtype)
-        except ValueError as exc:
-            raise ValueError(
-                f"could not make a tensor from this data: nested sequences must be rectangular "
-                f"(all rows of one length) and hold numbers ({exc})"
-            ) from None
-        except TypeError as exc:
-            raise TypeError(f"could not make a tensor from {type(data).__name__}: {exc}") from None
-        if np_dtype is None and not _holds_typed_values(data):
-            # Python numbers: floats take the default dtype, ints int64. (Lists of numpy
-            # scalars, arrays or tensors keep their dtype, as in PyTorch.)
-            if arr.dtype.kind == "f":
-                arr = arr.astype(dtypes.default_float())
-            elif arr.dtype.kind in "iu":
-                arr = arr.astype(np.int64)
-    if arr.dtype not in dtypes._BY_NUMPY:
-        raise TypeError(
-            f"can't make a tensor of numpy dtype {arr.dtype}; supported: "
-            f"{', '.join(dtypes._BY_NAME)}"
-        )
-    return arr if dev.type == "cpu" else backend.asarray(arr, device=dev)
-
-
-def _holds_typed_values(data: Any) -> bool:
-    """True if nested lists hold a numpy scalar, array or Tensor (which keep their dtype)."""
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, (np.generic, np.ndarray, Tensor)):
-            return True
-    return False
+as_array = backend.as_array
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """A new tensor holding a copy of ``data``, as ``torch.tensor``."""
-    t = Tensor._make(as_array(data, dtype, device, copy=True), None)
+    t = Tensor(as_array(data, dtype, device, copy=True))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -88,14 +38,14 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """``data`` as a tensor, sharing memory where it can."""
     if isinstance(data, Tensor) and dtype is None and device is None:
         return data
-    return Tensor._make(as_array(data, dtype, device), None)
+    return Tensor(as_array(data, dtype, device))
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with a numpy array (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Tensor._make(as_array(array), None)
+    return Tensor(as_array(array))
 
 
 def _shape(size: tuple) -> tuple[int, ...]:
@@ -121,7 +71,7 @@ def _size_keyword(size: tuple, kwargs: dict, name: str) -> tuple:
 
 def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
-    t = Tensor._make(backend.full(_shape(size), fill, np_dtype, _device(device)), None)
+    t = Tensor(backend.full(_shape(size), fill, np_dtype, _device(device)))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -181,7 +131,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
         is_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = dtypes.int64 if is_int else None
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
-    t = Tensor._make(as_array(np.arange(start, end, step, dtype=np_dtype), device=device), None)
+    t = Tensor(as_array(np.arange(start, end, step, dtype=np_dtype), device=device))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -190,7 +140,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
-    t = Tensor._make(as_array(np.linspace(start, end, steps, dtype=np_dtype), device=device), None)
+    t = Tensor(as_array(np.linspace(start, end, steps, dtype=np_dtype), device=device))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -199,7 +149,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
-    t = Tensor._make(as_array(np.eye(n, m, dtype=np_dtype), device=device), None)
+    t = Tensor(as_array(np.eye(n, m, dtype=np_dtype), device=device))
     if requires_grad:
         t.requires_grad_(True)
     return t

@@ -81,12 +81,12 @@ def _take(t: Tensor, index: slice | np.ndarray) -> Tensor:
     """``t[index]`` as a new tensor that owns its data (a batch never aliases the dataset)."""
     if t.requires_grad:  # rare: keep the graph, as indexing does
         return t[index]
-    data = t.data
+    data = t._array
     if isinstance(index, slice):
-        return Tensor._make(data[index].copy(), None)
+        return Tensor(data[index].copy())
     if backend.device_of(data).type != "cpu":
         index = backend.asarray(index, device=backend.device_of(data))
-    return Tensor._make(data[index], None)
+    return Tensor(data[index])
 
 
 class Subset(Dataset):
@@ -169,7 +169,7 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = randperm(n, generator=self.generator or default_generator).data \
+        order = randperm(n, generator=self.generator or default_generator)._array \
             if self.shuffle else None
         if self.batch_size is None:
             for i in range(n):
@@ -209,18 +209,18 @@ def default_collate(batch: list[Any]) -> Any:
             from .ops.shape import stack
 
             return stack(list(batch))
-        xp = backend.get_array_module(elem.data)
-        return Tensor._make(xp.stack([e.data for e in batch]), None)
+        xp = backend.get_array_module(elem._array)
+        return Tensor(xp.stack([e._array for e in batch]))
     if isinstance(elem, np.ndarray):
-        return default_collate([Tensor._make(np.asarray(e), None) for e in batch])
+        return default_collate([Tensor(np.asarray(e)) for e in batch])
     if isinstance(elem, np.generic) and elem.dtype.kind in "biuf":  # keeps the numpy dtype
-        return Tensor._make(np.asarray(batch), None)
+        return Tensor(np.asarray(batch))
     if isinstance(elem, bool):
-        return Tensor._make(np.asarray(batch, dtype=np.bool_), None)
+        return Tensor(np.asarray(batch, dtype=np.bool_))
     if isinstance(elem, int):
-        return Tensor._make(np.asarray(batch, dtype=np.int64), None)
+        return Tensor(np.asarray(batch, dtype=np.int64))
     if isinstance(elem, float):
-        return Tensor._make(np.asarray(batch, dtype=np.float64), None)
+        return Tensor(np.asarray(batch, dtype=np.float64))
     if isinstance(elem, (str, bytes)):
         return list(batch)
     if isinstance(elem, Mapping):
@@ -268,7 +268,7 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
             f"Sum of input lengths ({sum(lengths)}) does not equal the length of the input "
             f"dataset ({n})!"
         )
-    indices = randperm(n, generator=generator or default_generator).data.tolist()
+    indices = randperm(n, generator=generator or default_generator)._array.tolist()
     splits, offset = [], 0
     for length in lengths:
         length = int(length)

@@ -17,68 +17,43 @@ the output's ``grad_fn`` points to::
 
     y = Exp.apply(x)
 
-User Functions receive and return Tensors (forward runs under ``no_grad``).
-The library's own ops set ``array_level = True``: their forward and backward
-work on raw arrays, which keeps the per-op overhead small. Their backward
+A user's Function receives and returns Tensors (its forward runs under
+``no_grad``). The library's own ops subclass :class:`Op`: their forward and
+backward work on raw arrays, which keeps the per-op cost small. Their backward
 rules use only operators, array methods and ``xp`` functions, so that with
 ``create_graph=True`` the engine can run the very same rule on Tensors and
 record it: that is how higher-order gradients work.
 
-``Function.apply`` is the general path, and the one to read first. The ops that
-every layer of a network runs take a shorter one with the same result: the ops of
-one Tensor subclass :class:`UnaryFunction`, the ops of two operands (arithmetic,
-matmul, maximum, MSE) set ``apply = binary_apply`` and linear ``apply =
-linear_apply``; each is ``Function.apply`` written out for its inputs.
+Every op, the library's and a user's, runs :meth:`Function.apply`: the one
+place where a node of the graph is recorded.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
 import traceback
 import weakref
 from typing import Any
 
 import numpy as np
 
-from .dtypes import NUMPY_FLOAT32 as _float32
-from .grad_mode import any_thread, set_thread_grad_enabled, state
+from . import backend
+from .grad_mode import anomaly_enabled, grad_enabled
 
-__all__ = ["Function", "FunctionCtx", "UnaryFunction"]
+__all__ = ["Function", "FunctionCtx", "Op"]
 
-_sequence = itertools.count()
-_new = object.__new__
-# numpy's names read once: numpy's module __getattr__ keeps CPython 3.11 from caching a
-# read of np.X in a function, a full lookup of about 300 instructions each time
-_ndarray = np.ndarray
-_generic = np.generic
-_asarray = np.asarray
-_interned: dict[tuple, tuple] = {}  # shapes and saved-value sources, shared by all the nodes
+_sequence = itertools.count()  # creation order of the nodes: a topological order
 
 
 def unwrap(value: Any) -> Any:
-    """The array behind a Tensor; anything else as it is.
-
-    Not ``getattr(value, "data", value)``: a CuPy array's ``.data`` is its memory pointer.
-    """
-    return value.data if isinstance(value, _tensor_cls) else value
-
-
-def _intern(key: tuple) -> tuple:
-    """One shared copy of a small tuple of ints (a shape, the sources of saved values).
-
-    A graph of 100,000 ops keeps two such tuples per node: sharing them saves
-    about 100 bytes a node. Bounded, for programs with ever-new shapes. The hot
-    paths look up ``_interned[key]`` themselves and call this on a miss, to add it.
-    """
-    if len(_interned) > 4096:
-        _interned.clear()
-    _interned[key] = key
-    return key
+    """The array behind a Tensor; anything else as it is."""
+    return value._array if isinstance(value, _tensor_cls) else value
 
 
 class _FreedValues:
     """What ``saved_tensors`` holds once backward has freed the saved values: reading them
-    raises PyTorch's error, as its property would; false, like an empty tuple."""
+    raises PyTorch's error; false, like an empty tuple."""
 
     __slots__ = ()
 
@@ -102,40 +77,35 @@ class _FreedValues:
 
 FREED = _FreedValues()
 
-_OUTPUT = -1  # marks a saved array that is the op's output
-_CONSTANT = -2  # marks a saved array that is neither an input nor the output
-_SRC_OUTPUT = (_OUTPUT,)
-_SRC_INPUT = (0,)
-_SRC_CONSTANT = (_CONSTANT,)
-_SRC_FIRST_TWO = (0, 1)
-
-
-# Whether any node has ever had its output's retain_grad(): until then backward does not
-# look for one (reading the class default of ``_retained`` costs each node a full lookup).
-any_retained = False
+OUTPUT = -1  # a saved value that is the op's output
+CONSTANT = -2  # a saved value that is neither an input nor the output
 
 
 def retain(node: Function, tensor: Any) -> None:
     """Make ``tensor``, the output of ``node``, keep its gradient in ``.grad`` (retain_grad)."""
-    global any_retained
     node._retained = weakref.ref(tensor)
-    any_retained = True
 
 
 class FunctionCtx:
-    """The ctx that a forward run without graph recording sees: saving is a no-op."""
+    """What ``forward`` and ``backward`` may call on ``ctx``."""
 
-    __slots__ = ("__dict__",)
-    needs_input_grad: tuple[bool, ...] = ()
+    __slots__ = ()
+
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
+        return tuple([edge is not None for edge in self.next_functions])
 
     def save_for_backward(self, *items: Any) -> None:
-        return None
+        """Keep inputs, the output or computed values of forward for backward; they are
+        freed once backward has used them."""
+        self.saved_tensors = items
 
     def mark_non_differentiable(self, *items: Any) -> None:
         return None
 
 
-class Function:
+class Function(FunctionCtx):
     """Base class of every op, and of the ops students write themselves.
 
     Subclasses define ``forward(ctx, *inputs)`` and ``backward(ctx, grad)`` as
@@ -145,44 +115,20 @@ class Function:
     """
 
     __slots__ = (
-        "next_functions",  # per input: the producing node, a leaf Tensor, or None
-        # What backward reads: the saved arrays (FREED once backward has freed them). A plain
-        # slot, not a property, as the rule reads it once a node: the engine puts Tensors in
-        # it while a user's Function or a create_graph backward runs (_call_backward).
-        "saved_tensors",
-        "_saved_src",  # per saved item: input index, _OUTPUT or _CONSTANT
-        "_out_shape",
+        "next_functions",  # per input: the node that made it, a leaf Tensor, or None
+        "saved_tensors",  # what save_for_backward kept; FREED once backward used it
+        "_saved_src",  # per saved value: the input's index, OUTPUT or CONSTANT
+        "_saved_versions",  # (version counter, version) of each saved Tensor, or None
+        "_out_shape",  # the output's shape and dtype: its gradient must have them
         "_out_dtype",
-        "_seq",  # creation order: sorting by it gives a topological order
-        "_versions",  # (tensor, its version) for each saved input: see check_versions
-        "__dict__",
+        "_seq",  # creation number: every input's node is older than the node
+        "__dict__",  # what an op keeps besides saved values (ctx.dim = ...)
         "__weakref__",
     )
 
-    array_level = False
-    # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
-    _retained: Any = None  # weakref to the output tensor when it called retain_grad(): retain()
-    _trace: Any = None  # where the op was created, under detect_anomaly()
-
-    @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
-        """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
-        edges = self.next_functions
-        n = len(edges)  # the usual lengths spelled out: a third of the general loop's cost
-        if n == 2:
-            a, b = edges
-            return (a is not None, b is not None)
-        if n == 3:
-            a, b, c = edges
-            return (a is not None, b is not None, c is not None)
-        if n == 1:
-            return (edges[0] is not None,)
-        return tuple([edge is not None for edge in edges])
-
-    @property
-    def _freed(self) -> bool:
-        """True once backward has freed the saved values (without retain_graph)."""
-        return self.saved_tensors is FREED
+    array_level = False  # forward and backward work on arrays (Op), or on Tensors
+    _retained: Any = None  # weakref to the output when it called retain_grad()
+    _trace: Any = None  # the stack where the node was made, under detect_anomaly()
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -192,295 +138,203 @@ class Function:
     def backward(ctx: Any, grad: Any) -> Any:
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
 
-    # --- the ctx API -----------------------------------------------------------------
-    def save_for_backward(self, *items: Any) -> None:
-        """Keep inputs or outputs of forward for backward; freed once backward has used them."""
-        self.saved_tensors = items
-
-    def mark_non_differentiable(self, *items: Any) -> None:
-        return None
-
     def name(self) -> str:
-        """The node's name, as PyTorch prints grad_fn: ``MulBackward``."""
-        return type(self).__name__ + "Backward"
+        """The node's name, as PyTorch prints grad_fn: ``MulBackward0``."""
+        return type(self).__name__ + "Backward0"
 
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
 
-    def _saved_as_tensor(self, value: Any, src: int) -> Any:
-        """A saved value (from input ``src``, the output or a constant) as a Tensor attached
-        to the graph, for create_graph backward."""
-        Tensor = _tensor_cls
-        if isinstance(value, Tensor):
-            return value
-        if not hasattr(value, "shape"):  # a Python number stays one: a Tensor would sit on the CPU
-            return value
-        if src == _OUTPUT:
-            return Tensor._make(value, self)
-        if src == _CONSTANT:
-            return Tensor(value)
-        edge = self.next_functions[src]
-        if edge is None:
-            return Tensor(value)
-        if isinstance(edge, Tensor):  # a leaf: use it, so gradients reach its .grad
-            return edge
-        return Tensor._make(value, edge)
-
-    # --- running an op ---------------------------------------------------------------
     @classmethod
     def apply(cls, *args: Any) -> Any:
-        # The hot path of the whole library: every op of every forward pass runs it,
-        # so it makes one pass over the arguments and no object it does not need.
+        """Run ``forward`` on ``args`` and, where an input needs a gradient, record the node.
+
+        The output Tensor's ``grad_fn`` is the node; its ``next_functions`` hold, per
+        input, the node that made it (a leaf Tensor stands for itself; None where no
+        gradient is needed), which is all backward needs to walk the graph.
+        """
         Tensor = _tensor_cls
-        array_level = cls.array_level
+        arrays = []
+        edges = []
         record = False
-        if not any_thread.grad_disabled or state.grad_enabled:  # is_grad_enabled(), inlined
-            inputs, edges = [], []
-            for a in args:
-                if isinstance(a, Tensor):
-                    inputs.append(a.data)
-                    if a._requires_grad:
-                        fn = a.grad_fn
-                        edges.append(a if fn is None else fn)  # a leaf is its own edge
-                        record = True
-                        continue
-                else:
-                    inputs.append(a)
-                edges.append(None)
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a._array)
+                if a._requires_grad:
+                    fn = a.grad_fn
+                    edges.append(a if fn is None else fn)
+                    record = True
+                    continue
+            else:
+                arrays.append(a)
+            edges.append(None)
+        record = record and grad_enabled.get()
+
+        node = object.__new__(cls)  # no __init__: the fields are set here, once
+        node.next_functions = tuple(edges)
+        node.saved_tensors = ()
+        node._saved_versions = None
+        if cls.array_level:
+            out = _forward_on_arrays(cls, node, arrays, args)
         else:
-            inputs = [a.data if isinstance(a, Tensor) else a for a in args]
-        if not array_level:
-            inputs = args
-        if not record:  # no graph to record: just the forward
-            if not array_level:
-                return _untracked(_run_user_forward(cls, FunctionCtx(), args).data)
-            return _forward_only(cls, args, inputs)
+            out = _forward_on_tensors(cls, node, args)
+        counter = _shared_counter(out, args)
+        if not record or out.dtype.kind not in "fc":  # ints and bools carry no gradient
+            return Tensor(out, version_counter=counter)
 
-        ctx = _new(cls)
-        ctx.next_functions = tuple(edges)
-        ctx.saved_tensors = ()
-        ctx._versions = None
-        ctx._seq = next(_sequence)
-        if any_thread.anomaly and state.anomaly:  # the count first: cheaper than the thread's flag
-            ctx._trace = traceback.format_stack()[:-2]
-
-        if array_level:
-            try:
-                out = cls.forward(ctx, *inputs)
-            except (TypeError, ValueError):
-                _check_one_device(args)
-                _check_broadcast(cls, args)
-                raise
-            if type(out) is not _ndarray and isinstance(out, _generic):
-                out = _scalar_output(ctx, out)
-            saved = ctx.saved_tensors
-            if saved:
-                if len(saved) == 1 and saved[0] is out:  # y alone (exp, tanh, sigmoid)
-                    ctx._saved_src = _SRC_OUTPUT
-                else:
-                    ctx._saved_src, ctx._versions = _trace_saved(saved, inputs, out, args)
-        else:
-            out_tensor = _run_user_forward(cls, ctx, args)
-            out = out_tensor.data
-            saved = ctx.saved_tensors
-            if saved:
-                ctx._saved_src, ctx._versions = _trace_saved(saved, args, out_tensor, args)
-                ctx.saved_tensors = tuple(s.data if isinstance(s, Tensor) else s for s in saved)
-        return _output_tensor(ctx, out)
+        node._seq = next(_sequence)
+        node._out_shape = out.shape
+        node._out_dtype = out.dtype
+        if anomaly_enabled.get():
+            node._trace = traceback.format_stack()[:-1]
+        result = Tensor(out, grad_fn=node, version_counter=counter)
+        if node.saved_tensors:
+            _note_saved(node, arrays, args, result)
+        return result
 
 
-def _forward_only(cls: type, args: tuple, inputs: Any) -> Any:
-    """A library op's forward where no graph is recorded (no_grad, or no input needs a
-    gradient): its output, a Tensor without grad_fn."""
+class Op(Function):
+    """Base class of the library's ops: ``forward`` gets the inputs' arrays (numbers and
+    options as given) and returns an array; ``backward`` gets and returns arrays, or
+    Tensors when the engine records it (``create_graph=True``)."""
+
+    __slots__ = ()
+    array_level = True
+
+
+def _forward_on_arrays(cls: type, node: Function, arrays: list, args: tuple) -> Any:
+    """An Op's forward; numpy's errors for mismatched devices or shapes become PyTorch's."""
     try:
-        out = cls.forward(FunctionCtx(), *inputs)
+        out = cls.forward(node, *arrays)
     except (TypeError, ValueError):
-        _check_one_device(args)  # numpy and CuPy arrays met: say so clearly
+        _check_one_device(args)
         _check_broadcast(cls, args)
         raise
-    if type(out) is not _ndarray and isinstance(out, _generic):
-        out = _asarray(out)
-    t = _new(_tensor_cls)  # _untracked(out), inline: every op under no_grad ends here
-    t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
-    return t
-
-
-def _untracked(out: Any) -> Any:
-    """A Tensor of the op's output without a graph (a user forward, or no_grad)."""
-    t = _new(_tensor_cls)
-    t.data, t.grad, t.grad_fn, t._requires_grad, t._version = out, None, None, False, 0
-    return t
-
-
-def _scalar_output(ctx: Function, scalar: Any) -> Any:
-    """numpy gives scalars for 0-d results: the output as a 0-d array, also where saved."""
-    out = _asarray(scalar)
-    for s in ctx.saved_tensors:
-        if s is scalar:
-            ctx.saved_tensors = tuple(out if s is scalar else s for s in ctx.saved_tensors)
-            break
+    if not isinstance(out, backend.ARRAY_TYPES):  # numpy gives scalars for 0-d results
+        scalar = out
+        out = backend.get_array_module(out).asarray(out)
+        node.saved_tensors = tuple(out if s is scalar else s for s in node.saved_tensors)
     return out
 
 
-def _output_tensor(ctx: Function, out: Any) -> Any:
-    """The op's output Tensor, with ``ctx`` as its grad_fn where it can have a gradient."""
-    dtype = out.dtype
-    t = _new(_tensor_cls)
-    t.data, t.grad, t._version = out, None, 0
-    if dtype is not _float32 and dtype.kind != "f":  # float32 first: no .kind to read
-        # Integer and bool results carry no gradient, as in PyTorch.
-        t.grad_fn, t._requires_grad = None, False
-        return t
-    shape = out.shape
+def _forward_on_tensors(cls: type, node: Function, args: tuple) -> Any:
+    """A user Function's forward, on Tensors without recording; its output's array. The
+    Tensors it saved are kept as arrays, like an Op's."""
+    token = grad_enabled.set(False)
     try:
-        ctx._out_shape = _interned[shape]  # a subscript: cheaper than .get()
-    except KeyError:
-        ctx._out_shape = _intern(shape)
-    ctx._out_dtype = dtype
-    t.grad_fn, t._requires_grad = ctx, True
-    return t
-
-
-def _apply_one(cls: type, x: Any) -> Any:
-    """``Function.apply`` for the library's ops of one Tensor (activations, exp, log, ...),
-    written out for that one input: no loop over arguments, no search for where the saved
-    value came from. Same graph, same checks; what it does not cover (no graph to record,
-    anomaly mode, a non-Tensor input) goes the general way. Every layer of a network runs it.
-    """
-    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
-        return _forward_only(cls, (x,), (x.data if isinstance(x, _tensor_cls) else x,))
-    if not (isinstance(x, _tensor_cls) and x._requires_grad) or any_thread.anomaly:
-        return _general_apply(cls, x)
-    ctx = _new(cls)
-    fn = x.grad_fn
-    ctx.next_functions = (x if fn is None else fn,)  # a leaf is its own edge
-    ctx.saved_tensors = ()
-    ctx._versions = None
-    ctx._seq = next(_sequence)
-    data = x.data
-    try:
-        out = cls.forward(ctx, data)
-    except (TypeError, ValueError):
-        _check_one_device((x,))
-        raise
-    if type(out) is not _ndarray and isinstance(out, _generic):
-        out = _scalar_output(ctx, out)
-    saved = ctx.saved_tensors
+        out = cls.forward(node, *args)
+    finally:
+        grad_enabled.reset(token)
+    if isinstance(out, (tuple, list)):
+        raise TypeError(
+            f"{cls.__name__}.forward returned {len(out)} outputs; autograd Functions "
+            "return exactly one Tensor"
+        )
+    if not isinstance(out, _tensor_cls):
+        raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
+    saved = node.saved_tensors
     if saved:
-        if len(saved) != 1:
-            ctx._saved_src, ctx._versions = _trace_saved(saved, (data,), out, (x,))
-        elif saved[0] is out:  # y (exp, tanh, sigmoid)
-            ctx._saved_src = _SRC_OUTPUT
-        elif saved[0] is data:  # x (log, sin, ...): a leaf's version, for the in-place check
-            ctx._saved_src = _SRC_INPUT
-            if fn is None:
-                ctx._versions = ((x, x._version),)
-        else:  # a value of its own (relu's mask)
-            ctx._saved_src = _SRC_CONSTANT
-    return _output_tensor(ctx, out)
+        # Saved Tensors become their arrays; inputs and the output are found by identity.
+        node.saved_tensors = tuple(
+            s._array if s is out or any(s is a for a in args) else s for s in saved)
+        node._saved_src = tuple(_user_source(s, args, out) for s in saved)
+    return out._array
 
 
-def _apply_linear(cls: type, x: Any, weight: Any, bias: Any = None) -> Any:
-    """``Function.apply`` for linear (x, W, b), written out for its three inputs, as
-    :func:`_apply_one` is for one: the op of every layer of an MLP."""
+def _user_source(item: Any, args: tuple, out: Any) -> int:
+    for i, a in enumerate(args):
+        if item is a:
+            return i
+    return OUTPUT if item is out else CONSTANT
+
+
+def _shared_counter(out: Any, args: tuple) -> Any:
+    """The version counter of the input whose memory ``out`` views (reshape, transpose,
+    basic indexing, ...), so that in-place writes through either count for both."""
+    if getattr(out, "base", None) is None:  # memory of its own: the usual case
+        return None
+    root = _root(out)
+    for a in args:
+        if isinstance(a, _tensor_cls) and _root(a._array) is root:
+            return a._version_counter
+    return None
+
+
+def _root(array: Any) -> Any:
+    """The array that owns the memory ``array`` views."""
+    while getattr(array, "base", None) is not None:
+        array = array.base
+    return array
+
+
+def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
+    """Where each saved value came from, and the versions of the Tensors they belong to.
+
+    The sources (an input's index, OUTPUT or CONSTANT) let a create_graph backward
+    reattach saved values to the graph; the versions let backward refuse values that
+    an in-place write changed after forward (:func:`check_versions`).
+    """
+    versions = []
+    if node.array_level:
+        out = result._array
+        sources = []
+        for item in node.saved_tensors:
+            for i, a in enumerate(arrays):
+                if a is item:
+                    sources.append(i)
+                    if isinstance(args[i], _tensor_cls):
+                        counter = args[i]._version_counter
+                        versions.append((counter, counter.value))
+                    break
+            else:
+                sources.append(OUTPUT if item is out else CONSTANT)
+        node._saved_src = tuple(sources)
+    for src in node._saved_src:
+        if src == OUTPUT:
+            counter = result._version_counter
+            versions.append((counter, counter.value))
+        elif src >= 0 and not node.array_level and isinstance(args[src], _tensor_cls):
+            counter = args[src]._version_counter
+            versions.append((counter, counter.value))
+    if versions:
+        node._saved_versions = tuple(versions)
+
+
+def check_versions(node: Function) -> None:
+    """Refuse to run a backward rule whose saved values were changed in place since forward.
+
+    As in PyTorch: a tensor updated in place (an optimizer step, ``add_`` under
+    ``no_grad``, a write through a view or ``detach()``) between forward and backward
+    would give silently wrong gradients.
+    """
+    for counter, version in node._saved_versions:
+        if counter.value != version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: a Tensor saved by {node.name()} is at version "
+                f"{counter.value}; expected version {version} instead. Update tensors in "
+                "place only after backward(), or work on a .clone()."
+            )
+
+
+def saved_as_tensors(node: Function) -> tuple:
+    """The saved values as Tensors attached to the graph, for a create_graph backward:
+    an input is the Tensor that fed it (or a new one on its node), the output a Tensor on
+    this node, a computed value a constant."""
     Tensor = _tensor_cls
-    args = (x, weight, bias)
-    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
-        return _forward_only(cls, args, [unwrap(a) for a in args])
-    if not (isinstance(x, Tensor) and isinstance(weight, Tensor)
-            and (bias is None or isinstance(bias, Tensor))) or any_thread.anomaly:
-        return _general_apply(cls, x, weight, bias)
-    edge_x = edge_w = edge_b = bias_data = None
-    if x._requires_grad:
-        edge_x = x if x.grad_fn is None else x.grad_fn  # a leaf is its own edge
-    if weight._requires_grad:
-        edge_w = weight if weight.grad_fn is None else weight.grad_fn
-    if bias is not None:
-        bias_data = bias.data
-        if bias._requires_grad:
-            edge_b = bias if bias.grad_fn is None else bias.grad_fn
-    if edge_x is None and edge_w is None and edge_b is None:
-        return _general_apply(cls, x, weight, bias)  # no graph to record
-    ctx = _new(cls)
-    ctx.next_functions = (edge_x, edge_w, edge_b)
-    ctx.saved_tensors = ()
-    ctx._versions = None
-    ctx._seq = next(_sequence)
-    x_data, w_data = x.data, weight.data
-    try:
-        out = cls.forward(ctx, x_data, w_data, bias_data)
-    except (TypeError, ValueError):
-        _check_one_device((x, weight, bias))
-        raise
-    if type(out) is not _ndarray and isinstance(out, _generic):
-        out = _scalar_output(ctx, out)  # a 1-D weight gives a number
-    saved = ctx.saved_tensors
-    if len(saved) == 2 and saved[0] is x_data and saved[1] is w_data:
-        ctx._saved_src = _SRC_FIRST_TWO
-        # the leaves' versions, for the in-place check (intermediates are not tracked)
-        if x.grad_fn is None:
-            ctx._versions = ((x, x._version),)
-        if weight.grad_fn is None:
-            ctx._versions = (ctx._versions or ()) + ((weight, weight._version),)
-    elif saved:
-        ctx._saved_src, ctx._versions = _trace_saved(
-            saved, (x_data, w_data, bias_data), out, (x, weight, bias))
-    return _output_tensor(ctx, out)
-
-
-def _apply_two(cls: type, a: Any, b: Any, *options: Any) -> Any:
-    """``Function.apply`` for the library's ops of two operands (arithmetic, matmul,
-    maximum, MSE), written out as :func:`_apply_one` is for one. Either operand may be a
-    number; the options after them (MSE's reduction) are constants. Same graph, same checks;
-    what it does not cover (no graph to record, anomaly mode, a Tensor among the options)
-    goes the general way."""
-    Tensor = _tensor_cls
-    if any_thread.grad_disabled and not state.grad_enabled:  # no_grad: the forward alone
-        return _general_apply(cls, a, b, *options)
-    edge_a = edge_b = None
-    if isinstance(a, Tensor):
-        a_data = a.data
-        if a._requires_grad:
-            edge_a = a if a.grad_fn is None else a.grad_fn  # a leaf is its own edge
-    else:
-        a_data = a
-    if isinstance(b, Tensor):
-        b_data = b.data
-        if b._requires_grad:
-            edge_b = b if b.grad_fn is None else b.grad_fn
-    else:
-        b_data = b
-    if (edge_a is None and edge_b is None) or any_thread.anomaly:
-        return _general_apply(cls, a, b, *options)
-    for option in options:
-        if isinstance(option, Tensor):
-            return _general_apply(cls, a, b, *options)
-    ctx = _new(cls)
-    edges = (edge_a, edge_b)
-    ctx.next_functions = (edges + (None,) * len(options)) if options else edges
-    ctx.saved_tensors = ()
-    ctx._versions = None
-    ctx._seq = next(_sequence)
-    try:
-        out = cls.forward(ctx, a_data, b_data, *options)
-    except (TypeError, ValueError):
-        _check_one_device((a, b))
-        _check_broadcast(cls, (a, b, *options))
-        raise
-    if type(out) is not _ndarray and isinstance(out, _generic):
-        out = _scalar_output(ctx, out)
-    saved = ctx.saved_tensors
-    if len(saved) == 2 and saved[0] is a_data and saved[1] is b_data:  # mul, div, matmul, MSE
-        ctx._saved_src = _SRC_FIRST_TWO
-        # the leaves' versions, for the in-place check (intermediates are not tracked)
-        if isinstance(a, Tensor) and a.grad_fn is None:
-            ctx._versions = ((a, a._version),)
-        if isinstance(b, Tensor) and b.grad_fn is None:
-            ctx._versions = (ctx._versions or ()) + ((b, b._version),)
-    elif saved:
-        ctx._saved_src, ctx._versions = _trace_saved(
-            saved, (a_data, b_data, *options), out, (a, b, *options))
-    return _output_tensor(ctx, out)
+    out = []
+    for value, src in zip(node.saved_tensors, node._saved_src):
+        if isinstance(value, Tensor) or not hasattr(value, "shape"):
+            out.append(value)  # a Python number stays one: a Tensor would sit on the CPU
+        elif src == OUTPUT:
+            out.append(Tensor(value, grad_fn=node))
+        elif src == CONSTANT or node.next_functions[src] is None:
+            out.append(Tensor(value))
+        else:
+            edge = node.next_functions[src]
+            # a leaf: use it, so gradients reach its .grad; else a Tensor on its node
+            out.append(edge if isinstance(edge, Tensor) else Tensor(value, grad_fn=edge))
+    return tuple(out)
 
 
 def _check_one_device(args: tuple) -> None:
@@ -488,13 +342,11 @@ def _check_one_device(args: tuple) -> None:
 
     Called only after a forward failed, so the common path pays nothing.
     """
-    from .backend import device_of
-
     devices = []
     for a in args:
-        data = a.data if isinstance(a, _tensor_cls) else a
+        data = unwrap(a)
         if hasattr(data, "shape") and not isinstance(data, np.generic):  # where's raw condition
-            d = device_of(data)
+            d = backend.device_of(data)
             if d not in devices:
                 devices.append(d)
     if len(devices) > 1:
@@ -503,9 +355,7 @@ def _check_one_device(args: tuple) -> None:
             f"{devices[0]} and {devices[1]}!"
         )
     if len(devices) == 1 and devices[0].type == "cuda":
-        from .backend import current_cuda_index
-
-        current = current_cuda_index()
+        current = backend.current_cuda_index()
         if devices[0].index != current:
             raise RuntimeError(
                 f"the tensors are on {devices[0]} but the current GPU is cuda:{current}, where "
@@ -519,8 +369,6 @@ def _check_broadcast(cls: type, args: tuple) -> None:
 
     Called only after a forward failed; names the first dimension that differs, as PyTorch.
     """
-    import sys
-
     err = sys.exc_info()[1]
     if not (isinstance(err, ValueError) and "broadcast" in str(err)):
         return
@@ -539,87 +387,9 @@ def _check_broadcast(cls: type, args: tuple) -> None:
     ) from err
 
 
-def check_versions(node: Function) -> None:
-    """Refuse to run a backward rule whose saved inputs were changed in place since forward.
-
-    As in PyTorch: a tensor updated in place (an optimizer step, ``add_`` under
-    ``no_grad``) between forward and backward would give silently wrong gradients.
-    """
-    for t, version in node._versions:
-        if t._version != version:
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [{type(t).__name__} of shape {tuple(t.shape)}] is at version "
-                f"{t._version}; expected version {version} instead (used by {node.name()}). "
-                "Update tensors in place only after backward(), or work on a .clone()."
-            )
-
-
-def _trace_saved(saved: tuple, inputs: Any, out: Any, args: tuple) -> tuple[tuple, Any]:
-    """Where each saved value came from, and the versions of the saved leaf inputs.
-
-    The sources (an input's index, _OUTPUT or _CONSTANT per saved value) let a
-    create_graph backward reattach saved values to the graph. The versions are
-    (tensor, version) for each saved input that is a leaf (a parameter, the data):
-    what gets updated in place between forward and backward, so check_versions
-    looks at them; intermediates are not tracked, which keeps deep graphs lean.
-    """
-    src = []
-    versions = None
-    for item in saved:
-        i = 0
-        for a in inputs:
-            if a is item:
-                break
-            i += 1
-        else:
-            src.append(_OUTPUT if item is out else _CONSTANT)
-            continue
-        src.append(i)
-        a = args[i]
-        if isinstance(a, _tensor_cls) and a.grad_fn is None:
-            versions = (versions or ()) + ((a, a._version),)
-    key = tuple(src)
-    try:
-        return _interned[key], versions
-    except KeyError:
-        return _intern(key), versions
-
-
-def _run_user_forward(cls: type, ctx: Any, args: tuple) -> Any:
-    """A user Function's forward: Tensors in, a Tensor out, no graph recorded."""
-    Tensor = _tensor_cls
-    prev = set_thread_grad_enabled(False)
-    try:
-        out = cls.forward(ctx, *args)
-    finally:
-        set_thread_grad_enabled(prev)
-    if isinstance(out, (tuple, list)):
-        raise TypeError(
-            f"{cls.__name__}.forward returned {len(out)} outputs; autograd Functions "
-            "return exactly one Tensor"
-        )
-    if not isinstance(out, Tensor):
-        raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
-    return out
-
-
-_tensor_cls: Any = None  # set by tensor.py; breaks the import cycle
+_tensor_cls: Any = None  # the Tensor class, set by tensor.py when it is defined
 
 
 def _set_tensor_class(cls: type) -> None:
     global _tensor_cls
     _tensor_cls = cls
-
-
-_general_apply = Function.apply.__func__  # for the fast paths' fallback
-linear_apply = classmethod(_apply_linear)
-binary_apply = classmethod(_apply_two)
-
-
-class UnaryFunction(Function):
-    """An op of one Tensor (exp, tanh, sigmoid, relu, ...): Function's contract, applied
-    through :func:`_apply_one`, which every activation of every network runs."""
-
-    __slots__ = ()
-    apply = classmethod(_apply_one)

@@ -1,65 +1,30 @@
-"""Grad mode: whether ops record the graph. Per thread, as in PyTorch."""
+"""Grad mode: whether ops record the graph. Per thread, as in PyTorch.
+
+Each mode is one context variable, the single source of truth for the thread
+that reads it (a new thread starts with the defaults: grad on, anomaly off).
+A context manager saves the previous value on entry and puts it back on exit,
+so an exception or a KeyboardInterrupt raised inside the block cannot leave the
+mode changed, and no other thread ever sees it.
+"""
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
 
-
-class _State(threading.local):
-    grad_enabled = True
-    anomaly = False  # inside detect_anomaly()
-    create_graph = False  # inside a backward pass that records itself
-
-
-state = _State()
-
-
-class _AnyThread:
-    """How many threads are in each rare mode right now: grad mode off (no_grad), a
-    detect_anomaly() context, a backward pass with create_graph=True.
-
-    Plain attributes: every op reads them, and reading the per-thread ``state``
-    costs several times more (about 600 instructions against 80). Only when a count
-    is non-zero does an op look at its own thread's flag in ``state``. Changed
-    through :func:`count_mode`.
-    """
-
-    def __init__(self) -> None:
-        # Instance attributes, not class ones: Python specializes their reads (a class
-        # attribute read through an instance is a full lookup, about 300 instructions).
-        self.grad_disabled = 0
-        self.anomaly = 0
-        self.create_graph = 0
-
-
-any_thread = _AnyThread()
-_counting = threading.Lock()  # threads may enter and leave the modes at once
-
-
-def count_mode(mode: str, change: int) -> None:
-    """Add ``change`` (+1 entering, -1 leaving) to the number of threads in ``mode``."""
-    with _counting:
-        setattr(any_thread, mode, getattr(any_thread, mode) + change)
+grad_enabled: ContextVar[bool] = ContextVar("grad_enabled", default=True)
+anomaly_enabled: ContextVar[bool] = ContextVar("anomaly_enabled", default=False)
+# True while a backward pass with create_graph=True runs its rules on Tensors.
+create_graph_enabled: ContextVar[bool] = ContextVar("create_graph_enabled", default=False)
 
 
 def is_grad_enabled() -> bool:
     """True when new ops record the graph for backward."""
-    return not any_thread.grad_disabled or state.grad_enabled
-
-
-def set_thread_grad_enabled(mode: bool) -> bool:
-    """Turn this thread's grad mode on or off; returns what it was. The one writer of
-    ``state.grad_enabled``, which keeps ``any_thread.grad_disabled`` in step."""
-    prev = state.grad_enabled
-    if mode != prev:
-        state.grad_enabled = mode
-        count_mode("grad_disabled", -1 if mode else +1)
-    return prev
+    return grad_enabled.get()
 
 
 class _GradMode:
@@ -68,18 +33,24 @@ class _GradMode:
     _enabled: bool
 
     def __enter__(self) -> None:
-        self._prev = set_thread_grad_enabled(self._enabled)
+        self._prev = grad_enabled.get()
+        grad_enabled.set(self._enabled)
 
     def __exit__(self, *exc: object) -> None:
-        set_thread_grad_enabled(self._prev)
+        grad_enabled.set(self._prev)
 
     def __call__(self, fn: Callable) -> Callable:
+        make = self._clone
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__():
+            with make():
                 return fn(*args, **kwargs)
 
         return wrapper
+
+    def _clone(self) -> _GradMode:
+        return self.__class__()
 
 
 class no_grad(_GradMode):
@@ -94,23 +65,39 @@ class enable_grad(_GradMode):
     _enabled = True
 
 
+class inference_mode(_GradMode):
+    """``no_grad`` under PyTorch's other name (``inference_mode(False)`` turns grad on)."""
+
+    def __init__(self, mode: bool = True):
+        self._enabled = not mode
+
+    def _clone(self) -> _GradMode:
+        return inference_mode(not self._enabled)
+
+
 class set_grad_enabled(_GradMode):
-    """``set_grad_enabled(False)`` as a call, a context or a decorator, as in PyTorch."""
+    """``set_grad_enabled(False)`` as a call, a context or a decorator, as in PyTorch.
+
+    Called, it sets the mode at once; used with ``with``, the mode before the call
+    comes back at the end of the block.
+    """
 
     def __init__(self, mode: bool):
         self._enabled = bool(mode)
-        self._prev = set_thread_grad_enabled(self._enabled)
+        self._prev = grad_enabled.get()
+        grad_enabled.set(self._enabled)
 
     def __enter__(self) -> None:
         return None
 
     def __call__(self, fn: Callable) -> Callable:
-        set_thread_grad_enabled(self._prev)
-        mode = self._enabled
+        grad_enabled.set(self._prev)  # as a decorator it changes nothing until fn runs
+        return super().__call__(fn)
 
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
+    def _clone(self) -> _GradMode:
+        return _Mode(self._enabled)
 
-        return wrapper
+
+class _Mode(_GradMode):
+    def __init__(self, mode: bool):
+        self._enabled = mode

@@ -30,12 +30,12 @@ def _prepare(inputs: Any) -> tuple[list[Any], list[int]]:
     prepared, diff = [], []
     for i, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad:
-            if x.data.dtype != np.float64:
+            if x._array.dtype != np.float64:
                 raise GradcheckError(
                     f"gradcheck: input {i} is {x.dtype}; finite differences need float64 "
                     "inputs (make them with dtype=ag.float64 or .double())"
                 )
-            prepared.append(Tensor(backend.to_numpy(x.data).copy(), requires_grad=True,
+            prepared.append(Tensor(backend.to_numpy(x._array).copy(), requires_grad=True,
                                    device=x.device))
             diff.append(i)
         else:
@@ -54,7 +54,7 @@ def _outputs(fn: Callable, inputs: list[Any]) -> list[Tensor]:
 def _flat_out(fn: Callable, inputs: list[Any]) -> np.ndarray:
     with no_grad():
         outs = _outputs(fn, inputs)
-    return np.concatenate([backend.to_numpy(o.data).astype(np.float64).ravel() for o in outs])
+    return np.concatenate([backend.to_numpy(o._array).astype(np.float64).ravel() for o in outs])
 
 
 def gradcheck(
@@ -89,23 +89,23 @@ def gradcheck(
 def _analytical_rows(fn: Callable, inputs: list[Any], diff: list[int]) -> list[np.ndarray]:
     """J[:, input i] for each input, one backward per output element."""
     outs = _outputs(fn, inputs)
-    sizes = [o.data.size for o in outs]
+    sizes = [o._array.size for o in outs]
     total = sum(sizes)
-    jac = [np.zeros((total, inputs[i].data.size)) for i in diff]
+    jac = [np.zeros((total, inputs[i]._array.size)) for i in diff]
     row = 0
     for k, o in enumerate(outs):
         for j in range(sizes[k]):
             if not o.requires_grad:
                 row += 1
                 continue
-            seed = np.zeros(o.data.size, dtype=o.data.dtype)
+            seed = np.zeros(o._array.size, dtype=o._array.dtype)
             seed[j] = 1
             seed_t = Tensor(seed.reshape(o.shape), device=o.device)
             grads = _grad([o], [inputs[i] for i in diff], [seed_t], retain_graph=True,
                           allow_unused=True)
             for c, g in enumerate(grads):
                 if g is not None:
-                    jac[c][row] = backend.to_numpy(g.data).ravel()
+                    jac[c][row] = backend.to_numpy(g._array).ravel()
             row += 1
     return jac
 
@@ -114,7 +114,7 @@ def _check_full(fn, inputs, diff, eps, atol, rtol) -> None:
     analytical = _analytical_rows(fn, inputs, diff)
     for c, i in enumerate(diff):
         x = inputs[i]
-        flat = x.data.reshape(-1)
+        flat = x._array.reshape(-1)
         numerical = np.zeros_like(analytical[c])
         for j in range(flat.size):
             orig = flat[j].item()
@@ -148,18 +148,18 @@ def _check_directional(fn, inputs, diff, eps, atol, rtol, seed) -> None:
     us = [Tensor(rng.standard_normal(o.shape), device=o.device) for o in outs]
     vs = {i: rng.standard_normal(inputs[i].shape) for i in diff}
     grads = _grad(outs, [inputs[i] for i in diff], us, allow_unused=True)
-    u_flat = np.concatenate([backend.to_numpy(u.data).ravel() for u in us])
+    u_flat = np.concatenate([backend.to_numpy(u._array).ravel() for u in us])
     for c, i in enumerate(diff):
         g = grads[c]
-        analytical = 0.0 if g is None else float((backend.to_numpy(g.data) * vs[i]).sum())
+        analytical = 0.0 if g is None else float((backend.to_numpy(g._array) * vs[i]).sum())
         x = inputs[i]
-        orig = x.data.copy()
+        orig = x._array.copy()
         step = backend.asarray(vs[i], device=x.device)
-        x.data[...] = orig + eps * step
+        x._array[...] = orig + eps * step
         plus = _flat_out(fn, inputs) @ u_flat
-        x.data[...] = orig - eps * step
+        x._array[...] = orig - eps * step
         minus = _flat_out(fn, inputs) @ u_flat
-        x.data[...] = orig
+        x._array[...] = orig
         numerical = (plus - minus) / (2 * eps)
         if not abs(analytical - numerical) <= atol + rtol * abs(numerical):
             raise GradcheckError(

@@ -62,7 +62,7 @@ def _rng(generator: Generator | None) -> np.random.Generator:
 
 def _finish(arr: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     dev = backend.CPU if device is None else backend.Device(device)
-    t = Tensor._make(arr if dev.type == "cpu" else backend.asarray(arr, device=dev), None)
+    t = Tensor(arr if dev.type == "cpu" else backend.asarray(arr, device=dev))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -124,14 +124,14 @@ def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = N
 
 def bernoulli(input: Tensor, generator: Generator | None = None) -> Tensor:
     """1 with probability input[i], else 0."""
-    p = backend.to_numpy(input.data)
+    p = backend.to_numpy(input._array)
     arr = (_rng(generator).random(p.shape) < p).astype(p.dtype)
     return _finish(arr, input.device, False)
 
 
 def _fill_from_host(t: Tensor, values: np.ndarray) -> Tensor:
-    values = values.astype(t.data.dtype, copy=False)
-    t.data[...] = values if backend.device_of(t.data).type == "cpu" else \
+    values = values.astype(t._array.dtype, copy=False)
+    t._array[...] = values if backend.device_of(t._array).type == "cpu" else \
         backend.asarray(values, device=t.device)
     t._version += 1
     return t

@@ -27,7 +27,7 @@ def save(obj: Any, f: Any) -> None:
     def encode(x: Any) -> Any:
         if isinstance(x, Tensor):
             key = f"t{len(arrays)}"
-            arrays[key] = backend.to_numpy(x.data)
+            arrays[key] = backend.to_numpy(x._array)
             return {"__tensor__": key, "requires_grad": x.requires_grad, "device": str(x.device),
                     "parameter": type(x).__name__ == "Parameter"}
         if isinstance(x, np.ndarray):
@@ -85,7 +85,7 @@ def load(f: Any, map_location: Any = None) -> Any:
                         f"this file holds tensors saved on {device}, which can't be made here: "
                         f"{exc}\nTo load them on the CPU, call ag.load(f, map_location='cpu')."
                     ) from exc
-                t = Tensor._make(data, None)
+                t = Tensor(data)
                 if x.get("requires_grad"):
                     t.requires_grad_(True)
                 return t

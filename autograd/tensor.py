@@ -1,11 +1,19 @@
 """The Tensor: an array, the node that made it, and its gradient.
 
+A Tensor holds its values in ``_array`` (a numpy or CuPy array), the node of
+the graph that computed it in ``grad_fn`` (None for a leaf), and, after
+``backward()``, the gradient in ``grad``. Tensors that share memory (``detach()``,
+views from basic indexing, ``reshape``, ``transpose``, ...) share one
+:class:`VersionCounter`, which every in-place write moves on, so that backward
+can refuse values that were changed after an op saved them.
+
 Methods and operators are one-line wrappers over the ops in ``autograd.ops``;
 the maths lives there, forward and backward side by side.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -17,14 +25,22 @@ from .grad_mode import is_grad_enabled
 from .ops import arithmetic as A
 from .ops import inplace as I
 from .ops import linalg as L
+from .ops import namespace as _namespace
 from .ops import reduction as R
 from .ops import select as S
 from .ops import shape as SH
 from .ops import unary as U
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "VersionCounter"]
 
-_new = object.__new__
+
+class VersionCounter:
+    """How many in-place writes the memory of a tensor (and of its views) has had."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
 
 
 class Tensor:
@@ -35,41 +51,76 @@ class Tensor:
     holds dL/dtensor in ``.grad``.
     """
 
-    # _version counts in-place changes of data, so backward can refuse stale saved values.
-    __slots__ = ("data", "grad", "_requires_grad", "grad_fn", "_version", "__weakref__")
+    __slots__ = ("_array", "_grad", "grad_fn", "_requires_grad", "_version_counter",
+                 "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * Tensor
     __hash__ = object.__hash__  # == is element-wise, so hashing goes by identity, as in PyTorch
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
-                 device: Any = None):
-        from .creation import as_array
+                 device: Any = None, *, grad_fn: Any = None,
+                 version_counter: VersionCounter | None = None):
+        """``data`` (numbers, nested lists, an array) as a tensor, sharing an array's memory.
 
-        self.data = as_array(data, dtype, device)
-        self.grad = None
-        self.grad_fn = None
-        self._requires_grad = False
-        self._version = 0
+        ``grad_fn`` and ``version_counter`` are set by the engine: the node that computed
+        ``data``, and the counter of the tensor whose memory ``data`` views.
+        """
+        if dtype is not None or device is not None or type(data) not in backend.ARRAY_TYPES:
+            data = backend.as_array(data, dtype, device)
+        self._array = data
+        self._grad = None
+        self.grad_fn = grad_fn
+        self._requires_grad = grad_fn is not None
+        self._version_counter = VersionCounter() if version_counter is None else version_counter
         if requires_grad:
             self.requires_grad_(True)
 
     @staticmethod
-    def _make(data: Any, grad_fn: Any) -> Tensor:
-        """The fast constructor the ops use: no checks, no copies."""
-        t = _new(Tensor)
-        t.data = data
-        t.grad = None
-        t.grad_fn = grad_fn
-        t._requires_grad = grad_fn is not None
-        t._version = 0
-        return t
-
-    @staticmethod
     def _array_namespace() -> Any:
-        from .ops import namespace
-
-        return namespace
+        """The ``xp`` of a backward rule run on Tensors (create_graph=True): numpy's names
+        over Tensors."""
+        return _namespace
 
     # --- autograd state --------------------------------------------------------------
+    @property
+    def data(self) -> Tensor:
+        """The same values, cut from the graph: a Tensor sharing this one's memory whose
+        in-place writes backward does not check (PyTorch's ``._array``). Assigning a
+        Tensor replaces the values."""
+        return Tensor(self._array)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._array = value._array
+
+    @property
+    def grad(self) -> Tensor | None:
+        """dL/dself after ``backward()``: kept for leaves and ``retain_grad()`` tensors."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes this tensor's memory has had (shared with its views)."""
+        return self._version_counter.value
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        self._version_counter.value = value
+
     @property
     def requires_grad(self) -> bool:
         return self._requires_grad
@@ -84,7 +135,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables; use .detach() to "
                 "get a tensor that does not require grad"
             )
-        if requires_grad and self.data.dtype.kind != "f":
+        if requires_grad and self._array.dtype.kind != "f":
             raise RuntimeError(
                 f"only Tensors of floating point dtype can require gradients, this one is "
                 f"{self.dtype}; convert it with .float() first"
@@ -109,15 +160,16 @@ class Tensor:
         return fn is not None and fn._retained is not None and fn._retained() is self
 
     def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, inputs: Any = None) -> None:
         """Compute d self / d leaf for every leaf that requires grad, into ``leaf.grad``."""
         if retain_graph is None:
             retain_graph = create_graph
-        _engine.run_backward([self], [gradient], retain_graph, create_graph)
+        _engine.run_backward([self], [gradient], retain_graph, create_graph,
+                             accumulate_into=inputs)
 
     def detach(self) -> Tensor:
-        """The same data, cut from the graph."""
-        return Tensor._make(self.data, None)
+        """The same memory, cut from the graph (in-place writes to either count for both)."""
+        return Tensor(self._array, version_counter=self._version_counter)
 
     def detach_(self) -> Tensor:
         self.grad_fn = None
@@ -127,19 +179,19 @@ class Tensor:
     # --- properties ------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._array.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._array.ndim
 
     @property
     def dtype(self) -> dtypes.DType:
-        return dtypes.from_numpy_dtype(self.data.dtype)
+        return dtypes.from_numpy_dtype(self._array.dtype)
 
     @property
     def device(self) -> backend.Device:
-        return backend.device_of(self.data)
+        return backend.device_of(self._array)
 
     @property
     def is_cuda(self) -> bool:
@@ -154,29 +206,29 @@ class Tensor:
         return SH.transpose(self, -2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        return self.data.shape if dim is None else self.data.shape[dim]
+        return self._array.shape if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._array.ndim
 
     def numel(self) -> int:
-        return int(self.data.size)
+        return int(self._array.size)
 
     def element_size(self) -> int:
-        return self.data.dtype.itemsize
+        return self._array.dtype.itemsize
 
     def is_floating_point(self) -> bool:
-        return self.data.dtype.kind == "f"
+        return self._array.dtype.kind == "f"
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._array.shape[0]
 
     def __iter__(self):
-        if self.data.ndim == 0:
+        if self._array.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self.data.shape[0]))
+        return (self[i] for i in range(self._array.shape[0]))
 
     # --- conversion ------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
@@ -190,21 +242,21 @@ class Tensor:
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead."
             )
-        return self.data
+        return self._array
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = self.numpy()
         return arr if dtype is None else arr.astype(dtype)
 
     def item(self) -> Any:
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._array.size} elements cannot be converted to Scalar"
             )
-        return backend.item(self.data)
+        return backend.item(self._array)
 
     def tolist(self) -> Any:
-        return backend.to_numpy(self.data).tolist()
+        return backend.to_numpy(self._array).tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -213,12 +265,12 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._array.dtype.kind not in "iu" or self._array.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._array.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous (shape "
                 f"{tuple(self.shape)}); use .any() or .all()"
@@ -249,7 +301,7 @@ class Tensor:
             out = _to_device(out, backend.Device(device))
         if dtype is not None:
             np_dtype = dtypes.to_numpy_dtype(dtype)
-            if np_dtype != out.data.dtype:
+            if np_dtype != out._array.dtype:
                 out = SH.ToDtype.apply(out, np_dtype)
         return out.clone() if copy and out is self else out
 
@@ -297,7 +349,7 @@ class Tensor:
         elif self._requires_grad:
             grad = "requires_grad=True"
         device = str(self.device) if self.device.type != "cpu" else None
-        return tensor_repr(backend.to_numpy(self.data), str(self.dtype), dtypes.default_float(),
+        return tensor_repr(backend.to_numpy(self._array), str(self.dtype), dtypes.default_float(),
                            device, grad)
 
     # --- arithmetic ------------------------------------------------------------------
@@ -410,35 +462,35 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self) -> Tensor:
-        if self.data.dtype.kind not in "biu":
+        if self._array.dtype.kind not in "biu":
             raise TypeError("~ (bitwise not) is only defined for bool and integer tensors")
-        return Tensor._make(~self.data, None)
+        return Tensor(~self._array)
 
     def __and__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data & _raw(other), None)
+        return Tensor(self._array & _raw(other))
 
     def __or__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data | _raw(other), None)
+        return Tensor(self._array | _raw(other))
 
     def __xor__(self, other: Any) -> Tensor:
-        return Tensor._make(self.data ^ _raw(other), None)
+        return Tensor(self._array ^ _raw(other))
 
     def logical_not(self) -> Tensor:
-        return Tensor._make(backend.get_array_module(self.data).logical_not(self.data), None)
+        return Tensor(backend.get_array_module(self._array).logical_not(self._array))
 
     def all(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         axes = R.normalize_dims(dim, self.ndim)
-        return Tensor._make(self.data.astype(bool).all(axis=axes, keepdims=keepdim), None)
+        return Tensor(self._array.astype(bool).all(axis=axes, keepdims=keepdim))
 
     def any(self, dim: Any = None, keepdim: bool = False) -> Tensor:
         axes = R.normalize_dims(dim, self.ndim)
-        return Tensor._make(self.data.astype(bool).any(axis=axes, keepdims=keepdim), None)
+        return Tensor(self._array.astype(bool).any(axis=axes, keepdims=keepdim))
 
     def isnan(self) -> Tensor:
-        return Tensor._make(backend.get_array_module(self.data).isnan(self.data), None)
+        return Tensor(backend.get_array_module(self._array).isnan(self._array))
 
     def isfinite(self) -> Tensor:
-        return Tensor._make(backend.get_array_module(self.data).isfinite(self.data), None)
+        return Tensor(backend.get_array_module(self._array).isfinite(self._array))
 
     def sign(self) -> Tensor:
         """sign(x) in {-1, 0, 1}; its derivative is 0 (a zero gradient flows, as in PyTorch)."""
@@ -793,20 +845,20 @@ class Tensor:
         """The distinct values, sorted (no gradient), with inverse indices and counts if asked."""
         if dim is not None:
             raise NotImplementedError("unique(dim=...) is not supported; flatten first")
-        xp = backend.get_array_module(self.data)
-        out = xp.unique(self.data, return_inverse=return_inverse, return_counts=return_counts)
+        xp = backend.get_array_module(self._array)
+        out = xp.unique(self._array, return_inverse=return_inverse, return_counts=return_counts)
         if not (return_inverse or return_counts):
-            return Tensor._make(out, None)
+            return Tensor(out)
         values, *rest = out
         if return_inverse:
             rest[0] = rest[0].reshape(self.shape).astype(np.int64)
-        return (Tensor._make(values, None), *(Tensor._make(r.astype(np.int64), None) for r in rest))
+        return (Tensor(values), *(Tensor(r.astype(np.int64)) for r in rest))
 
     def allclose(self, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
                  equal_nan: bool = False) -> bool:
         """|self - other| <= atol + rtol |other| everywhere (broadcasting), as a Python bool."""
-        xp = backend.get_array_module(self.data)
-        return bool(xp.allclose(self.data, _raw(_operand(self, other)), rtol=rtol, atol=atol,
+        xp = backend.get_array_module(self._array)
+        return bool(xp.allclose(self._array, _raw(_operand(self, other)), rtol=rtol, atol=atol,
                                 equal_nan=equal_nan))
 
     def equal(self, other: Tensor) -> bool:
@@ -814,12 +866,12 @@ class Tensor:
         if not isinstance(other, Tensor):
             raise TypeError(f"equal(): argument 'other' must be Tensor, not {type(other).__name__}")
         _check_same_device(self, other)
-        return self.shape == other.shape and bool((self.data == other.data).all())
+        return self.shape == other.shape and bool((self._array == other._array).all())
 
     def count_nonzero(self, dim: Any = None) -> Tensor:
         axes = R.reduced_dims(dim, self.ndim)
-        xp = backend.get_array_module(self.data)
-        return Tensor._make(xp.asarray((self.data != 0).sum(axis=axes), dtype=np.int64), None)
+        xp = backend.get_array_module(self._array)
+        return Tensor(xp.asarray((self._array != 0).sum(axis=axes), dtype=np.int64))
 
 
 _set_tensor_class(Tensor)
@@ -847,10 +899,31 @@ for _name in IN_PLACE_TWINS:
 
 # --- helpers the methods share ------------------------------------------------------------
 
+def _check_grad(t: Tensor, value: Any) -> None:
+    """Refuse a ``.grad`` that does not fit ``t``, in PyTorch's words: an optimizer would
+    broadcast it silently into the update."""
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"assigned grad expected to be a Tensor or None but got grad of type "
+            f"{type(value).__name__}")
+    if value.device != t.device:
+        raise RuntimeError(
+            f"assigned grad has data located on a different device: the tensor is on "
+            f"{t.device}, the grad on {value.device}")
+    if value._array.dtype != t._array.dtype:
+        raise RuntimeError(
+            f"assigned grad has data of a different type: the tensor is {t.dtype}, the grad "
+            f"{value.dtype}")
+    if value._array.shape != t._array.shape:
+        raise RuntimeError(
+            f"assigned grad has data of a different size: the tensor has shape "
+            f"{tuple(t.shape)}, the grad {tuple(value.shape)}")
+
+
 def _operand(self: Tensor, other: Any) -> Any:
     """The other operand of a binary op: a Tensor, a Python number, or an array on self's device."""
     if isinstance(other, Tensor):
-        if type(other.data) is not type(self.data):
+        if type(other._array) is not type(self._array):
             _check_same_device(self, other)
         return other
     if isinstance(other, (int, float, bool, np.generic)):
@@ -860,7 +933,7 @@ def _operand(self: Tensor, other: Any) -> Any:
             f"unsupported operand: a {type(other).__name__}; wrap it with ag.tensor(...) first"
         )
     if hasattr(other, "shape") and hasattr(other, "dtype"):
-        return Tensor._make(backend.asarray(other, device=self.device), None)
+        return Tensor(backend.asarray(other, device=self.device))
     raise TypeError(f"unsupported operand type for a Tensor: {type(other).__name__}")
 
 
@@ -882,7 +955,7 @@ def _sizes(args: tuple, keyword: Any, method: str, name: str) -> tuple:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._array if isinstance(x, Tensor) else x
 
 
 def _scaled(other: Any, alpha: float) -> Any:
@@ -896,8 +969,8 @@ def _scaled(other: Any, alpha: float) -> Any:
 
 def _compare(self: Tensor, other: Any, op: str) -> Tensor:
     other = _operand(self, other)
-    a, b = dtypes.promote_operands(self.data, _raw(other))
-    return Tensor._make(getattr(a, op)(b), None)
+    a, b = dtypes.promote_operands(self._array, _raw(other))
+    return Tensor(getattr(a, op)(b))
 
 
 def _arg_extreme(self: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
@@ -905,12 +978,12 @@ def _arg_extreme(self: Tensor, dim: Any, keepdim: bool, name: str) -> Tensor:
         R.normalize_dims(dim, 0)  # a scalar takes dim 0 or -1, as in PyTorch
         dim = None
     if dim is None:
-        out = getattr(self.data.reshape(-1), name)()
-        out = backend.get_array_module(self.data).asarray(out, dtype=np.int64)
-        return Tensor._make(out.reshape((1,) * self.ndim) if keepdim else out, None)
+        out = getattr(self._array.reshape(-1), name)()
+        out = backend.get_array_module(self._array).asarray(out, dtype=np.int64)
+        return Tensor(out.reshape((1,) * self.ndim) if keepdim else out)
     axis = R.normalize_dims(dim, self.ndim)[0]
-    out = getattr(self.data, name)(axis=axis, keepdims=keepdim).astype(np.int64)
-    return Tensor._make(out, None)
+    out = getattr(self._array, name)(axis=axis, keepdims=keepdim).astype(np.int64)
+    return Tensor(out)
 
 
 class _ValuesIndices(tuple):
@@ -928,15 +1001,15 @@ class _ValuesIndices(tuple):
 def _values_indices(self: Tensor, dim: int, keepdim: bool, name: str) -> _ValuesIndices:
     if self.ndim == 0:  # a scalar is its own extreme, at index 0, as in PyTorch
         R.normalize_dims(dim, 0)
-        zero = backend.get_array_module(self.data).zeros((), dtype=np.int64)
-        return _ValuesIndices((SH.Clone.apply(self), Tensor._make(zero, None)))
+        zero = backend.get_array_module(self._array).zeros((), dtype=np.int64)
+        return _ValuesIndices((SH.Clone.apply(self), Tensor(zero)))
     axis = R.normalize_dims(dim, self.ndim)[0]
-    idx = getattr(self.data, name)(axis=axis, keepdims=True).astype(np.int64)
-    values = SH.TakeAlongDim.apply(self, Tensor._make(idx, None), axis)
+    idx = getattr(self._array, name)(axis=axis, keepdims=True).astype(np.int64)
+    values = SH.TakeAlongDim.apply(self, Tensor(idx), axis)
     if not keepdim:
         values = SH.squeeze(values, axis)
         idx = idx.squeeze(axis)
-    return _ValuesIndices((values, Tensor._make(idx, None)))
+    return _ValuesIndices((values, Tensor(idx)))
 
 
 def _sorted(self: Tensor, dim: int, descending: bool, k: int | None) -> _ValuesIndices:
@@ -946,7 +1019,7 @@ def _sorted(self: Tensor, dim: int, descending: bool, k: int | None) -> _ValuesI
         if k is not None and k > 1:
             raise RuntimeError(f"selected index k out of range: k={k} for a 0-d tensor")
         out = _sorted(SH.reshape(self, (1,)), 0, descending, k)
-        return _ValuesIndices((SH.reshape(out[0], ()), Tensor._make(out[1].data.reshape(()), None)))
+        return _ValuesIndices((SH.reshape(out[0], ()), Tensor(out[1]._array.reshape(()))))
     idx, axis = SH.sort_indices(self, dim, descending)
     if k is not None:
         if not 0 <= k <= self.shape[axis]:
@@ -955,7 +1028,7 @@ def _sorted(self: Tensor, dim: int, descending: bool, k: int | None) -> _ValuesI
                 f"{self.shape[axis]} (shape {tuple(self.shape)})"
             )
         idx = idx[(slice(None),) * axis + (slice(0, k),)]
-    index = Tensor._make(idx, None)
+    index = Tensor(idx)
     return _ValuesIndices((SH.TakeAlongDim.apply(self, index, axis), index))
 
 
@@ -968,8 +1041,8 @@ def _index(self: Tensor, index: Any) -> Any:
 
 def _index_item(self: Tensor, item: Any) -> Any:
     if isinstance(item, Tensor):
-        item = item.data
-        if type(item) is not type(self.data):
+        item = item._array
+        if type(item) is not type(self._array):
             item = backend.to_device(item, self.device)
         if item.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int or bool tensors")
@@ -979,7 +1052,7 @@ def _index_item(self: Tensor, item: Any) -> Any:
     if type(item) is slice and item.step is not None and item.step <= 0:
         # numpy would reverse; PyTorch refuses (use flip), so code that runs here ports.
         raise ValueError("step must be greater than zero")
-    if isinstance(item, np.ndarray) and type(self.data) is not np.ndarray:
+    if isinstance(item, np.ndarray) and type(self._array) is not np.ndarray:
         return backend.asarray(item, device=self.device)
     return item
 

@@ -65,14 +65,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         keep = 1.0 - p
         uniform = ag.rand(input.shape, dtype=input.dtype, device=input.device)
-        mask = (uniform.data < keep) * (1.0 / keep)
-        scale = ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+        mask = (uniform._array < keep) * (1.0 / keep)
+        scale = ag.as_tensor(mask.astype(input._array.dtype, copy=False))
     return _inplace.apply_(input, Tensor.__mul__, scale) if inplace else input * scale
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis."""
-    data = tensor.data
+    data = tensor._array
     if data.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
     xp = backend.get_array_module(data)
@@ -257,7 +257,7 @@ def _loss_operands(name: str, input: Tensor, target: Any, integer_target: bool =
     """_float_operands, then _same_shape; the usual case (one float dtype, one shape) first,
     since a small network's step feels every call a loss makes."""
     if isinstance(target, Tensor) and isinstance(input, Tensor):
-        x, y = input.data, target.data
+        x, y = input._array, target._array
         dtype = x.dtype
         if dtype is y.dtype and dtype.kind == "f" and x.shape == y.shape:
             return input, target
@@ -269,7 +269,7 @@ def _loss_operands(name: str, input: Tensor, target: Any, integer_target: bool =
 def _same_shape(name: str, input: Tensor, target: Tensor) -> None:
     """A deliberate difference: PyTorch only warns when target and input differ in shape and
     then broadcasts them ((N, 1) against (N,) compares every pair); we refuse."""
-    if input.data.shape != target.data.shape:  # tuples, on numpy and CuPy
+    if input._array.shape != target._array.shape:  # tuples, on numpy and CuPy
         raise ValueError(
             f"{name}: target size {tuple(target.shape)} is different to the input size "
             f"{tuple(input.shape)}; the loss would broadcast them and compare the wrong pairs. "
@@ -289,7 +289,7 @@ def _float_operands(name: str, input: Tensor, target: Any, integer_target: bool 
         raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
     if not input.is_floating_point():
         raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
-    if target.data.dtype == input.data.dtype:  # numpy dtypes: cheaper than comparing DTypes
+    if target._array.dtype == input._array.dtype:  # numpy dtypes: cheaper than comparing DTypes
         return input, target
     if not target.is_floating_point():
         if not integer_target:
@@ -315,8 +315,8 @@ def _constant(name: str, what: str, value: Any, input: Tensor) -> Any:
     if isinstance(value, Tensor):
         if value.requires_grad and ag.is_grad_enabled():
             raise RuntimeError(f"{name}: the derivative for '{what}' is not implemented")
-        return value.data.astype(input.data.dtype, copy=False)
-    return backend.asarray(value, dtype=input.data.dtype, device=input.device)
+        return value._array.astype(input._array.dtype, copy=False)
+    return backend.asarray(value, dtype=input._array.dtype, device=input.device)
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
@@ -424,7 +424,7 @@ def _usual_class_indices(input: Any, target: Any, ignore_index: int) -> bool:
     Everything else takes the general checks, with their errors."""
     if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
         return False
-    x, t = input.data, target.data
+    x, t = input._array, target._array
     if type(x) is not _ndarray or type(t) is not _ndarray or x.ndim != 2 or t.ndim != 1 \
             or t.dtype is not _INT64 or x.dtype.kind != "f" or len(t) != len(x):
         return False
@@ -446,7 +446,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     reduction = _reduction(size_average, reduce, reduction)
     if weight is None and label_smoothing == 0.0 and \
             _usual_class_indices(input, target, ignore_index):
-        return _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction, None)
+        return _loss.CrossEntropyIndexLoss.apply(input, target._array, reduction, None)
     _class_input("cross_entropy", input)
     if not isinstance(target, Tensor):
         raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")
@@ -457,17 +457,17 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         input = input.unsqueeze(0)
         target = target.unsqueeze(0)
     num_classes = input.shape[1]
-    xp = backend.get_array_module(input.data)
+    xp = backend.get_array_module(input._array)
     probabilities = target.is_floating_point() and tuple(target.shape) == tuple(input.shape)
     if probabilities:
         input, target = _float_operands("cross_entropy", input, target)
     w = _class_weight("cross_entropy", weight, input, num_classes)
-    dtype = input.data.dtype
+    dtype = input._array.dtype
     if probabilities:
         scale = 1.0 - label_smoothing
         if w is not None:
             scale = scale * w.reshape((1, num_classes) + (1,) * (input.ndim - 2))
-        q = target.data * (1.0 - label_smoothing) + label_smoothing / num_classes
+        q = target._array * (1.0 - label_smoothing) + label_smoothing / num_classes
         if w is not None:
             q = q * w.reshape((1, num_classes) + (1,) * (input.ndim - 2))
         out = _loss.CrossEntropyLoss.apply(input, target, q, None, scale, reduction)
@@ -478,15 +478,15 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
             # On a GPU, looking at the targets first would make the host wait for the
             # forward pass; the fused loss masks ignore_index itself and the bounds check
             # is read later (backend.check).
-            keep = _loss.check_class_indices(target.data, num_classes, ignore_index)
+            keep = _loss.check_class_indices(target._array, num_classes, ignore_index)
         else:  # on the CPU looking is cheap, and the unmasked loss is faster
-            fused = fused and _plain_class_indices(target.data, num_classes, ignore_index)
+            fused = fused and _plain_class_indices(target._array, num_classes, ignore_index)
             keep = None
         if fused:
-            out = _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction, keep)
+            out = _loss.CrossEntropyIndexLoss.apply(input, target._array, reduction, keep)
             return out.squeeze(0) if unbatched and reduction == "none" else out
         q, denominator = _loss.class_coefficients(
-            xp, target.data, num_classes, dtype, w, ignore_index, label_smoothing)
+            xp, target._array, num_classes, dtype, w, ignore_index, label_smoothing)
         out = _loss.CrossEntropyLoss.apply(input, None, q, denominator, None, reduction)
     if unbatched and reduction == "none":
         out = out.squeeze(0)
@@ -510,7 +510,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     num_classes = input.shape[1]
     w = _class_weight("nll_loss", weight, input, num_classes)
     q, denominator = _loss.class_coefficients(
-        backend.get_array_module(input.data), target.data, num_classes, input.data.dtype, w,
+        backend.get_array_module(input._array), target._array, num_classes, input._array.dtype, w,
         ignore_index, 0.0)
     out = _loss.NLLLoss.apply(input, q, denominator, reduction)
     if unbatched and reduction == "none":

@@ -475,7 +475,7 @@ class Module:
                 continue
             value = state_dict[key]
             if isinstance(value, Tensor):
-                array = value.data
+                array = value._array
             elif hasattr(value, "shape") and hasattr(value, "dtype"):
                 array = value
             else:
@@ -511,7 +511,7 @@ class Module:
                     else:
                         module.__setattr__(local, Tensor(new))
                 else:
-                    target.data[...] = backend.asarray(array, dtype=target.data.dtype,
+                    target._array[...] = backend.asarray(array, dtype=target._array.dtype,
                                                        device=target.device)
         return _IncompatibleKeys(missing, unexpected)
 
@@ -523,12 +523,12 @@ class Module:
             for param in module._parameters.values():
                 if param is None:
                     continue
-                param.data = convert(param.data)
+                param._array = convert(param._array)
                 if param.grad is not None:
-                    param.grad.data = convert(param.grad.data)
+                    param.grad._array = convert(param.grad._array)
             for buf in module._buffers.values():
                 if buf is not None:
-                    buf.data = convert(buf.data)
+                    buf._array = convert(buf._array)
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:

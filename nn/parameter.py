@@ -21,7 +21,7 @@ class Parameter(ag.Tensor):
     def __init__(self, data: Any = None, requires_grad: bool = True):
         if data is None:
             data = ag.empty(0)
-        super().__init__(data.data if isinstance(data, ag.Tensor) else data)
+        super().__init__(data._array if isinstance(data, ag.Tensor) else data)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -31,8 +31,8 @@ class Parameter(ag.Tensor):
     def __deepcopy__(self, memo: dict) -> Parameter:
         if id(self) in memo:
             return memo[id(self)]
-        copy = Parameter(self.data.copy(), self.requires_grad)
+        copy = Parameter(self._array.copy(), self.requires_grad)
         if self.grad is not None:
-            copy.grad = ag.Tensor(self.grad.data.copy())
+            copy.grad = ag.Tensor(self.grad._array.copy())
         memo[id(self)] = copy
         return copy

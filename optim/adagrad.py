@@ -60,8 +60,8 @@ class Adagrad(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            theta = p.data
-            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
+            theta = p._array
+            grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
@@ -69,7 +69,7 @@ class Adagrad(Optimizer):
             state["step"] += 1
             clr = lr / (1 + (state["step"] - 1) * lr_decay)
 
-            sum_sq = state["sum"].data
+            sum_sq = state["sum"]._array
             scratch = xp.multiply(grad, grad)
             sum_sq += scratch
             xp.sqrt(sum_sq, out=scratch)

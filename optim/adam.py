@@ -60,13 +60,13 @@ class Adam(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            theta = p.data
+            theta = p._array
             if decoupled:
-                grad = effective_grad(p.grad.data, theta, 0, maximize)
+                grad = effective_grad(p.grad._array, theta, 0, maximize)
                 if weight_decay != 0:
                     theta *= 1 - lr * weight_decay
             else:
-                grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
+                grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
@@ -80,7 +80,7 @@ class Adam(Optimizer):
             step_size = lr / (1 - beta1**step)
             bias_correction2_sqrt = math.sqrt(1 - beta2**step)
 
-            exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
+            exp_avg, exp_avg_sq = state["exp_avg"]._array, state["exp_avg_sq"]._array
             # m_t = m_{t-1} + (1 - beta1) (g_t - m_{t-1}): the same value, PyTorch's rounding
             scratch = xp.subtract(grad, exp_avg)
             scratch *= 1 - beta1
@@ -90,7 +90,7 @@ class Adam(Optimizer):
             exp_avg_sq *= beta2
             exp_avg_sq += scratch
             if amsgrad:
-                max_exp_avg_sq = state["max_exp_avg_sq"].data
+                max_exp_avg_sq = state["max_exp_avg_sq"]._array
                 xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
                 xp.sqrt(max_exp_avg_sq, out=scratch)
             else:

@@ -2,7 +2,7 @@
 
 Every optimizer follows the algorithm box of PyTorch's documentation and its
 reference implementation, so the same weights, gradients and options give the
-same numbers. The update itself runs on the backend arrays (``p.data``) with
+same numbers. The update itself runs on the backend arrays (``p._array``) with
 in-place ufuncs (``out=``, ``*=``, ``+=``): no graph, few temporaries, and the
 state arrays live on the parameter's device because they are made from it.
 """
@@ -150,7 +150,7 @@ class Optimizer:
         if closure is not None:
             with ag.enable_grad():
                 loss = closure()
-        # No no_grad() needed: the updates work on the arrays (p.data), not on Tensors.
+        # No no_grad() needed: the updates work on the arrays (p._array), not on Tensors.
         for group in self.param_groups:
             self._update_group(group)
             for p in group["params"]:
@@ -252,7 +252,7 @@ def _cast_state(value: Any, param: ag.Tensor, index: int, key: str) -> Any:
             f"{index}, whose shape is {tuple(param.shape)}"
         )
     dtype = param.dtype if value.dtype.is_floating_point else value.dtype
-    return ag.tensor(value.data, dtype=dtype, device=param.device)
+    return ag.tensor(value._array, dtype=dtype, device=param.device)
 
 
 def _check_non_negative(group: dict[str, Any], key: str, what: str) -> None:
@@ -263,8 +263,8 @@ def _check_non_negative(group: dict[str, Any], key: str, what: str) -> None:
 
 def zeros_state(p: ag.Tensor, fill_value: float = 0.0) -> ag.Tensor:
     """A state tensor shaped, typed and placed like ``p`` (made once, updated in place)."""
-    xp = get_array_module(p.data)
-    arr = xp.zeros_like(p.data)
+    xp = get_array_module(p._array)
+    arr = xp.zeros_like(p._array)
     if fill_value != 0.0:
         arr.fill(fill_value)
     return ag.as_tensor(arr)

@@ -56,8 +56,8 @@ class RMSprop(Optimizer):
         for p in group["params"]:
             if p.grad is None:
                 continue
-            theta = p.data
-            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
+            theta = p._array
+            grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
@@ -69,13 +69,13 @@ class RMSprop(Optimizer):
                     state["grad_avg"] = zeros_state(p)
             state["step"] += 1
 
-            square_avg = state["square_avg"].data
+            square_avg = state["square_avg"]._array
             scratch = xp.multiply(grad, grad)
             scratch *= 1 - alpha
             square_avg *= alpha
             square_avg += scratch
             if centered:
-                grad_avg = state["grad_avg"].data
+                grad_avg = state["grad_avg"]._array
                 xp.subtract(grad, grad_avg, out=scratch)
                 scratch *= 1 - alpha
                 grad_avg += scratch
@@ -87,7 +87,7 @@ class RMSprop(Optimizer):
             scratch += eps
             xp.divide(grad, scratch, out=scratch)  # g_t / (sqrt(v~_t) + eps)
             if momentum > 0:
-                buffer = state["momentum_buffer"].data
+                buffer = state["momentum_buffer"]._array
                 buffer *= momentum
                 buffer += scratch
                 xp.multiply(buffer, lr, out=scratch)

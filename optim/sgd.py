@@ -58,23 +58,23 @@ class SGD(Optimizer):
             for p in group["params"]:
                 grad = p.grad
                 if grad is not None:
-                    theta = p.data
-                    theta -= grad.data * scalar_like(lr, theta)  # same bits as * lr, faster
+                    theta = p._array
+                    theta -= grad._array * scalar_like(lr, theta)  # same bits as * lr, faster
             return
         for p in group["params"]:
             if p.grad is None:
                 continue
-            theta = p.data
-            grad = effective_grad(p.grad.data, theta, weight_decay, maximize)
+            theta = p._array
+            grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
             update = grad
             if momentum != 0:
                 state = self.state[p]
                 buffer = state.get("momentum_buffer")
                 if buffer is None:  # b_1 = g_1
                     buffer = state["momentum_buffer"] = ag.as_tensor(grad.copy())
-                    b = buffer.data
+                    b = buffer._array
                 else:  # b_t = mu b_{t-1} + (1 - tau) g_t, in place
-                    b = buffer.data
+                    b = buffer._array
                     b *= momentum
                     b += grad if dampening == 0 else grad * (1 - dampening)
                 if nesterov:

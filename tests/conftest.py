@@ -29,14 +29,14 @@ def _clean_global_state():
     """Every test starts with float32 as the default, grad mode on, anomaly mode off, and no
     GPU checks waiting."""
     from autograd import backend
-    from autograd.grad_mode import state
+    from autograd.grad_mode import anomaly_enabled, create_graph_enabled, grad_enabled
 
     yield
     backend._deferred.clear()  # a GPU check one test left unread must not fail the next
     ag.set_default_dtype(ag.float32)
-    state.grad_enabled = True
-    state.anomaly = False
-    state.create_graph = False
+    grad_enabled.set(True)
+    anomaly_enabled.set(False)
+    create_graph_enabled.set(False)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ The GPU code paths of the library run on machines without a GPU by installing
 this module as the 'cuda' array module, for one test at a time::
 
     with fake_cuda.installed():          # backend.set_cuda_module(fake_cuda, ...)
-        x = ag.ones(3, device="cuda")    # x.data is a fake_cuda.ndarray
+        x = ag.ones(3, device="cuda")    # x._array is a fake_cuda.ndarray
 
 It behaves as CuPy does where the two array types meet, so every place that
 would break on a real GPU breaks here too:
@@ -27,7 +27,7 @@ would break on a real GPU breaks here too:
 - ``add.at`` (CuPy 13's ``ufunc.at``) takes only the dtypes CUDA's atomicAdd
   supports. CuPy 14 takes int64 too; the fake keeps 13's refusal, since
   ``gradschool[cuda]`` allows CuPy 13.
-- ``gpu.data`` is a memory pointer, not an array, as in CuPy: reading a
+- ``gpu._array`` is a memory pointer, not an array, as in CuPy: reading a
   Tensor's array with ``getattr(x, "data", x)`` breaks on a raw GPU array.
 - Integer index arrays wrap around out of bounds, as in CuPy (numpy raises).
 - Every read of GPU data by the host (``float()``, ``.item()``, ``.get()``,
@@ -269,7 +269,7 @@ host_reads = 0  # how many times the host has read GPU data (each a wait for the
 
 
 class MemoryPointer:
-    """What CuPy's ``ndarray.data`` is: an address, with none of an array's attributes."""
+    """What CuPy's ``ndarray._array`` is: an address, with none of an array's attributes."""
 
     __slots__ = ("ptr",)
 
@@ -367,7 +367,7 @@ class ndarray:  # noqa: N801 - CuPy's name
 
     @property
     def data(self) -> MemoryPointer:
-        """CuPy's ``.data`` is the array's memory, not an array: code that reads a Tensor's
+        """CuPy's ``._array`` is the array's memory, not an array: code that reads a Tensor's
         array as ``getattr(x, "data", x)`` gets this pointer from a raw GPU array."""
         return MemoryPointer(self)
 

@@ -1,4 +1,4 @@
-"""ag.data: TensorDataset, DataLoader (the lecture's three regimes), Subset, random_split."""
+"""ag._array: TensorDataset, DataLoader (the lecture's three regimes), Subset, random_split."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_tensor_dataset_samples():
     X, Y, ds = make_dataset()
     assert len(ds) == 10
     x, y = ds[3]
-    np.testing.assert_array_equal(x.data, [9.0, 10.0, 11.0])
+    np.testing.assert_array_equal(x._array, [9.0, 10.0, 11.0])
     assert y.item() == 3
 
 
@@ -51,9 +51,9 @@ def test_one_epoch_visits_every_sample_once(n, batch_size, drop_last, expected_l
     loader = DataLoader(ds, batch_size=batch_size, shuffle=shuffle, drop_last=drop_last)
     batches = list(loader)
     assert len(loader) == len(batches) == expected_len
-    seen = [int(i) for _, y in batches for i in y.data]
+    seen = [int(i) for _, y in batches for i in y._array]
     for x, y in batches:  # rows stay paired with their labels
-        np.testing.assert_array_equal(x.data, X.data[y.data])
+        np.testing.assert_array_equal(x._array, X._array[y._array])
         assert x.shape[0] <= batch_size
     if drop_last:
         assert len(seen) == expected_len * batch_size and len(set(seen)) == len(seen)
@@ -73,17 +73,17 @@ def test_any_loader_setting_visits_each_sample_at_most_once(n, batch_size, drop_
                         generator=ag.Generator().manual_seed(seed))
     batches = list(loader)
     assert len(batches) == len(loader) == (n // batch_size if drop_last else -(-n // batch_size))
-    seen = [int(i) for _, y in batches for i in y.data]
+    seen = [int(i) for _, y in batches for i in y._array]
     assert len(seen) == len(set(seen)) == (n - n % batch_size if drop_last else n)
     for x, y in batches:
-        np.testing.assert_array_equal(x.data, X.data[y.data])
+        np.testing.assert_array_equal(x._array, X._array[y._array])
 
 
 def test_the_three_regimes_of_the_lecture():
     X, Y, ds = make_dataset(12)
     # BATCH_SIZE == N: batch gradient descent, one step per epoch on all the data
     (x, y), = DataLoader(ds, batch_size=12)
-    np.testing.assert_array_equal(x.data, X.data)
+    np.testing.assert_array_equal(x._array, X._array)
     # 1 < BATCH_SIZE < N: mini-batches
     assert [b[0].shape for b in DataLoader(ds, batch_size=5)] == [(5, 3), (5, 3), (2, 3)]
     # BATCH_SIZE == 1: stochastic gradient descent, one sample per step (still a batch axis)
@@ -97,8 +97,8 @@ def test_batches_are_lists_of_new_tensors_as_in_pytorch():
     assert isinstance(batch, list) and len(batch) == 2
     x, y = batch
     assert x.dtype == ag.float32 and y.dtype == ag.int64 and not x.requires_grad
-    x.data[...] = -1  # a batch owns its data: the dataset is unchanged
-    assert X.data[0, 0] == 0.0
+    x._array[...] = -1  # a batch owns its data: the dataset is unchanged
+    assert X._array[0, 0] == 0.0
 
 
 def test_batching_is_done_by_indexing_not_a_loop_over_samples():
@@ -124,7 +124,7 @@ def test_shuffle_follows_manual_seed_and_generator():
 
     def order(**kwargs):
         return [int(i) for _, y in DataLoader(ds, batch_size=6, shuffle=True, **kwargs)
-                for i in y.data]
+                for i in y._array]
 
     ag.manual_seed(7)
     first = order()
@@ -167,7 +167,7 @@ def test_generic_datasets_are_collated_like_pytorch():
     batches = list(DataLoader(Squares(), batch_size=3))
     assert len(batches) == 3
     first = batches[0]
-    np.testing.assert_array_equal(first["x"].data, [[0, 0], [1, 1], [2, 4]])
+    np.testing.assert_array_equal(first["x"]._array, [[0, 0], [1, 1], [2, 4]])
     assert first["label"].dtype == ag.int64 and first["label"].tolist() == [0, 1, 0]
     assert first["weight"].dtype == ag.float64 and first["weight"].tolist() == [0.0, 0.5, 1.0]
     assert batches[2]["x"].shape == (1, 2)
@@ -182,7 +182,7 @@ def test_default_collate_matches_pytorch():
     ours, theirs = default_collate(samples), torch_collate(samples)
     assert isinstance(ours, list) and isinstance(theirs, list)
     for a, b in zip(ours, theirs, strict=True):
-        np.testing.assert_array_equal(a.data, b.numpy())
+        np.testing.assert_array_equal(a._array, b.numpy())
         assert str(a.dtype).split(".")[-1] == str(b.dtype).split(".")[-1]
     with pytest.raises(RuntimeError, match="equal size"):
         default_collate([ag.zeros(2), ag.zeros(3)])
@@ -208,7 +208,7 @@ def test_random_split_with_lengths_and_fractions():
     assert [len(p) for p in parts] == [3, 2, 5]  # 2 + 2 + 5, one left over goes first
     # a Subset batches at once and keeps samples paired
     for x, y in DataLoader(train, batch_size=4, shuffle=True):
-        np.testing.assert_array_equal(x.data, X.data[y.data])
+        np.testing.assert_array_equal(x._array, X._array[y._array])
     assert train[0][1].item() == train.indices[0]
 
 
@@ -258,7 +258,7 @@ def test_loader_on_a_gpu_tensor_dataset(fake_gpu):
     for shuffle in (False, True):
         for x, y in DataLoader(TensorDataset(X, Y), batch_size=4, shuffle=shuffle):
             assert x.device.type == "cuda" and y.device.type == "cuda"
-            np.testing.assert_array_equal(x.cpu().data, 2 * y.cpu().data[:, None] + [0, 1])
+            np.testing.assert_array_equal(x.cpu()._array, 2 * y.cpu()._array[:, None] + [0, 1])
 
 
 @pytest.mark.parametrize("batch_size, lr, epochs", [(60, 0.5, 60), (10, 0.2, 15), (1, 0.05, 5)],

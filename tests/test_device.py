@@ -90,9 +90,9 @@ CONSTRUCTORS = {
 def test_every_constructor_takes_device(gpu, name: str) -> None:
     on_cpu, on_gpu = CONSTRUCTORS[name]("cpu"), CONSTRUCTORS[name]("cuda")
     assert on_cpu.device == ag.device("cpu") and not on_cpu.is_cuda
-    assert isinstance(on_cpu.data, np.ndarray)
+    assert isinstance(on_cpu._array, np.ndarray)
     assert on_gpu.device == ag.device("cuda:0") and on_gpu.is_cuda
-    assert isinstance(on_gpu.data, gpu.ndarray)
+    assert isinstance(on_gpu._array, gpu.ndarray)
     assert on_gpu.dtype == on_cpu.dtype and on_gpu.shape == on_cpu.shape
     if name not in ("empty", "empty_like", "rand", "randn", "randperm", "randint", "rand_like",
                     "randn_like"):
@@ -108,7 +108,7 @@ def test_like_constructors_can_move_too(gpu) -> None:
 def test_tensor_from_a_gpu_tensor_stays_on_the_gpu_and_copies(gpu) -> None:
     x = ag.tensor([1.0, 2.0], device="cuda")
     y = ag.tensor(x)
-    assert y.is_cuda and y.data is not x.data
+    assert y.is_cuda and y._array is not x._array
     z = ag.tensor(x, device="cpu")
     assert not z.is_cuda and z.tolist() == [1.0, 2.0]
 
@@ -118,15 +118,15 @@ def test_tensor_from_a_gpu_tensor_stays_on_the_gpu_and_copies(gpu) -> None:
 def test_to_cuda_and_back_keeps_values_dtype_and_requires_grad(gpu) -> None:
     x = ag.tensor([[1.5, -2.0]], dtype=ag.float64)
     y = x.cuda()
-    assert y.is_cuda and y.dtype == ag.float64 and isinstance(y.data, gpu.ndarray)
+    assert y.is_cuda and y.dtype == ag.float64 and isinstance(y._array, gpu.ndarray)
     assert x.to("cuda").is_cuda and x.to(ag.device("cuda:0")).is_cuda
     assert x.to(device="cuda", dtype=ag.float32).dtype == ag.float32
     z = y.cpu()
-    assert type(z.data) is np.ndarray and z.tolist() == [[1.5, -2.0]]
+    assert type(z._array) is np.ndarray and z.tolist() == [[1.5, -2.0]]
     assert y.to("cuda") is y and x.to("cpu") is x and x.cpu() is x  # already there: no copy
     assert x.to(y).is_cuda and y.to(x).device.type == "cpu"  # to(other): other's device, dtype
     assert x.to("cuda", non_blocking=True).is_cuda  # accepted, as in PyTorch training loops
-    assert y.to("cuda", copy=True) is not y and y.to("cuda", copy=True).data is not y.data
+    assert y.to("cuda", copy=True) is not y and y.to("cuda", copy=True)._array is not y._array
 
 
 def test_moving_copies_so_the_two_copies_are_independent(gpu) -> None:
@@ -362,7 +362,7 @@ def test_the_fake_refuses_what_cupy_refuses(gpu) -> None:
     else:
         with pytest.raises(TypeError, match="scatter_add only supports"):
             gpu.add.at(counts, gpu.asarray(np.array([0])), 1)
-    assert not hasattr(a.data, "shape")  # .data is CuPy's memory pointer, not an array
+    assert not hasattr(a._array, "shape")  # ._array is CuPy's memory pointer, not an array
     # what CuPy allows: numbers, numpy scalars, host index arrays, numpy calls on GPU arrays
     assert type(a * 2 + np.float32(1)) is gpu.ndarray and type(np.exp(a)) is gpu.ndarray
     assert type(a.sum()) is gpu.ndarray and a.sum().ndim == 0 and float(a.sum()) == 4.0
@@ -384,7 +384,7 @@ def test_save_gpu_tensors_and_load_them_back_on_the_gpu_or_the_cpu(gpu) -> None:
     f.seek(0)
     on_cpu = ag.load(f, map_location="cpu")
     assert all(not t.is_cuda for t in (on_cpu["w"], on_cpu["b"], on_cpu["cpu"]))
-    assert isinstance(on_cpu["w"].data, np.ndarray) and on_cpu["w"].tolist() == [[1.0, 2.0]]
+    assert isinstance(on_cpu["w"]._array, np.ndarray) and on_cpu["w"].tolist() == [[1.0, 2.0]]
     f.seek(0)
     on_gpu = ag.load(f, map_location="cuda")
     assert on_gpu["cpu"].is_cuda and on_gpu["w"].is_cuda
@@ -425,13 +425,13 @@ def test_optimizer_state_lives_on_the_parameters_device(gpu, name: str) -> None:
     results = {}
     for device in ("cpu", "cuda"):
         w = ag.tensor([[0.5, -1.0], [2.0, 0.25]], device=device, requires_grad=True)
-        data = w.data
+        data = w._array
         opt = OPTIMIZERS[name]([w])
         for _ in range(3):
             opt.zero_grad()
             ((w * w).sum() + w.sum()).backward()
             opt.step()
-        assert w.data is data and w.device.type == device  # updated in place, where it lives
+        assert w._array is data and w.device.type == device  # updated in place, where it lives
         for key, value in opt.state[w].items():
             if isinstance(value, ag.Tensor) and value.ndim:
                 assert value.device.type == device, f"{name} state[{key!r}] on {value.device}"

@@ -44,7 +44,7 @@ def test_cupy_is_what_runs() -> None:
     import cupy
 
     x = ag.ones(3, device="cuda")
-    assert type(x.data) is cupy.ndarray and x.device == ag.device("cuda:0")
+    assert type(x._array) is cupy.ndarray and x.device == ag.device("cuda:0")
     assert ag.cuda.device_count() == cupy.cuda.runtime.getDeviceCount() >= 1
 
 

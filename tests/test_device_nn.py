@@ -36,7 +36,7 @@ def gpu():
 
 def _on_gpu(t: ag.Tensor) -> np.ndarray:
     gpu_array = backend.cuda_module().ndarray
-    assert t.is_cuda and isinstance(t.data, gpu_array), f"{t.device}, {type(t.data)}"
+    assert t.is_cuda and isinstance(t._array, gpu_array), f"{t.device}, {type(t._array)}"
     return t.detach().cpu().numpy()
 
 
@@ -60,7 +60,7 @@ def test_module_to_cuda_moves_parameters_in_place() -> None:
         np.testing.assert_array_equal(_on_gpu(p), v)
     assert all(p.is_cuda for group in opt.param_groups for p in group["params"])
     model.cpu()
-    assert all(type(p.data) is np.ndarray for p in model.parameters())
+    assert all(type(p._array) is np.ndarray for p in model.parameters())
     model.cuda()
     assert next(model.parameters()).device == ag.device("cuda:0")
 
@@ -84,7 +84,7 @@ def test_layers_made_on_the_gpu() -> None:
     for init in (nn.init.xavier_uniform_, nn.init.xavier_normal_, nn.init.kaiming_normal_,
                  nn.init.zeros_, nn.init.ones_, nn.init.eye_):
         init(layer.weight)
-        assert layer.weight.is_cuda and isinstance(layer.weight.data, backend.cuda_module().ndarray)
+        assert layer.weight.is_cuda and isinstance(layer.weight._array, backend.cuda_module().ndarray)
     nn.init.constant_(layer.bias, 0.5)
     assert layer.bias.tolist() == [0.5, 0.5, 0.5]
 

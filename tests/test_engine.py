@@ -130,7 +130,7 @@ def test_leaf_grads_of_a_sum_are_different_arrays() -> None:
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     (a + b).sum().backward()
     assert a.grad is not b.grad
-    assert not np.shares_memory(a.grad.data, b.grad.data)
+    assert not np.shares_memory(a.grad._array, b.grad._array)
     a.grad.zero_()
     assert b.grad.tolist() == [1.0, 1.0]
 
@@ -139,7 +139,7 @@ def test_leaf_grad_does_not_alias_the_gradient_passed_in() -> None:
     a = leaf([1.0, 2.0])
     g = ag.tensor([5.0, 6.0], dtype=ag.float64)
     (a + 0).backward(g)
-    assert not np.shares_memory(a.grad.data, g.data)
+    assert not np.shares_memory(a.grad._array, g._array)
     a.grad.zero_()
     assert g.tolist() == [5.0, 6.0]
     # a leaf's own backward: its grad is a copy of the gradient too
@@ -154,7 +154,7 @@ def test_leaf_grad_does_not_alias_a_retained_intermediate_grad() -> None:
     h = a + 0
     h.retain_grad()
     (h * 1).sum().backward()
-    assert not np.shares_memory(a.grad.data, h.grad.data)
+    assert not np.shares_memory(a.grad._array, h.grad._array)
     h.grad.zero_()
     assert a.grad.tolist() == [1.0, 1.0]
 
@@ -279,7 +279,7 @@ def test_each_backward_starts_from_a_seed_of_its_own(dtype) -> None:
         loss.backward()
         assert loss.grad.tolist() == 1.0 and loss.grad.dtype == dtype
         assert x.grad.tolist() == [2.0, 4.0]
-        loss.grad.data += 41  # writable, and the next backward must not see it
+        loss.grad._array += 41  # writable, and the next backward must not see it
         assert loss.grad.tolist() == 42.0
 
 
@@ -390,12 +390,12 @@ def test_inplace_on_non_leaf_rebases_and_keeps_gradients_right() -> None:
 
 def test_parameter_update_under_no_grad_writes_in_place() -> None:
     w = leaf([1.0, 2.0])
-    data = w.data
+    data = w._array
     (w * w).sum().backward()
     with ag.no_grad():
         w -= 0.1 * w.grad
         w.grad.zero_()
-    assert w.data is data and w.is_leaf and w.requires_grad
+    assert w._array is data and w.is_leaf and w.requires_grad
     np.testing.assert_allclose(w.numpy() if not w.requires_grad else w.detach().numpy(),
                                [0.8, 1.6])
     assert w.grad.tolist() == [0.0, 0.0]
@@ -479,8 +479,8 @@ def test_retained_grad_is_a_writable_array_of_its_own(make) -> None:
     h = make(x)
     h.retain_grad()
     (h.sum() * 1.5).backward()
-    assert isinstance(h.grad.data, np.ndarray) and h.grad.data.flags.writeable
-    assert not np.shares_memory(h.grad.data, x.grad.data)
+    assert isinstance(h.grad._array, np.ndarray) and h.grad._array.flags.writeable
+    assert not np.shares_memory(h.grad._array, x.grad._array)
     h.grad.zero_()
     assert (h.grad.numpy() == 0).all() and x.grad.tolist() == [3.0, 3.0, 3.0]
 
@@ -488,12 +488,12 @@ def test_retained_grad_is_a_writable_array_of_its_own(make) -> None:
 def test_grad_results_are_writable_arrays_of_their_own() -> None:
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
     ga, gb = ag.grad((a + b).sum(), [a, b])  # one gradient array flows to both
-    assert not np.shares_memory(ga.data, gb.data)
+    assert not np.shares_memory(ga._array, gb._array)
     ga.zero_()  # would fail on a read-only broadcast view
     assert gb.tolist() == [1.0, 1.0]
     s = leaf(2.0)
     (gs,) = ag.grad(s * s, s)
-    assert isinstance(gs.data, np.ndarray) and gs.shape == () and gs.item() == 4.0
+    assert isinstance(gs._array, np.ndarray) and gs.shape == () and gs.item() == 4.0
 
 
 # --- random graphs: sharing, fan-out, broadcasting, in any order -------------------------------

@@ -62,7 +62,7 @@ def _run(op: Op, lib: OnDevice, arrays: list[np.ndarray], params: dict, dtype: A
 
 def _on_gpu(t: ag.Tensor) -> np.ndarray:
     assert t.device == ag.device("cuda:0"), f"{t.device}"
-    assert isinstance(t.data, backend.cuda_module().ndarray), type(t.data)
+    assert isinstance(t._array, backend.cuda_module().ndarray), type(t._array)
     return t.cpu().detach().numpy()
 
 
@@ -149,13 +149,13 @@ def test_boolean_mask_and_slices_on_gpu() -> None:
 def test_in_place_updates_on_gpu() -> None:
     w = ag.tensor([1.0, 2.0, 3.0], requires_grad=True, device="cuda")
     w.grad = ag.tensor([0.5, 0.5, 0.5], device="cuda")
-    data_before = w.data
+    data_before = w._array
     with ag.no_grad():
         w -= 0.1 * w.grad
         w.mul_(2).add_(1).clamp_(max=6.0)
         w[0] = 0.0
         w[ag.tensor([1], device="cuda")] = ag.tensor([7.0], device="cuda")
-    assert w.data is data_before  # updated in place, no new array
+    assert w._array is data_before  # updated in place, no new array
     np.testing.assert_allclose(_on_gpu(w), [0.0, 7.0, 6.0], rtol=1e-6)
     w.grad.zero_()
     np.testing.assert_array_equal(_on_gpu(w.grad), [0.0, 0.0, 0.0])
@@ -279,7 +279,7 @@ def test_random_numbers_are_the_same_on_cpu_and_gpu() -> None:
     w = ag.empty(2, 3, device="cuda")
     w.uniform_(-1, 1)
     w.normal_(0, 0.01)
-    assert w.device.type == "cuda" and isinstance(w.data, backend.cuda_module().ndarray)
+    assert w.device.type == "cuda" and isinstance(w._array, backend.cuda_module().ndarray)
     assert ag.rand_like(w).device.type == "cuda" and ag.bernoulli(ag.rand_like(w)).is_cuda
 
 

@@ -144,10 +144,10 @@ def test_index_out_of_range() -> None:
 
 def test_setitem_under_no_grad_writes_in_place() -> None:
     x = ag.zeros(4)
-    data = x.data
+    data = x._array
     x[1:3] = 5.0
     x[ag.tensor([True, False, False, True])] = ag.tensor([1.0, 2.0])
-    assert x.tolist() == [1.0, 5.0, 5.0, 2.0] and x.data is data
+    assert x.tolist() == [1.0, 5.0, 5.0, 2.0] and x._array is data
 
 
 def test_setitem_on_a_non_leaf_is_differentiable_for_both_sides() -> None:

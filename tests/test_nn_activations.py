@@ -76,10 +76,10 @@ def test_value_and_derivative_follow_the_table(name):
     fn, f, df, _ = TABLE[name]
     x = ag.tensor(POINTS, dtype=ag.float64, requires_grad=True)
     y = fn(x)
-    np.testing.assert_allclose(y.data, f(POINTS), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(y._array, f(POINTS), rtol=1e-12, atol=1e-14)
     if y.requires_grad:
         y.sum().backward()
-        np.testing.assert_allclose(x.grad.data, df(POINTS), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(x.grad._array, df(POINTS), rtol=1e-10, atol=1e-14)
     else:  # only the identity passes x through unchanged
         assert y is x
 
@@ -95,7 +95,7 @@ def test_gradcheck(name):
 def test_module_equals_function(name):
     fn, _, _, module = TABLE[name]
     x = ag.tensor(POINTS, dtype=ag.float64)
-    np.testing.assert_array_equal(module(x).data, fn(x).data)
+    np.testing.assert_array_equal(module(x)._array, fn(x)._array)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "gelu", "elu", "sinc",
@@ -114,15 +114,15 @@ def test_float32_matches_float64(values):
         y32 = fn(ag.tensor(values, dtype=ag.float32))
         y64 = fn(ag.tensor(values, dtype=ag.float64))
         assert y32.dtype == ag.float32
-        np.testing.assert_allclose(y32.data, y64.data, rtol=2e-6, atol=2e-6)
+        np.testing.assert_allclose(y32._array, y64._array, rtol=2e-6, atol=2e-6)
 
 
 def test_binary_step_is_one_at_zero_and_passes_no_gradient():
     x = ag.tensor([-1.0, 0.0, 2.0], requires_grad=True)
     y = F.binary_step(x)
-    np.testing.assert_array_equal(y.data, [0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(y._array, [0.0, 1.0, 1.0])
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad._array, [0.0, 0.0, 0.0])
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "softplus", "elu", "gelu", "silu", "tanh",
@@ -136,15 +136,15 @@ def test_extreme_inputs_give_no_warning_and_no_nan(name):
             with np.errstate(over="raise", divide="raise", invalid="raise"):
                 y = fn(x)
                 y.sum().backward()
-        assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+        assert np.isfinite(y._array).all() and np.isfinite(x.grad._array).all()
 
 
 def test_sigmoid_and_softplus_limits_at_1000():
     x = ag.tensor([-1000.0, 1000.0], dtype=ag.float64, requires_grad=True)
-    np.testing.assert_array_equal(F.sigmoid(x).data, [0.0, 1.0])
-    np.testing.assert_array_equal(F.softplus(x).data, [0.0, 1000.0])
+    np.testing.assert_array_equal(F.sigmoid(x)._array, [0.0, 1.0])
+    np.testing.assert_array_equal(F.softplus(x)._array, [0.0, 1000.0])
     F.softplus(x).sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0])
+    np.testing.assert_array_equal(x.grad._array, [0.0, 1.0])
 
 
 @pytest.mark.parametrize("dtype", [ag.float16, ag.float32, ag.float64])
@@ -155,10 +155,10 @@ def test_sigmoid_keeps_the_dtype_and_shape_without_warnings(dtype):
             warnings.simplefilter("error")  # exp(-x) overflows below -88.7 in float32
             y = F.sigmoid(x)
         assert y.dtype == dtype and y.shape == x.shape
-        assert isinstance(y.data, np.ndarray)  # a 0-d array, not a numpy scalar
+        assert isinstance(y._array, np.ndarray)  # a 0-d array, not a numpy scalar
         with np.errstate(over="ignore"):
             expected = 1 / (1 + np.exp(-np.asarray(data, np.float64)))
-        np.testing.assert_allclose(y.data, expected, rtol=1e-3, atol=np.finfo(dtype.np).tiny)
+        np.testing.assert_allclose(y._array, expected, rtol=1e-3, atol=np.finfo(dtype.np).tiny)
     assert ag.tensor([1, -2]).sigmoid().dtype == ag.float32  # integers: the default float
 
 
@@ -166,7 +166,7 @@ def test_sigmoid_is_zero_where_pytorch_is_zero():
     # 1 / (1 + e^-x): e^-x overflows to inf below about -88.72 in float32, and PyTorch
     # gives 0 there (a stable exp(-log(1 + e^-x)) would give denormals, which it does not)
     x = ag.tensor([-104.0, -100.0, -90.0, -88.5, -87.0])
-    y = F.sigmoid(x).data
+    y = F.sigmoid(x)._array
     np.testing.assert_array_equal(y[:3], 0.0)
     assert (y[3:] > 0).all()
 
@@ -176,7 +176,7 @@ def test_sigmoid_matches_pytorch_to_the_last_bits():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.uniform(-110, 30, 20000), rng.normal(0, 4, 20000)])
     for dtype in (np.float32, np.float64):
-        ours = F.sigmoid(ag.tensor(x.astype(dtype))).data
+        ours = F.sigmoid(ag.tensor(x.astype(dtype)))._array
         theirs = torch.sigmoid(torch.from_numpy(x.astype(dtype))).numpy()
         np.testing.assert_allclose(ours, theirs, rtol=4 * np.finfo(dtype).eps, atol=0)
 
@@ -198,13 +198,13 @@ def test_relu_values_signed_zeros_nan_and_gradient(shape, dtype):
     assert y.dtype == dtype and y.shape == shape
     expected = np.where(data > 0, data, 0).astype(dtype.np)
     expected.reshape(-1)[:4] = [-0.0, 0.0, np.nan, 0.0]
-    np.testing.assert_array_equal(y.data, expected)
+    np.testing.assert_array_equal(y._array, expected)
     if dtype != ag.float16:  # numpy's float16 maximum breaks ties the other way
         # PyTorch keeps -0.0, and so do we
-        np.testing.assert_array_equal(np.signbit(y.data.reshape(-1)[:2]), [True, False])
+        np.testing.assert_array_equal(np.signbit(y._array.reshape(-1)[:2]), [True, False])
     y.backward(ag.ones_like(y))
     # the derivative: 1 where y != 0, and NaN passes its gradient as in PyTorch
-    np.testing.assert_array_equal(x.grad.data, (expected != 0).astype(dtype.np))
+    np.testing.assert_array_equal(x.grad._array, (expected != 0).astype(dtype.np))
 
 
 def test_relu_of_integers_keeps_their_dtype():
@@ -212,14 +212,14 @@ def test_relu_of_integers_keeps_their_dtype():
         x = ag.tensor(np.arange(-n, n), dtype=ag.int64)
         y = F.relu(x)
         assert y.dtype == ag.int64
-        np.testing.assert_array_equal(y.data, np.maximum(np.arange(-n, n), 0))
+        np.testing.assert_array_equal(y._array, np.maximum(np.arange(-n, n), 0))
 
 
 def test_relu_leaves_its_zero_row_untouched():
     x = ag.tensor(-np.ones((2, 128), np.float32))
     out = F.relu(x)
-    out.data += 5  # the result is an array of its own, not the shared row of zeros
-    np.testing.assert_array_equal(F.relu(x).data, np.zeros((2, 128), np.float32))
+    out._array += 5  # the result is an array of its own, not the shared row of zeros
+    np.testing.assert_array_equal(F.relu(x)._array, np.zeros((2, 128), np.float32))
 
 
 def test_relu_matches_pytorch_bits():
@@ -228,7 +228,7 @@ def test_relu_matches_pytorch_bits():
     for shape in RELU_SHAPES:
         x = rng.standard_normal(shape).astype(np.float32)
         x.reshape(-1)[:3] = [-0.0, 0.0, np.nan]
-        ours = F.relu(ag.tensor(x)).data
+        ours = F.relu(ag.tensor(x))._array
         theirs = torch.relu(torch.from_numpy(x)).numpy()
         np.testing.assert_array_equal(ours, theirs)
         np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
@@ -239,9 +239,9 @@ def test_softplus_beta_and_threshold():
     t = ag.tensor(x, dtype=ag.float64, requires_grad=True)
     y = F.softplus(t, beta=2.0, threshold=20.0)
     soft = np.log1p(np.exp(2 * x)) / 2
-    np.testing.assert_allclose(y.data, np.where(2 * x > 20, x, soft), rtol=1e-13)
+    np.testing.assert_allclose(y._array, np.where(2 * x > 20, x, soft), rtol=1e-13)
     y.sum().backward()
-    np.testing.assert_allclose(t.grad.data, np.where(2 * x > 20, 1.0, _sigmoid(2 * x)), rtol=1e-13)
+    np.testing.assert_allclose(t.grad._array, np.where(2 * x > 20, 1.0, _sigmoid(2 * x)), rtol=1e-13)
     assert ag.gradcheck(lambda v: F.softplus(v, 0.5, 3.0), (ag.tensor(x, dtype=ag.float64,
                                                                      requires_grad=True),))
 
@@ -258,9 +258,9 @@ def test_sinc_is_smooth_at_and_near_zero():
     near = np.abs(x) < 1e-3
     f = np.where(near, 1 - xl**2 / 6, np.sin(safe) / safe)
     df = np.where(near, -xl / 3 + xl**3 / 30, np.cos(safe) / safe - np.sin(safe) / safe**2)
-    np.testing.assert_allclose(y.data, f.astype(float), rtol=1e-15, atol=1e-16)
-    np.testing.assert_allclose(t.grad.data, df.astype(float), rtol=1e-9, atol=1e-15)
-    assert np.isfinite(t.grad.data).all()
+    np.testing.assert_allclose(y._array, f.astype(float), rtol=1e-15, atol=1e-16)
+    np.testing.assert_allclose(t.grad._array, df.astype(float), rtol=1e-9, atol=1e-15)
+    assert np.isfinite(t.grad._array).all()
     assert ag.gradcheck(F.sinc, (ag.tensor([0.0, 1e-3, -0.05, 0.1], dtype=ag.float64,
                                            requires_grad=True),))
 
@@ -273,16 +273,16 @@ def test_soft_exponential_gradient_wrt_learnable_alpha(alpha):
 
     def f(al):
         if al < 0:
-            return -np.log(1 - al * (x.data + al)) / al
+            return -np.log(1 - al * (x._array + al)) / al
         if al == 0:
-            return x.data
-        return (np.exp(al * x.data) - 1) / al + al
+            return x._array
+        return (np.exp(al * x._array) - 1) / al + al
 
     # df/dalpha by central differences on the formula; at alpha = 0 the one-sided limits
     # agree: x^2/2 + 1.
     h = 1e-5
     if abs(alpha) < 1e-6:
-        expected = x.data**2 / 2 + 1
+        expected = x._array**2 / 2 + 1
         np.testing.assert_allclose(a.grad.item(), expected.sum(), rtol=1e-6)
     else:
         expected = (f(alpha + h) - f(alpha - h)) / (2 * h)
@@ -316,19 +316,19 @@ def test_gelu_rejects_unknown_approximation():
 def test_softmax_outputs_lie_in_0_1_and_sum_to_one():
     x = ag.tensor([[1.0, 2.0, 3.0], [1000.0, 0.0, -1000.0]], dtype=ag.float64)
     p = nn.Softmax(dim=1)(x)
-    assert ((p.data >= 0) & (p.data <= 1)).all()
-    np.testing.assert_allclose(p.data.sum(axis=1), 1.0)
+    assert ((p._array >= 0) & (p._array <= 1)).all()
+    np.testing.assert_allclose(p._array.sum(axis=1), 1.0)
     e = np.exp([1.0, 2.0, 3.0])
-    np.testing.assert_allclose(p.data[0], e / e.sum(), rtol=1e-14)
-    np.testing.assert_allclose(nn.LogSoftmax(dim=1)(x).data[0], np.log(e / e.sum()), rtol=1e-14)
-    assert np.isfinite(nn.LogSoftmax(dim=1)(x).data).all()
+    np.testing.assert_allclose(p._array[0], e / e.sum(), rtol=1e-14)
+    np.testing.assert_allclose(nn.LogSoftmax(dim=1)(x)._array[0], np.log(e / e.sum()), rtol=1e-14)
+    assert np.isfinite(nn.LogSoftmax(dim=1)(x)._array).all()
 
 
 def test_softmax_without_dim_warns_and_uses_pytorchs_choice():
     x = ag.tensor([[1.0, 2.0], [3.0, 5.0]])
     with pytest.warns(UserWarning, match="Implicit dimension"):
         p = F.softmax(x)
-    np.testing.assert_allclose(p.data.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(p._array.sum(axis=1), 1.0, rtol=1e-6)
 
 
 def test_activation_reprs_match_pytorch_layout():
@@ -366,22 +366,22 @@ def test_matches_pytorch(name, kwargs):
     a = ag.tensor(x, dtype=ag.float64, requires_grad=True)
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     ya, yt = ours(a), theirs(t)
-    np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(ya._array, yt.detach().numpy(), rtol=1e-13, atol=1e-15)
     if ya.requires_grad:
         (ya * ag.tensor(g)).sum().backward()
         (yt * torch.tensor(g)).sum().backward()
-        np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(a.grad._array, t.grad.numpy(), rtol=1e-12, atol=1e-15)
     a32 = ag.tensor(x, dtype=ag.float32)
     t32 = torch.tensor(x, dtype=torch.float32)
-    np.testing.assert_allclose(ours(a32).data, theirs(t32).numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours(a32)._array, theirs(t32).numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_arctan_and_sinusoid_match_pytorch():
     torch = pytest.importorskip("torch")
     x = np.linspace(-4, 4, 9)
-    np.testing.assert_allclose(F.arctan(ag.tensor(x, dtype=ag.float64)).data,
+    np.testing.assert_allclose(F.arctan(ag.tensor(x, dtype=ag.float64))._array,
                                torch.atan(torch.tensor(x)).numpy(), rtol=1e-15)
-    np.testing.assert_allclose(F.sinusoid(ag.tensor(x, dtype=ag.float64)).data,
+    np.testing.assert_allclose(F.sinusoid(ag.tensor(x, dtype=ag.float64))._array,
                                torch.sin(torch.tensor(x)).numpy(), rtol=1e-15)
 
 

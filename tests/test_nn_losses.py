@@ -56,10 +56,10 @@ def test_mse_formula_and_gradients(data, reduction):
     x, y = data["x"], data["y"]
     a = t64(x, True)
     out = F.mse_loss(a, t64(y), reduction=reduction)
-    np.testing.assert_allclose(out.data, reduce_np((x - y) ** 2, reduction), rtol=1e-14)
+    np.testing.assert_allclose(out._array, reduce_np((x - y) ** 2, reduction), rtol=1e-14)
     out.sum().backward()
     scale = 1 / x.size if reduction == "mean" else 1
-    np.testing.assert_allclose(a.grad.data, 2 * (x - y) * scale, rtol=1e-14)
+    np.testing.assert_allclose(a.grad._array, 2 * (x - y) * scale, rtol=1e-14)
     assert ag.gradcheck(lambda u, v: F.mse_loss(u, v, reduction=reduction),
                         (t64(x, True), t64(y, True)))
     assert nn.MSELoss(reduction=reduction)(t64(x), t64(y)).shape == out.shape
@@ -85,11 +85,11 @@ def test_bce_formula_and_gradients(data, reduction, weighted):
     a = t64(p, True)
     out = F.binary_cross_entropy(a, t64(y), weight=weight, reduction=reduction)
     loss = -(y * np.log(p) + (1 - y) * np.log(1 - p)) * (w if weighted else 1)
-    np.testing.assert_allclose(out.data, reduce_np(loss, reduction), rtol=1e-13)
+    np.testing.assert_allclose(out._array, reduce_np(loss, reduction), rtol=1e-13)
     out.sum().backward()
     scale = 1 / p.size if reduction == "mean" else 1
     dx = (p - y) / (p * (1 - p)) * (w if weighted else 1) * scale
-    np.testing.assert_allclose(a.grad.data, dx, rtol=1e-12)
+    np.testing.assert_allclose(a.grad._array, dx, rtol=1e-12)
     assert ag.gradcheck(lambda u, v: F.binary_cross_entropy(u, v, weight=weight,
                                                             reduction=reduction),
                         (t64(p, True), t64(y, True)))
@@ -101,9 +101,9 @@ def test_bce_clamps_log_at_minus_100():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = F.binary_cross_entropy(x, y, reduction="none")
-    np.testing.assert_array_equal(out.data, [100.0, 100.0, 0.0, 0.0])
+    np.testing.assert_array_equal(out._array, [100.0, 100.0, 0.0, 0.0])
     out.sum().backward()
-    assert np.isfinite(x.grad.data).all()
+    assert np.isfinite(x.grad._array).all()
 
 
 def test_bce_rejects_probabilities_outside_0_1_and_int_targets():
@@ -134,15 +134,15 @@ def test_bce_with_logits_formula_and_gradients(data, reduction, options):
     out = F.binary_cross_entropy_with_logits(a, t64(y), reduction=reduction, **kwargs)
     s = 1 / (1 + np.exp(-x))
     loss = -w * (pw * y * np.log(s) + (1 - y) * np.log(1 - s))
-    np.testing.assert_allclose(out.data, reduce_np(loss, reduction), rtol=1e-12)
+    np.testing.assert_allclose(out._array, reduce_np(loss, reduction), rtol=1e-12)
     out.sum().backward()
     scale = 1 / x.size if reduction == "mean" else 1
     dx = w * ((pw * y + 1 - y) * s - pw * y) * scale
-    np.testing.assert_allclose(a.grad.data, dx, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(a.grad._array, dx, rtol=1e-12, atol=1e-15)
     assert ag.gradcheck(lambda u, v: F.binary_cross_entropy_with_logits(
         u, v, reduction=reduction, **kwargs), (t64(x, True), t64(y, True)))
     module = nn.BCEWithLogitsLoss(reduction=reduction, **kwargs)
-    np.testing.assert_allclose(module(t64(x), t64(y)).data, out.data, rtol=1e-15)
+    np.testing.assert_allclose(module(t64(x), t64(y))._array, out._array, rtol=1e-15)
 
 
 def test_bce_with_logits_is_stable_at_1000():
@@ -154,8 +154,8 @@ def test_bce_with_logits_is_stable_at_1000():
             out = F.binary_cross_entropy_with_logits(x, y, reduction="none",
                                                      pos_weight=t64([2.0]))
             out.sum().backward()
-    np.testing.assert_array_equal(out.data, [0.0, 0.0, 1000.0, 2000.0])
-    np.testing.assert_array_equal(x.grad.data, [0.0, 0.0, 1.0, -2.0])
+    np.testing.assert_array_equal(out._array, [0.0, 0.0, 1000.0, 2000.0])
+    np.testing.assert_array_equal(x.grad._array, [0.0, 0.0, 1.0, -2.0])
 
 
 def test_bce_with_logits_shape_mismatch():
@@ -201,11 +201,11 @@ def test_cross_entropy_with_class_indices(data, reduction, options):
     out = F.cross_entropy(a, ag.tensor(labels), reduction=reduction, **kwargs)
     expected = ce_indices_np(x, labels, weight, options.get("ignore_index", -100),
                              options.get("label_smoothing", 0.0), reduction)
-    np.testing.assert_allclose(out.data, expected, rtol=1e-13)
+    np.testing.assert_allclose(out._array, expected, rtol=1e-13)
     assert ag.gradcheck(lambda u: F.cross_entropy(u, ag.tensor(labels), reduction=reduction,
                                                   **kwargs), (a,))
     module = nn.CrossEntropyLoss(reduction=reduction, **kwargs)
-    np.testing.assert_allclose(module(t64(x), ag.tensor(labels)).data, out.data, rtol=1e-15)
+    np.testing.assert_allclose(module(t64(x), ag.tensor(labels))._array, out._array, rtol=1e-15)
 
 
 def test_cross_entropy_gradient_is_softmax_minus_one_hot(data):
@@ -213,7 +213,7 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot(data):
     a = t64(x, True)
     F.cross_entropy(a, ag.tensor(labels), reduction="sum").backward()
     p = np.exp(log_softmax_np(x))
-    np.testing.assert_allclose(a.grad.data, p - np.eye(4)[labels], rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(a.grad._array, p - np.eye(4)[labels], rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -228,7 +228,7 @@ def test_cross_entropy_with_class_probabilities(data, reduction, options):
     target = (1 - eps) * probs + eps / 4
     loss = -(w * target * log_softmax_np(x)).sum(axis=1)
     out = F.cross_entropy(t64(x), t64(probs), reduction=reduction, **kwargs)
-    np.testing.assert_allclose(out.data, reduce_np(loss, reduction), rtol=1e-13)
+    np.testing.assert_allclose(out._array, reduce_np(loss, reduction), rtol=1e-13)
     # The gradient reaches the (soft) targets too, as in PyTorch.
     assert ag.gradcheck(lambda u, v: F.cross_entropy(u, v, reduction=reduction, **kwargs),
                         (t64(x, True), t64(probs, True)))
@@ -241,7 +241,7 @@ def test_cross_entropy_on_images_and_unbatched(data):
     out = F.cross_entropy(t64(x), ag.tensor(labels), reduction="none")
     lp = log_softmax_np(x)
     expected = -np.take_along_axis(lp, labels[:, None], axis=1)[:, 0]
-    np.testing.assert_allclose(out.data, expected, rtol=1e-13)
+    np.testing.assert_allclose(out._array, expected, rtol=1e-13)
     assert ag.gradcheck(lambda u: F.cross_entropy(u, ag.tensor(labels), label_smoothing=0.1),
                         (t64(x, True),))
     single = F.cross_entropy(t64(data["logits"][0]), ag.tensor(2), reduction="none")
@@ -286,8 +286,8 @@ def test_cross_entropy_is_stable_for_huge_logits():
     with np.errstate(over="raise", divide="raise", invalid="raise"):
         out = F.cross_entropy(x, ag.tensor([1, 2]), reduction="none")
         out.sum().backward()
-    np.testing.assert_allclose(out.data, [2000.0, 0.0])
-    assert np.isfinite(x.grad.data).all()
+    np.testing.assert_allclose(out._array, [2000.0, 0.0])
+    assert np.isfinite(x.grad._array).all()
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -296,12 +296,12 @@ def test_nll_loss_and_its_link_to_cross_entropy(data, reduction):
     lp = log_softmax_np(x)
     out = F.nll_loss(t64(lp), ag.tensor(labels), weight=t64(cw), reduction=reduction)
     loss = -cw[labels] * lp[np.arange(6), labels]
-    np.testing.assert_allclose(out.data, reduce_np(loss, reduction, cw[labels].sum()), rtol=1e-14)
+    np.testing.assert_allclose(out._array, reduce_np(loss, reduction, cw[labels].sum()), rtol=1e-14)
     assert ag.gradcheck(lambda u: F.nll_loss(u, ag.tensor(labels), reduction=reduction,
                                              ignore_index=0), (t64(lp, True),))
     via_nll = nn.NLLLoss(reduction=reduction)(nn.LogSoftmax(dim=1)(t64(x)), ag.tensor(labels))
     via_ce = nn.CrossEntropyLoss(reduction=reduction)(t64(x), ag.tensor(labels))
-    np.testing.assert_allclose(via_nll.data, via_ce.data, rtol=1e-14)
+    np.testing.assert_allclose(via_nll._array, via_ce._array, rtol=1e-14)
 
 
 def test_cross_entropy_second_derivative():
@@ -350,12 +350,12 @@ def _compare_with_torch(ours, theirs, inputs, torch, grad_of=(0, 1)):
              if np.asarray(v).dtype.kind == "f" else torch.tensor(v)
              for i, v in enumerate(inputs)]
     a, b = ours(*ag_in), theirs(*th_in)
-    np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(a._array, b.detach().numpy(), rtol=1e-12, atol=1e-14)
     a.sum().backward()
     b.sum().backward()
     for x, y in zip(ag_in, th_in, strict=True):
         if y.requires_grad and y.grad is not None:
-            np.testing.assert_allclose(x.grad.data, y.grad.numpy(), rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(x.grad._array, y.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

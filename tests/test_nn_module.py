@@ -48,7 +48,7 @@ def test_parameter_shares_the_tensors_array():
     p = nn.Parameter(t)
     with ag.no_grad():
         p.add_(1.0)
-    np.testing.assert_array_equal(t.data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(t._array, [1.0, 1.0, 1.0])
 
 
 def test_deepcopy_of_a_module_copies_parameters():
@@ -56,10 +56,10 @@ def test_deepcopy_of_a_module_copies_parameters():
     twin = copy.deepcopy(net)
     assert isinstance(twin[0].weight, nn.Parameter)
     assert twin[0].weight is not net[0].weight
-    np.testing.assert_array_equal(twin[0].weight.data, net[0].weight.data)
+    np.testing.assert_array_equal(twin[0].weight._array, net[0].weight._array)
     with ag.no_grad():
         twin[0].weight.fill_(0.0)
-    assert not np.all(net[0].weight.data == 0)
+    assert not np.all(net[0].weight._array == 0)
 
 
 # --- registration and traversal ------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_state_dict_is_detached_and_shares_memory():
     sd = net.state_dict()
     assert isinstance(sd, OrderedDict)
     assert not sd["0.weight"].requires_grad
-    assert sd["0.weight"].data is net[0].weight.data
+    assert sd["0.weight"]._array is net[0].weight._array
 
 
 def test_load_state_dict_copies_in_place():
@@ -155,10 +155,10 @@ def test_load_state_dict_copies_in_place():
     assert repr(result) == "<All keys matched successfully>"
     assert dst[0].weight is weight  # the same Parameter: an optimizer keeps working
     for a, b in zip(src.parameters(), dst.parameters(), strict=True):
-        np.testing.assert_array_equal(a.data, b.data)
+        np.testing.assert_array_equal(a._array, b._array)
     with ag.no_grad():
         src[0].weight.fill_(3.0)
-    assert not np.all(dst[0].weight.data == 3.0)  # copied, not aliased
+    assert not np.all(dst[0].weight._array == 3.0)  # copied, not aliased
 
 
 def test_load_state_dict_errors_name_every_bad_entry():
@@ -196,7 +196,7 @@ def test_state_dict_round_trips_through_ag_save(tmp_path):
     other = Net()
     other.load_state_dict(ag.load(path))
     x = ag.randn(4, 2)
-    np.testing.assert_array_equal(net(x).data, other(x).data)
+    np.testing.assert_array_equal(net(x)._array, other(x)._array)
 
 
 # --- modes, gradients, devices --------------------------------------------------------------------
@@ -206,10 +206,10 @@ def test_train_and_eval_switch_dropout():
     net = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5))
     assert net.training and net[1].training
     x = ag.ones(50, 4)
-    assert net(x).data.shape == (50, 4)
+    assert net(x)._array.shape == (50, 4)
     net.eval()
     assert not net.training and not net[1].training
-    np.testing.assert_array_equal(net(x).data, net[0](x).data)
+    np.testing.assert_array_equal(net(x)._array, net[0](x)._array)
     assert net.train() is net and net[1].training
     with pytest.raises(ValueError, match="boolean"):
         net.train("yes")
@@ -221,16 +221,16 @@ def test_dropout_is_inverted_seeded_and_differentiable():
     ag.manual_seed(1)
     y = drop(x)
     ag.manual_seed(1)
-    np.testing.assert_array_equal(drop(x).data, y.data)
-    values = np.unique(y.data)
+    np.testing.assert_array_equal(drop(x)._array, y._array)
+    values = np.unique(y._array)
     np.testing.assert_allclose(values, [0.0, 1 / 0.75], rtol=1e-6)
-    assert abs((y.data == 0).mean() - 0.25) < 0.02
+    assert abs((y._array == 0).mean() - 0.25) < 0.02
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, y.data)  # d(mask * x / 0.75)/dx = mask / 0.75
+    np.testing.assert_array_equal(x.grad._array, y._array)  # d(mask * x / 0.75)/dx = mask / 0.75
     assert repr(drop) == "Dropout(p=0.25, inplace=False)"
     with pytest.raises(ValueError, match="between 0 and 1"):
         nn.Dropout(1.5)
-    np.testing.assert_array_equal(nn.functional.dropout(x, 1.0).data, 0.0)
+    np.testing.assert_array_equal(nn.functional.dropout(x, 1.0)._array, 0.0)
 
 
 def test_zero_grad_and_requires_grad_():
@@ -238,7 +238,7 @@ def test_zero_grad_and_requires_grad_():
     net(ag.randn(5, 2)).sum().backward()
     assert all(p.grad is not None for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(np.all(p.grad.data == 0) for p in net.parameters())
+    assert all(np.all(p.grad._array == 0) for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
     net[0].requires_grad_(False)
@@ -271,7 +271,7 @@ def test_apply_visits_every_module():
             nn.init.zeros_(m.weight)
 
     net.apply(init_weights)
-    assert all(np.all(m.weight.data == 0) for m in net.modules() if isinstance(m, nn.Linear))
+    assert all(np.all(m.weight._array == 0) for m in net.modules() if isinstance(m, nn.Linear))
 
 
 # --- containers ----------------------------------------------------------------------------------
@@ -356,9 +356,9 @@ def _torch_twin(torch, ours):
             layer = torch.nn.Linear(m.in_features, m.out_features, bias=m.bias is not None,
                                     dtype=torch.float64)
             with torch.no_grad():
-                layer.weight.copy_(torch.tensor(m.weight.data))
+                layer.weight.copy_(torch.tensor(m.weight._array))
                 if m.bias is not None:
-                    layer.bias.copy_(torch.tensor(m.bias.data))
+                    layer.bias.copy_(torch.tensor(m.bias._array))
             layers.append(layer)
         else:
             layers.append(getattr(torch.nn, type(m).__name__)())
@@ -386,14 +386,14 @@ def test_linear_forward_and_gradients_match_pytorch():
     a = ag.tensor(x, dtype=ag.float64, requires_grad=True)
     t = torch.tensor(x, requires_grad=True)
     ya, yt = ours(a), theirs(t)
-    np.testing.assert_allclose(ya.data, yt.detach().numpy(), rtol=1e-13)
+    np.testing.assert_allclose(ya._array, yt.detach().numpy(), rtol=1e-13)
     (ya ** 2).sum().backward()
     (yt ** 2).sum().backward()
-    np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(a.grad._array, t.grad.numpy(), rtol=1e-12)
     for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters(),
                                       strict=True):
         assert name == tname
-        np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(p.grad._array, tp.grad.numpy(), rtol=1e-12)
 
 
 def test_state_dict_loads_across_libraries():
@@ -403,7 +403,7 @@ def test_state_dict_loads_across_libraries():
     ours = lecture_net()
     ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
     x = np.random.default_rng(1).standard_normal((4, 2)).astype(np.float32)
-    np.testing.assert_allclose(ours(ag.tensor(x)).data,
+    np.testing.assert_allclose(ours(ag.tensor(x))._array,
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
@@ -460,9 +460,9 @@ def test_forward_hooks_see_and_may_replace_outputs():
     assert seen == [(5, 3)]
     with net.register_forward_pre_hook(lambda m, args: (args[0] * 0,)):
         out = net(ag.randn(2, 2))
-    np.testing.assert_allclose(out.data, net(ag.zeros(2, 2)).data)
+    np.testing.assert_allclose(out._array, net(ag.zeros(2, 2))._array)
     with net[2].register_forward_hook(lambda m, args, out: out * 0):
-        np.testing.assert_array_equal(net(ag.randn(2, 2)).data, 0.0)
+        np.testing.assert_array_equal(net(ag.randn(2, 2))._array, 0.0)
 
 
 def test_parameters_order_equals_named_parameters_order():
@@ -520,7 +520,7 @@ def test_nested_names_orders_and_repr_match_pytorch():
     ours.eval()
     theirs.eval()
     x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
-    np.testing.assert_allclose(ours(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(ours(ag.tensor(x))._array, theirs(torch.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
     ours.requires_grad_(False)
     theirs.requires_grad_(False)

@@ -32,7 +32,7 @@ def test_lecture_2_3_1_network_learns_xor(seed):
         model.zero_grad()
         loss.backward()
         sgd_step(model, lr=5.0)
-    out = model(x).data.ravel()
+    out = model(x)._array.ravel()
     assert loss.item() < 0.01 < first
     np.testing.assert_array_equal(out > 0.5, [False, True, True, False])
 
@@ -44,8 +44,8 @@ def test_one_hand_computed_backprop_step_of_the_2_3_1_network():
     target = np.array([[1.0]])
     loss = F.mse_loss(model(ag.tensor(x, dtype=ag.float64)), ag.tensor(target, dtype=ag.float64))
     loss.backward()
-    w1, b1 = model[0].weight.data, model[0].bias.data
-    w2, b2 = model[2].weight.data, model[2].bias.data
+    w1, b1 = model[0].weight._array, model[0].bias._array
+    w2, b2 = model[2].weight._array, model[2].bias._array
     a1 = x @ w1.T + b1
     y1 = 1 / (1 + np.exp(-a1))
     a2 = y1 @ w2.T + b2
@@ -53,10 +53,10 @@ def test_one_hand_computed_backprop_step_of_the_2_3_1_network():
     delta2 = 2 * (y2 - target) * y2 * (1 - y2)  # dL/da2
     delta1 = (delta2 @ w2) * y1 * (1 - y1)  # dL/da1
     np.testing.assert_allclose(loss.item(), ((y2 - target) ** 2).item(), rtol=1e-14)
-    np.testing.assert_allclose(model[2].weight.grad.data, delta2.T @ y1, rtol=1e-12)
-    np.testing.assert_allclose(model[2].bias.grad.data, delta2.sum(0), rtol=1e-12)
-    np.testing.assert_allclose(model[0].weight.grad.data, delta1.T @ x, rtol=1e-12)
-    np.testing.assert_allclose(model[0].bias.grad.data, delta1.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(model[2].weight.grad._array, delta2.T @ y1, rtol=1e-12)
+    np.testing.assert_allclose(model[2].bias.grad._array, delta2.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(model[0].weight.grad._array, delta1.T @ x, rtol=1e-12)
+    np.testing.assert_allclose(model[0].bias.grad._array, delta1.sum(0), rtol=1e-12)
 
 
 def three_blobs(n_per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -81,8 +81,8 @@ def test_softmax_regression_separates_three_classes():
         sgd_step(model, lr=0.5)
     assert loss.item() < 0.25
     probs = F.softmax(model(ag.tensor(x_test)), dim=1)
-    np.testing.assert_allclose(probs.data.sum(axis=1), 1.0, rtol=1e-5)
-    accuracy = (probs.data.argmax(axis=1) == y_test).mean()
+    np.testing.assert_allclose(probs._array.sum(axis=1), 1.0, rtol=1e-5)
+    accuracy = (probs._array.argmax(axis=1) == y_test).mean()
     assert accuracy >= 0.93
 
 
@@ -97,6 +97,6 @@ def test_training_with_dropout_and_eval():
         loss.backward()
         sgd_step(model, lr=0.2)
     model.eval()
-    first, second = model(x).data, model(x).data
+    first, second = model(x)._array, model(x)._array
     np.testing.assert_array_equal(first, second)  # no dropout in eval mode
     assert (first.argmax(axis=1) == y_train).mean() >= 0.9

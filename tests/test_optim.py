@@ -43,9 +43,9 @@ def run_ours(make_opt, steps: int, dtype=ag.float64, skip_second_at: int | None 
             if skip_second_at is not None and i == 1 and t == skip_second_at:
                 p.grad = None  # a parameter that got no gradient this step is left alone
                 continue
-            p.grad = ag.tensor(grad_of(p.data, t), dtype=dtype)
+            p.grad = ag.tensor(grad_of(p._array, t), dtype=dtype)
         opt.step()
-    return [p.data.copy() for p in params], opt
+    return [p._array.copy() for p in params], opt
 
 
 # --- a plain numpy transcription of PyTorch's algorithm boxes -------------------------------
@@ -342,7 +342,7 @@ def test_training_through_the_engine_matches_pytorch():
         topt.step()
         assert loss.item() == pytest.approx(tloss.item(), rel=1e-12)
     for a, b in zip(ours, theirs, strict=True):
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(a._array, b.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
 # --- the Optimizer API -----------------------------------------------------------------------
@@ -436,12 +436,12 @@ def test_zero_grad_sets_to_none_or_zeros_in_place():
     assert all(p.grad is None for p in params)
 
     (params[0] * params[1]).sum().backward()
-    grad_array = params[0].grad.data
+    grad_array = params[0].grad._array
     opt.zero_grad(set_to_none=False)
-    assert params[0].grad.data is grad_array  # the same array, filled with zeros
-    np.testing.assert_array_equal(params[0].grad.data, 0.0)
+    assert params[0].grad._array is grad_array  # the same array, filled with zeros
+    np.testing.assert_array_equal(params[0].grad._array, 0.0)
     (params[0] * params[1]).sum().backward()  # accumulates onto the zeros
-    np.testing.assert_array_equal(params[0].grad.data, params[1].data)
+    np.testing.assert_array_equal(params[0].grad._array, params[1]._array)
 
 
 @pytest.mark.parametrize("cls", [optim.SGD, optim.Adagrad, optim.RMSprop, optim.Adam,
@@ -449,11 +449,11 @@ def test_zero_grad_sets_to_none_or_zeros_in_place():
 def test_a_parameter_without_gradient_is_left_alone(cls):
     a, b = make_params()
     opt = cls([a, b], lr=0.1)
-    before = b.data.copy()
+    before = b._array.copy()
     (a * a).sum().backward()
     opt.step()
-    np.testing.assert_array_equal(b.data, before)
-    assert not np.array_equal(a.data, np.arange(3.0))
+    np.testing.assert_array_equal(b._array, before)
+    assert not np.array_equal(a._array, np.arange(3.0))
     assert b not in opt.state or "step" not in opt.state[b] or opt.state[b]["step"] == 0
 
 
@@ -464,17 +464,17 @@ def test_update_is_in_place_and_keeps_dtype(cls):
     p = ag.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)  # float32
     extra = {"momentum": 0.9} if cls in (optim.SGD, optim.RMSprop) else {}
     opt = cls([p], lr=0.1, **extra)
-    array = p.data
+    array = p._array
     for _ in range(3):
         opt.zero_grad()
         (p * p).sum().backward()
         opt.step()
         if _ == 0:
-            state_arrays = {k: v.data for k, v in opt.state[p].items()
+            state_arrays = {k: v._array for k, v in opt.state[p].items()
                             if isinstance(v, ag.Tensor)}
-    assert p.data is array and p.dtype == ag.float32 and p.is_leaf and p.requires_grad
+    assert p._array is array and p.dtype == ag.float32 and p.is_leaf and p.requires_grad
     for key, arr in state_arrays.items():
-        assert opt.state[p][key].data is arr, key
+        assert opt.state[p][key]._array is arr, key
         assert arr.dtype == np.float32, key
     assert p.grad_fn is None
 
@@ -484,7 +484,7 @@ def test_step_does_not_modify_the_gradient():
     opt = optim.Adam([p], lr=0.1, weight_decay=0.5, maximize=True)
     p.grad = ag.tensor([0.3, 0.4], dtype=ag.float64)
     opt.step()
-    np.testing.assert_array_equal(p.grad.data, [0.3, 0.4])
+    np.testing.assert_array_equal(p.grad._array, [0.3, 0.4])
 
 
 def test_step_with_closure_returns_the_loss():
@@ -584,7 +584,7 @@ def test_state_dict_keys_match_pytorch():
                 if key == "step":
                     assert ours_sd["state"][index][key] == float(value)
                 else:
-                    np.testing.assert_allclose(ours_sd["state"][index][key].data,
+                    np.testing.assert_allclose(ours_sd["state"][index][key]._array,
                                                value.numpy(), rtol=1e-13, atol=1e-15)
         assert [g["params"] for g in ours_sd["param_groups"]] == \
             [g["params"] for g in theirs_sd["param_groups"]]
@@ -607,10 +607,10 @@ def test_load_state_dict_resumes_exactly(case):
             first.load_state_dict(saved)
             assert first.param_groups[0]["lr"] == saved["param_groups"][0]["lr"]
         for p in params:
-            p.grad = ag.tensor(grad_of(p.data, t), dtype=ag.float64)
+            p.grad = ag.tensor(grad_of(p._array, t), dtype=ag.float64)
         first.step()
     for got, want in zip(params, straight, strict=True):
-        np.testing.assert_array_equal(got.data, want)
+        np.testing.assert_array_equal(got._array, want)
 
 
 def test_loaded_state_is_a_copy_cast_to_the_parameter():
@@ -625,7 +625,7 @@ def test_loaded_state_is_a_copy_cast_to_the_parameter():
     assert other.state[p]["exp_avg"].dtype == ag.float32
     assert other.state[p]["exp_avg_sq"] is not opt.state[p]["exp_avg_sq"]
     other.step()
-    np.testing.assert_allclose(opt.state[p]["exp_avg"].data, [0.1, 0.1])  # untouched
+    np.testing.assert_allclose(opt.state[p]["exp_avg"]._array, [0.1, 0.1])  # untouched
 
 
 def test_load_state_dict_errors_name_the_mismatch():
@@ -670,11 +670,11 @@ def test_updates_on_the_gpu_equal_the_cpu_and_state_stays_there(fake_gpu, case):
     opt = getattr(optim, name)(params, **options)
     for t in range(4):
         for p in params:
-            p.grad = ag.tensor(grad_of(p.data.get(), t), dtype=ag.float64, device="cuda")
+            p.grad = ag.tensor(grad_of(p._array.get(), t), dtype=ag.float64, device="cuda")
         opt.step()
     for p, want in zip(params, cpu, strict=True):
-        assert isinstance(p.data, fake_gpu.ndarray)
-        np.testing.assert_allclose(p.data.get(), want, rtol=1e-14, atol=1e-15)
+        assert isinstance(p._array, fake_gpu.ndarray)
+        np.testing.assert_allclose(p._array.get(), want, rtol=1e-14, atol=1e-15)
         for key, value in opt.state[p].items():
             if isinstance(value, ag.Tensor):
                 assert value.device.type == "cuda", key

@@ -30,13 +30,13 @@ def test_model_state_dict_round_trips_exactly(tmp_path):
     assert list(loaded) == ["0.weight", "0.bias", "2.weight", "2.bias"]
     for key, value in model.state_dict().items():
         assert loaded[key].dtype == value.dtype == ag.float32
-        np.testing.assert_array_equal(loaded[key].data, value.data)
+        np.testing.assert_array_equal(loaded[key]._array, value._array)
 
     other = make_model(1)
     X, _ = xor_data()
-    assert not np.array_equal(other(X).data, model(X).data)
+    assert not np.array_equal(other(X)._array, model(X)._array)
     other.load_state_dict(ag.load(path))
-    np.testing.assert_array_equal(other(X).data, model(X).data)
+    np.testing.assert_array_equal(other(X)._array, model(X)._array)
 
 
 def test_ag_save_writes_no_pickle(tmp_path):
@@ -83,7 +83,7 @@ def test_optimizer_state_dict_round_trips(tmp_path):
         assert loaded["state"][index]["step"] == 3
         for key in ("exp_avg", "exp_avg_sq", "max_exp_avg_sq"):
             assert loaded["state"][index][key].dtype == ag.float32
-            np.testing.assert_array_equal(loaded["state"][index][key].data, state[key].data)
+            np.testing.assert_array_equal(loaded["state"][index][key]._array, state[key]._array)
 
 
 def train(model, opt, loader, steps, scheduler=None):
@@ -117,14 +117,14 @@ def test_training_resumes_exactly_where_it_stopped(tmp_path, opt_cls, options):
     20 uninterrupted steps, to the last bit."""
     rng = np.random.default_rng(5)
     X = ag.tensor(rng.normal(size=(10, 2)), dtype=ag.float32)
-    Y = ag.tensor(np.sin(X.data[:, :1] * 2) + X.data[:, 1:], dtype=ag.float32)
+    Y = ag.tensor(np.sin(X._array[:, :1] * 2) + X._array[:, 1:], dtype=ag.float32)
     loader = DataLoader(TensorDataset(X, Y), batch_size=5)  # 2 batches: 10 steps = 5 epochs
 
     model = make_model(0)
     opt = opt_cls(model.parameters(), **options)
     scheduler = optim.lr_scheduler.StepLR(opt, step_size=7, gamma=0.5)
     train(model, opt, loader, 20, scheduler)
-    uninterrupted = [p.data.copy() for p in model.parameters()]
+    uninterrupted = [p._array.copy() for p in model.parameters()]
 
     model = make_model(0)
     opt = opt_cls(model.parameters(), **options)
@@ -142,7 +142,7 @@ def test_training_resumes_exactly_where_it_stopped(tmp_path, opt_cls, options):
     opt.load_state_dict(checkpoint["optimizer"])
     scheduler.load_state_dict(checkpoint["scheduler"])
     train(model, opt, loader, 10, scheduler)  # steps 11..20
-    resumed = [p.data for p in model.parameters()]
+    resumed = [p._array for p in model.parameters()]
 
     assert opt.param_groups[0]["lr"] == options["lr"] * 0.5**2
     for got, want in zip(resumed, uninterrupted, strict=True):

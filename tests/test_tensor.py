@@ -52,7 +52,7 @@ def test_tensor_from_tensors() -> None:
     assert ag.tensor([ag.tensor(1.0), ag.tensor(2.0)]).tolist() == [1.0, 2.0]
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = ag.tensor(x.detach())
-    assert not y.requires_grad and not np.shares_memory(y.data, x.data)
+    assert not y.requires_grad and not np.shares_memory(y._array, x._array)
 
 
 @pytest.mark.parametrize("make, value, dtype, shape", [
@@ -137,7 +137,7 @@ def test_attributes() -> None:
     assert x.dtype == ag.float32 and x.device == ag.device("cpu") and x.device == "cpu"
     assert str(x.device) == "cpu" and x.device.type == "cpu"
     assert x.is_leaf and x.grad_fn is None and x.requires_grad
-    assert isinstance(x.data, np.ndarray)
+    assert isinstance(x._array, np.ndarray)
     y = x * 2
     assert not y.is_leaf and y.grad_fn.name() == "MulBackward" and y.requires_grad
     assert x.T.shape == (3, 2) and ag.ones(2, 3, 4).T.shape == (4, 3, 2)
@@ -173,7 +173,7 @@ def test_detach_shares_data_but_leaves_the_graph() -> None:
     y = (x * 2).detach()
     assert not y.requires_grad and y.grad_fn is None and y.is_leaf
     d = x.detach()
-    assert np.shares_memory(d.data, x.data)
+    assert np.shares_memory(d._array, x._array)
 
 
 def test_float_and_double() -> None:
@@ -185,7 +185,7 @@ def test_float_and_double() -> None:
 def test_clone_is_a_differentiable_copy() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     c = x.clone()
-    assert not np.shares_memory(c.data, x.data) and c.grad_fn is not None
+    assert not np.shares_memory(c._array, x._array) and c.grad_fn is not None
     (c * 3).sum().backward()
     assert x.grad.tolist() == [3.0, 3.0]
 

@@ -259,7 +259,7 @@ def test_retained_intermediate_shows_its_gradient():
     assert "grad:" not in nodes[retained[0]]["label"]
     loss.backward()
     nodes, _ = parse(ag.viz.draw_graph(loss, params=params).source)
-    grad = float(v["a3"].grad.data[0])
+    grad = float(v["a3"].grad._array[0])
     assert lines(nodes[retained[0]]["label"]) == ["(1,) float64", f"grad: [{grad:.4f}]"]
 
 
@@ -327,11 +327,11 @@ def test_backward_steps_one_picture_per_op_with_the_right_node_marked():
 def test_backward_steps_follow_the_lectures_deltas():
     params, loss, v = lecture_network()
     W1, W2 = params["hidden.weight"], params["output.weight"]
-    x, t = v["x"].data, v["t"].data
-    y2 = sigmoid(W1.data @ x + params["hidden.bias"].data)
-    y3 = sigmoid(W2.data @ y2 + params["output.bias"].data)
+    x, t = v["x"]._array, v["t"]._array
+    y2 = sigmoid(W1._array @ x + params["hidden.bias"]._array)
+    y3 = sigmoid(W2._array @ y2 + params["output.bias"]._array)
     delta3 = 2 * (y3 - t) * y3 * (1 - y3)  # dL/da(3) for L = mean((y3 - t)^2), one output
-    delta2 = y2 * (1 - y2) * (W2.data.T @ delta3)  # f'(a(2)) * W(2)^T delta(3)
+    delta2 = y2 * (1 - y2) * (W2._array.T @ delta3)  # f'(a(2)) * W(2)^T delta(3)
 
     steps = ag.viz.backward_steps(loss, params=params)
     trace = steps.trace
@@ -353,10 +353,10 @@ def test_backward_steps_follow_the_lectures_deltas():
 def test_backward_steps_show_an_intermediates_gradient_once_its_consumers_ran():
     params, loss, v = lecture_network()
     steps = ag.viz.backward_steps(loss, params=dict(params, a2=v["a2"]))
-    y2 = sigmoid(v["a2"].data)
-    W2 = params["output.weight"].data
-    y3 = v["y3"].data
-    delta3 = 2 * (y3 - v["t"].data) * y3 * (1 - y3)
+    y2 = sigmoid(v["a2"]._array)
+    W2 = params["output.weight"]._array
+    y3 = v["y3"]._array
+    delta3 = 2 * (y3 - v["t"]._array) * y3 * (1 - y3)
     delta2 = y2 * (1 - y2) * (W2.T @ delta3)
     for k, graph in enumerate(steps):
         nodes, _ = parse(graph.source)
@@ -386,7 +386,7 @@ def test_draws_nn_modules_with_clusters_by_layer():
     assert steps.ops == [viz.op_name(n) for n in order] and steps.ops[1] == "Sigmoid"
     loss.backward()
     for name, p in model.named_parameters():
-        assert np.allclose(steps.trace[-1].leaf_grads[id(p)], p.grad.data), name
+        assert np.allclose(steps.trace[-1].leaf_grads[id(p)], p.grad._array), name
 
 
 @needs_dot
@@ -411,7 +411,7 @@ def test_backward_steps_final_gradients_equal_the_engines_and_leave_grads_alone(
     for tid in ("t1", "t2", "t3", "t4"):
         assert lines(last[tid]["label"]) == lines(after[tid]["label"])
     for leaf in params.values():
-        assert np.allclose(steps.trace[-1].leaf_grads[id(leaf)], leaf.grad.data)
+        assert np.allclose(steps.trace[-1].leaf_grads[id(leaf)], leaf.grad._array)
 
 
 def test_backward_steps_with_broadcasting_and_a_user_function():
@@ -433,8 +433,8 @@ def test_backward_steps_with_broadcasting_and_a_user_function():
     steps = ag.viz.backward_steps(loss, params={"W": W, "b": b})
     assert steps.ops == ["Sum", "Square", "Add", "MatMul"]
     loss.backward()
-    assert np.allclose(steps.trace[-1].leaf_grads[id(b)], b.grad.data)
-    assert np.allclose(steps.trace[-1].leaf_grads[id(W)], W.grad.data)
+    assert np.allclose(steps.trace[-1].leaf_grads[id(b)], b.grad._array)
+    assert np.allclose(steps.trace[-1].leaf_grads[id(W)], W.grad._array)
 
 
 def test_backward_steps_errors():

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..backend import erf as backend_erf
 from ..backend import get_array_module
-from ..function import Function, UnaryFunction
+from ..function import Function, Op
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
@@ -71,10 +71,8 @@ def stable_softplus(z: Any) -> Any:
 
 # --- elementary functions the Tensor namespace lacks ---------------------------------------
 
-class Erf(UnaryFunction):
+class Erf(Op):
     """y = erf(x);  dy/dx = 2/sqrt(pi) e^{-x^2}."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -88,10 +86,8 @@ class Erf(UnaryFunction):
         return grad * (2.0 / math.sqrt(math.pi)) * xp.exp(-x * x)
 
 
-class Log1p(UnaryFunction):
+class Log1p(Op):
     """y = ln(1 + x);  dy/dx = 1 / (1 + x)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -104,10 +100,8 @@ class Log1p(UnaryFunction):
         return grad / (1 + x)
 
 
-class Expm1(UnaryFunction):
+class Expm1(Op):
     """y = e^x - 1;  dy/dx = e^x = y + 1."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -121,10 +115,8 @@ class Expm1(UnaryFunction):
         return grad * (y + 1)
 
 
-class ArcTan(UnaryFunction):
+class ArcTan(Op):
     """ArcTan: f(x) = tan^{-1}(x), in (-pi/2, pi/2);  f'(x) = 1 / (x^2 + 1)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -139,10 +131,8 @@ class ArcTan(UnaryFunction):
 
 # --- the activation table ------------------------------------------------------------------
 
-class BinaryStep(UnaryFunction):
+class BinaryStep(Op):
     """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0 (the table's '?' at 0 too)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -153,14 +143,12 @@ class BinaryStep(UnaryFunction):
         return grad * 0
 
 
-class Softplus(Function):
+class Softplus(Op):
     """SoftPlus: f(x) = (1/beta) ln(1 + e^{beta x});  f'(x) = 1 / (1 + e^{-beta x}).
 
     As PyTorch: where beta x > threshold, f(x) = x and f'(x) = 1 (the two
     agree there to float precision). Stable for x = +-1000.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -181,10 +169,8 @@ class Softplus(Function):
         return grad * xp.where(z > ctx.threshold, 1.0, stable_sigmoid(z)), None, None
 
 
-class LeakyReLU(Function):
+class LeakyReLU(Op):
     """f(x) = x for x > 0, else negative_slope x;  f'(x) = 1 for x > 0, else negative_slope."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, negative_slope):
@@ -200,10 +186,8 @@ class LeakyReLU(Function):
         return xp.where(x > 0, grad, grad * ctx.slope), None
 
 
-class ELU(Function):
+class ELU(Op):
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 for x > 0, else alpha e^x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, alpha):
@@ -221,14 +205,12 @@ class ELU(Function):
         return xp.where(x > 0, grad, grad * ctx.alpha * xp.exp(negative)), None
 
 
-class GELU(Function):
+class GELU(Op):
     """f(x) = x Phi(x), Phi the standard normal CDF;  f'(x) = Phi(x) + x phi(x).
 
     ``approximate='tanh'``: f(x) = x/2 (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi),
     f'(x) = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 * 0.044715 x^2), with t that tanh.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, approximate):
@@ -253,10 +235,8 @@ class GELU(Function):
         return grad * (cdf + x * pdf), None
 
 
-class BentIdentity(UnaryFunction):
+class BentIdentity(Op):
     """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -271,10 +251,8 @@ class BentIdentity(UnaryFunction):
         return grad * (x / (2 * xp.sqrt(x * x + 1)) + 1)
 
 
-class Gaussian(UnaryFunction):
+class Gaussian(Op):
     """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2} = -2x f(x)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -309,15 +287,13 @@ def _sinc_slope(xp: Any, x: Any) -> Any:
     return xp.where(small, series, (xp.cos(safe) - xp.sin(safe) / safe) / safe)
 
 
-class Sinc(UnaryFunction):
+class Sinc(Op):
     """Sinc: f(x) = sin(x)/x, f(0) = 1;  f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0.
 
     The course's unnormalised sinc (``torch.sinc`` is sin(pi x)/(pi x)). Near 0
     both are taken from their Taylor series, so value and gradient are smooth
     and exact to round-off there instead of cancelling to noise.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -333,7 +309,7 @@ class Sinc(UnaryFunction):
 _SOFTEXP_SERIES_BELOW = 1e-6  # |alpha| under which df/dalpha comes from its expansion at 0
 
 
-class SoftExponential(Function):
+class SoftExponential(Op):
     """SoftExponential, with alpha a number or a one-element (learnable) tensor.
 
     f(alpha, x) = -ln(1 - alpha (x + alpha)) / alpha   for alpha < 0
@@ -344,8 +320,6 @@ class SoftExponential(Function):
                 x^2/2 + 1 at alpha = 0 (both sides agree);
                 x e^{alpha x}/alpha - (e^{alpha x} - 1)/alpha^2 + 1 for alpha > 0.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, alpha):

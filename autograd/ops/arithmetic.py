@@ -15,16 +15,13 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
-from ..function import Function, UnaryFunction, binary_apply
+from ..function import Function, Op
 
 _BOOL = np.dtype(np.bool_)
 
 
-class Add(Function):
+class Add(Op):
     """f(a, b) = a + b;  df/da = 1, df/db = 1."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -36,11 +33,8 @@ class Add(Function):
         return grad, grad
 
 
-class Sub(Function):
+class Sub(Op):
     """f(a, b) = a - b;  df/da = 1, df/db = -1."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -58,11 +52,8 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Function):
+class Mul(Op):
     """f(a, b) = a * b;  df/da = b, df/db = a."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -77,11 +68,8 @@ class Mul(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
-class Div(Function):
+class Div(Op):
     """f(a, b) = a / b;  df/da = 1/b, df/db = -a/b^2. Integers divide to the default float."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -101,11 +89,8 @@ class Div(Function):
         return grad_a, grad_b
 
 
-class Pow(Function):
+class Pow(Op):
     """f(a, b) = a ** b;  df/da = b a^(b-1), df/db = a^b ln a."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -144,11 +129,9 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class FloorDivide(Function):
+class FloorDivide(Op):
     """f(a, b) = floor(a / b), as ``torch.floor_divide`` (and ``//``); PyTorch defines no
     derivative, so backward raises as PyTorch's does."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -163,11 +146,9 @@ class FloorDivide(Function):
         raise RuntimeError("derivative for floor_divide is not implemented")
 
 
-class Remainder(Function):
+class Remainder(Op):
     """f(a, b) = a - floor(a / b) b, with the sign of b (``torch.remainder``, Python's ``%``);
     df/da = 1, df/db = -floor(a / b)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, a, b):
@@ -199,10 +180,8 @@ def _is_float(v: Any) -> bool:
     return dtype.kind == "f" if dtype is not None else isinstance(v, float)
 
 
-class Neg(UnaryFunction):
+class Neg(Op):
     """f(x) = -x;  df/dx = -1."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function, unwrap
+from ..function import Function, Op, unwrap
 from ..grad_mode import is_grad_enabled
 from .shape import check_index_arrays
 
@@ -46,7 +46,7 @@ def _tracked(t: Any, value: Any = None) -> bool:
 
 
 def _rebase(t: Any, result: Any) -> Any:
-    t.data, t.grad_fn, t._requires_grad = result.data, result.grad_fn, result._requires_grad
+    t._array, t.grad_fn, t._requires_grad = result._array, result.grad_fn, result._requires_grad
     return t
 
 
@@ -58,16 +58,16 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
     """``t <op>= other`` with numpy's ``out=``: no new array, t keeps its dtype."""
     if _tracked(t, other):
         return _rebase(t, getattr(t, _OUT_OF_PLACE[ufunc])(other))
-    xp = get_array_module(t.data)
+    xp = get_array_module(t._array)
     value = unwrap(other)
-    if ufunc == "subtract" and (t.data.dtype.kind == "b" or value.__class__ is bool
+    if ufunc == "subtract" and (t._array.dtype.kind == "b" or value.__class__ is bool
                                 or getattr(value, "dtype", None) == "bool"):
         raise RuntimeError(
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
     try:
-        getattr(xp, ufunc)(t.data, value, out=t.data)
+        getattr(xp, ufunc)(t._array, value, out=t._array)
     except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors
         raise RuntimeError(_inplace_error(t, value, ufunc)) from e
     t._version += 1
@@ -77,21 +77,21 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
 def _inplace_error(t: Any, value: Any, ufunc: str) -> str:
     """PyTorch's words for an in-place update that cannot keep t's dtype or shape."""
     shape = tuple(getattr(value, "shape", ()))
-    xp = get_array_module(t.data)
+    xp = get_array_module(t._array)
     try:
-        broadcast = tuple(xp.broadcast_shapes(t.data.shape, shape))
+        broadcast = tuple(xp.broadcast_shapes(t._array.shape, shape))
     except ValueError:
         broadcast = None
-    if broadcast is not None and broadcast != tuple(t.data.shape):
-        return (f"output with shape {list(t.data.shape)} doesn't match the broadcast shape "
+    if broadcast is not None and broadcast != tuple(t._array.shape):
+        return (f"output with shape {list(t._array.shape)} doesn't match the broadcast shape "
                 f"{list(broadcast)} (in-place {ufunc})")
     if broadcast is None:
-        return (f"in-place {ufunc}: shapes {tuple(t.data.shape)} and {shape} cannot be "
+        return (f"in-place {ufunc}: shapes {tuple(t._array.shape)} and {shape} cannot be "
                 "broadcast together")
     kind = getattr(value, "dtype", None)
     kind = kind.name if kind is not None else type(value).__name__
-    return (f"result type of {t.data.dtype.name} {ufunc} {kind} can't be cast to the desired "
-            f"output type {t.data.dtype.name} (in-place ops keep the tensor's dtype)")
+    return (f"result type of {t._array.dtype.name} {ufunc} {kind} can't be cast to the desired "
+            f"output type {t._array.dtype.name} (in-place ops keep the tensor's dtype)")
 
 
 def fill_(t: Any, value: Any) -> Any:
@@ -103,7 +103,7 @@ def fill_(t: Any, value: Any) -> Any:
     if _tracked(t, value):
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
         return _rebase(t, SetItem.apply(t, Ellipsis, value))
-    t.data[...] = unwrap(value)
+    t._array[...] = unwrap(value)
     t._version += 1
     return t
 
@@ -111,7 +111,7 @@ def fill_(t: Any, value: Any) -> Any:
 def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
-    t.data[...] = unwrap(src)
+    t._array[...] = unwrap(src)
     t._version += 1
     return t
 
@@ -132,7 +132,7 @@ def apply_(t: Any, op: Any, *args: Any) -> Any:
         )
     if tracked:
         return _rebase(t, result)
-    t.data[...] = result.data
+    t._array[...] = result._array
     t._version += 1
     return t
 
@@ -140,15 +140,13 @@ def apply_(t: Any, op: Any, *args: Any) -> Any:
 def clamp_(t: Any, lo: Any, hi: Any) -> Any:
     if _tracked(t):
         return _rebase(t, t.clamp(lo, hi))
-    get_array_module(t.data).clip(t.data, unwrap(lo), unwrap(hi), out=t.data)
+    get_array_module(t._array).clip(t._array, unwrap(lo), unwrap(hi), out=t._array)
     t._version += 1
     return t
 
 
-class SetItem(Function):
+class SetItem(Op):
     """y = x with y[index] = v;  dL/dx = g with g[index] = 0, dL/dv = g[index]."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, index, value):
@@ -176,6 +174,6 @@ def setitem(t: Any, index: Any, value: Any) -> None:
     if _tracked(t, value):
         _rebase(t, SetItem.apply(t, index, value))
         return
-    check_index_arrays(t.data, index)
-    t.data[index] = unwrap(value)
+    check_index_arrays(t._array, index)
+    t._array[index] = unwrap(value)
     t._version += 1

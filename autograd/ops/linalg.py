@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, binary_apply, linear_apply
+from ..function import Function, Op
 
 # numpy's names read once (a read of np.X in a function is a full lookup: numpy's module
 # __getattr__ keeps CPython 3.11 from caching it)
@@ -29,11 +29,8 @@ def _matmul_2d(a: Any, b: Any) -> Any:
     return a @ b  # large products; CuPy arrays; Tensors when create_graph records backward
 
 
-class MatMul(Function):
+class MatMul(Op):
     """Y = A @ B;  dL/dA = G @ B^T, dL/dB = A^T @ G (batch dims are summed by the engine)."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -95,11 +92,8 @@ def _fmt(shape: tuple) -> str:
     return "x".join(str(n) for n in shape)
 
 
-class Linear(Function):
+class Linear(Op):
     """y = x W^T + b, one node (PyTorch's F.linear);  dL/dx = G W, dL/dW = G^T x, dL/db = sum G."""
-
-    array_level = True
-    apply = linear_apply
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -208,13 +202,11 @@ def outer(input: Any, vec2: Any) -> Any:
     return input.reshape((-1, 1)) * vec2.reshape((1, -1))
 
 
-class Einsum(Function):
+class Einsum(Op):
     """y = einsum(equation, x_1, ..., x_n): products of the operands summed over the letters
     that the output lacks;  dL/dx_k = einsum of dL/dy with the other operands onto x_k's
     letters, broadcast along the letters that only x_k has (summed away at once, each of those
     entries enters y with the same weight)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, equation, *xs):

@@ -21,8 +21,8 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module
 from ..dtypes import scalar_like
-from ..function import Function, binary_apply
-from ..grad_mode import any_thread, state
+from ..function import Function, Op
+from ..grad_mode import create_graph_enabled
 from .activations import stable_sigmoid, stable_softplus
 from .shape import check_in_range
 
@@ -72,11 +72,8 @@ def _clamped_log(xp: Any, x: Any) -> Any:
     return xp.where(positive & (log > _LOG_FLOOR), log, _LOG_FLOOR)
 
 
-class MSELoss(Function):
+class MSELoss(Op):
     """l_n = (x_n - y_n)^2;  dl_n/dx_n = 2 (x_n - y_n), dl_n/dy_n = -2 (x_n - y_n)."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, x, target, reduction):
@@ -105,15 +102,13 @@ class MSELoss(Function):
         return (g if edge_x is not None else None), (-g if edge_t is not None else None), None
 
 
-class BCELoss(Function):
+class BCELoss(Op):
     """Binary cross-entropy on probabilities x in [0, 1]:
 
     l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)), both logs floored at -100;
     dl_n/dx_n = w_n (x_n - y_n) / max(x_n (1 - x_n), 1e-12)  (PyTorch's rule);
     dl_n/dy_n = -w_n (ln x_n - ln(1 - x_n)).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, target, weight, reduction):
@@ -150,7 +145,7 @@ class BCELoss(Function):
         return grad_x, grad_t, None, None
 
 
-class BCEWithLogitsLoss(Function):
+class BCEWithLogitsLoss(Op):
     """Binary cross-entropy on logits x (sigmoid and BCE in one stable op), pos_weight p:
 
     l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) softplus(-x_n)),
@@ -158,8 +153,6 @@ class BCEWithLogitsLoss(Function):
     dl_n/dx_n = w_n ((1 + (p - 1) y_n) sigmoid(x_n) - p y_n);
     dl_n/dy_n = w_n ((p - 1) softplus(-x_n) - x_n).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, target, weight, pos_weight, reduction):
@@ -240,7 +233,7 @@ def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weigh
     return q, denominator
 
 
-class CrossEntropyLoss(Function):
+class CrossEntropyLoss(Op):
     """Cross-entropy of logits x (N, C, d...) against targets, through a stable log-softmax:
 
     log p[n, c] = x[n, c] - m_n - ln sum_k e^{x[n, k] - m_n}  (m_n = max_k x[n, k]);
@@ -248,8 +241,6 @@ class CrossEntropyLoss(Function):
     dl_n/dx[n, c] = (sum_k Q[n, k]) p[n, c] - Q[n, c];
     with probability targets, dl_n/dy[n, c] = -(1 - eps) w[c] log p[n, c].
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, target, q, denominator, target_scale, reduction):
@@ -284,7 +275,7 @@ class CrossEntropyLoss(Function):
         return grad_x, grad_t, None, None, None, None
 
 
-class CrossEntropyIndexLoss(Function):
+class CrossEntropyIndexLoss(Op):
     """Cross-entropy of logits x (N, C) against class indices y: the default case, fused.
 
     No class weights, no label smoothing: the same numbers as :class:`CrossEntropyLoss`
@@ -294,8 +285,6 @@ class CrossEntropyIndexLoss(Function):
     ``keep`` (bool, (N,)) marks the targets that are not ignore_index, or is None when
     none is: the others get l_n = 0 and no gradient, and 'mean' divides by their count.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, target, reduction, keep):
@@ -328,11 +317,11 @@ class CrossEntropyIndexLoss(Function):
             g = g.reshape((-1, 1))
         if keep is not None:
             g = g * keep.reshape((-1, 1))
-        if any_thread.create_graph and state.create_graph:
+        if create_graph_enabled.get():
             # a rule on Tensors: p from x itself, the one-hot a constant
             xp = get_array_module(grad)
             e = xp.exp(x - shift)
-            onehot = get_array_module(target).zeros(tuple(x.shape), dtype=x.data.dtype)
+            onehot = get_array_module(target).zeros(tuple(x.shape), dtype=x._array.dtype)
             onehot[rows, target] = 1
             return g * (e / e.sum(axis=1, keepdims=True) - onehot), None, None, None
         grad_x = probs.copy()  # probs stays intact for a retain_graph backward
@@ -341,13 +330,11 @@ class CrossEntropyIndexLoss(Function):
         return grad_x, None, None, None
 
 
-class NLLLoss(Function):
+class NLLLoss(Op):
     """Negative log-likelihood of log-probabilities x (N, C, d...):
 
     l_n = -w[y_n] x[n, y_n] = -sum_c Q[n, c] x[n, c];  dl_n/dx[n, c] = -Q[n, c].
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, q, denominator, reduction):

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float
-from ..function import Function
+from ..function import Function, Op
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
@@ -49,10 +49,8 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-class Sum(Function):
+class Sum(Op):
     """y = sum_i x_i;  dy/dx_i = 1: the gradient is spread back over the summed axes."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -68,10 +66,8 @@ class Sum(Function):
         return xp.broadcast_to(grad.reshape(ctx.kept), ctx.shape), None, None
 
 
-class Mean(Function):
+class Mean(Op):
     """y = (1/n) sum_i x_i;  dy/dx_i = 1/n."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -110,10 +106,8 @@ def _extreme_backward(ctx: Any, grad: Any) -> tuple:
     return grad.reshape(ctx.kept) * mask / count, None, None
 
 
-class Amax(Function):
+class Amax(Op):
     """y = max_i x_i;  dy/dx_i = 1 at the maximum (split evenly between ties), else 0."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -122,10 +116,8 @@ class Amax(Function):
     backward = staticmethod(_extreme_backward)
 
 
-class Amin(Function):
+class Amin(Op):
     """y = min_i x_i;  dy/dx_i = 1 at the minimum (split evenly between ties), else 0."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -134,10 +126,8 @@ class Amin(Function):
     backward = staticmethod(_extreme_backward)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """y = log sum_i e^{x_i}, computed stably;  dy/dx_i = e^{x_i - y} (the softmax)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -159,10 +149,8 @@ class LogSumExp(Function):
         return grad.reshape(ctx.kept) * xp.exp(x - out.reshape(ctx.kept)), None, None
 
 
-class Softmax(Function):
+class Softmax(Op):
     """y_i = e^{x_i} / sum_j e^{x_j} (each in (0, 1), summing to 1);  dL/dx = y (g - sum(g y))."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -181,10 +169,8 @@ class Softmax(Function):
         return y * (grad - (grad * y).sum(axis=ctx.dim, keepdims=True)), None
 
 
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """y_i = x_i - log sum_j e^{x_j};  dL/dx = g - e^y sum(g)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -204,10 +190,8 @@ class LogSoftmax(Function):
         return grad - xp.exp(y) * grad.sum(axis=ctx.dim, keepdims=True), None
 
 
-class Norm(Function):
+class Norm(Op):
     """y = sqrt(sum_i x_i^2);  dy/dx_i = x_i / y, and 0 where y = 0 (as PyTorch, not NaN)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -281,7 +265,7 @@ def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = Fal
     return sum(centered * centered, axes, keepdim) / max(count - correction, 0)
 
 
-class Prod(Function):
+class Prod(Op):
     """y = prod_i x_i;  dy/dx_i = prod_{j != i} x_j.
 
     Not y / x_i, which is 0/0 at a zero. With P the product of the non-zero
@@ -291,8 +275,6 @@ class Prod(Function):
     Each is prod_{j != i} x_j written so that its own derivative (for
     create_graph) is right too.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -323,10 +305,8 @@ class Prod(Function):
         return grad.reshape(ctx.kept) * slope, None, None
 
 
-class Cumsum(Function):
+class Cumsum(Op):
     """y_k = sum_{i <= k} x_i along dim;  dL/dx_i = sum_{k >= i} dL/dy_k (a reversed cumsum)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, dim):

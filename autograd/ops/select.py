@@ -6,13 +6,11 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
-from ..function import Function, binary_apply, unwrap
+from ..function import Function, Op, unwrap
 
 
-class Where(Function):
+class Where(Op):
     """y = a where cond else b;  dL/da = g where cond, dL/db = g elsewhere."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -36,10 +34,8 @@ class Where(Function):
         )
 
 
-class Clamp(Function):
+class Clamp(Op):
     """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -61,11 +57,8 @@ class Clamp(Function):
         return grad * inside, None, None
 
 
-class Maximum(Function):
+class Maximum(Op):
     """y = max(a, b);  the gradient goes to the larger input, half to each on a tie."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):
@@ -79,11 +72,8 @@ class Maximum(Function):
         return _split_by_winner(ctx, grad, a > b, a == b)
 
 
-class Minimum(Function):
+class Minimum(Op):
     """y = min(a, b);  the gradient goes to the smaller input, half to each on a tie."""
-
-    array_level = True
-    apply = binary_apply
 
     @staticmethod
     def forward(ctx, a, b):

@@ -14,14 +14,12 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module, scatter_add
 from ..dtypes import result_dtype
-from ..function import Function, UnaryFunction, unwrap
+from ..function import Function, Op, unwrap
 from .reduction import normalize_dims
 
 
-class Reshape(Function):
+class Reshape(Op):
     """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -39,10 +37,8 @@ class Reshape(Function):
         return grad.reshape(ctx.shape), None
 
 
-class Permute(Function):
+class Permute(Op):
     """y = x with its axes reordered;  dL/dx = dL/dy with the inverse order."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, axes):
@@ -54,10 +50,8 @@ class Permute(Function):
         return get_array_module(grad).transpose(grad, ctx.inverse), None
 
 
-class Expand(Function):
+class Expand(Op):
     """y = x broadcast to a larger shape;  the engine sums dL/dy back to x's shape."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -74,10 +68,8 @@ class Expand(Function):
         return grad, None
 
 
-class GetItem(Function):
+class GetItem(Op):
     """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, index):
@@ -148,10 +140,8 @@ def _index_backward(xp: Any, grad: Any, shape: tuple, dtype: Any, index: Any) ->
     return out
 
 
-class IndexPut(Function):
+class IndexPut(Op):
     """y = zeros(shape) with g added at index: the adjoint of indexing (used by create_graph)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, g, shape, index):
@@ -163,10 +153,8 @@ class IndexPut(Function):
         return grad[ctx.index], None, None
 
 
-class Cat(Function):
+class Cat(Op):
     """y = the inputs joined along dim;  dL/dx_k is y's gradient cut back into pieces."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -192,10 +180,8 @@ def _common_dtype(xs: tuple) -> Any:
     return [x.astype(dtype, copy=False) for x in xs]
 
 
-class Stack(Function):
+class Stack(Op):
     """y = the inputs stacked along a new dim;  dL/dx_k = dL/dy taken at k."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -209,10 +195,8 @@ class Stack(Function):
         return (None, *(grad[index + (k,)] for k in range(ctx.count)))
 
 
-class ToDtype(Function):
+class ToDtype(Op):
     """y = x cast to another dtype;  the engine casts dL/dy back to x's dtype."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -223,10 +207,8 @@ class ToDtype(Function):
         return grad, None
 
 
-class Clone(UnaryFunction):
+class Clone(Op):
     """y = a copy of x;  dL/dx = dL/dy."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -237,10 +219,8 @@ class Clone(UnaryFunction):
         return grad
 
 
-class TakeAlongDim(Function):
+class TakeAlongDim(Op):
     """y = x gathered along dim at index (PyTorch's gather);  dL/dx scatters dL/dy back."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, index, dim):
@@ -419,10 +399,8 @@ def gather(input: Any, dim: int, index: Any) -> Any:
     return TakeAlongDim.apply(input, index, dim)
 
 
-class ToDevice(Function):
+class ToDevice(Op):
     """y = x copied to another device;  dL/dx = dL/dy copied back."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, device):
@@ -440,10 +418,8 @@ class ToDevice(Function):
         return to_device(grad, ctx.source), None
 
 
-class Flip(Function):
+class Flip(Op):
     """y = x reversed along ``dims``;  dL/dx = dL/dy reversed back."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -455,11 +431,9 @@ class Flip(Function):
         return get_array_module(grad).flip(grad, ctx.dims), None
 
 
-class Roll(Function):
+class Roll(Op):
     """y = x shifted cyclically by ``shifts`` along ``dims`` (flattened when None);
     dL/dx = dL/dy shifted back by -shifts."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -635,7 +609,7 @@ def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
     The values are then ``gather(input, dim, indices)``, so their gradient flows back to
     the places the values came from.
     """
-    data = input.data
+    data = input._array
     xp = get_array_module(data)
     axis = normalize_dims(dim, data.ndim)[0]
     key = data.astype(np.int64) if data.dtype.kind in "bu" else data

@@ -13,7 +13,7 @@ import numpy as np
 from ..backend import expit, get_array_module
 from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
-from ..function import Function, UnaryFunction
+from ..function import Function, Op
 
 _ndarray = np.ndarray  # read once: np.X in a function is a full lookup (numpy's __getattr__)
 
@@ -28,10 +28,8 @@ def _as_float(x: Any) -> Any:
     return x if dtype is _float32 or dtype.kind == "f" else x.astype(default_float())
 
 
-class Exp(UnaryFunction):
+class Exp(Op):
     """y = e^x;  dy/dx = y."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -46,10 +44,8 @@ class Exp(UnaryFunction):
         return grad * y
 
 
-class Log(UnaryFunction):
+class Log(Op):
     """y = ln x;  dy/dx = 1/x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -63,10 +59,8 @@ class Log(UnaryFunction):
         return grad / x
 
 
-class Sqrt(UnaryFunction):
+class Sqrt(Op):
     """y = sqrt(x);  dy/dx = 1 / (2 y)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -81,10 +75,8 @@ class Sqrt(UnaryFunction):
         return grad / (2 * y)
 
 
-class Abs(UnaryFunction):
+class Abs(Op):
     """y = |x|;  dy/dx = sign(x) (0 at 0, as in PyTorch)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -97,10 +89,8 @@ class Abs(UnaryFunction):
         return grad * get_array_module(grad).sign(x)
 
 
-class Sign(UnaryFunction):
+class Sign(Op):
     """y = sign(x) in {-1, 0, 1};  dy/dx = 0: the result stays in the graph, as in PyTorch."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -111,10 +101,8 @@ class Sign(UnaryFunction):
         return get_array_module(grad).zeros_like(grad)
 
 
-class Sin(UnaryFunction):
+class Sin(Op):
     """y = sin x;  dy/dx = cos x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -128,10 +116,8 @@ class Sin(UnaryFunction):
         return grad * get_array_module(grad).cos(x)
 
 
-class Cos(UnaryFunction):
+class Cos(Op):
     """y = cos x;  dy/dx = -sin x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -145,10 +131,8 @@ class Cos(UnaryFunction):
         return -grad * get_array_module(grad).sin(x)
 
 
-class Tanh(UnaryFunction):
+class Tanh(Op):
     """y = tanh x;  dy/dx = 1 - y^2."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -163,14 +147,12 @@ class Tanh(UnaryFunction):
         return grad * (scalar_like(1, y) - y * y)
 
 
-class Sigmoid(UnaryFunction):
+class Sigmoid(Op):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y).
 
     One call of scipy's expit (cupyx's on a GPU): PyTorch's values, 0 below x = -88.7 in
     float32 and 1 above 16.6, without overflow warnings for x = -1000.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -213,7 +195,7 @@ def _relu_floor(x: Any) -> Any:
     return row
 
 
-class Relu(UnaryFunction):
+class Relu(Op):
     """y = max(0, x);  dy/dx = 1 for x > 0, else 0.
 
     Saves dy/dx itself, the mask y != 0: a quarter of y's bytes, and y is then
@@ -222,8 +204,6 @@ class Relu(UnaryFunction):
     PyTorch, a NaN input passes its gradient through (y = NaN is not <= 0), and
     -0.0 stays -0.0 (float16 aside: numpy's float16 maximum breaks the tie the other way).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -276,10 +256,8 @@ def relu(input: Any) -> Any:
 
 # --- more element-wise functions (PyTorch's names) -------------------------------------------
 
-class Log2(UnaryFunction):
+class Log2(Op):
     """y = log2 x;  dy/dx = 1 / (x ln 2)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -293,10 +271,8 @@ class Log2(UnaryFunction):
         return grad / (x * _LN2)
 
 
-class Log10(UnaryFunction):
+class Log10(Op):
     """y = log10 x;  dy/dx = 1 / (x ln 10)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -310,10 +286,8 @@ class Log10(UnaryFunction):
         return grad / (x * _LN10)
 
 
-class Reciprocal(UnaryFunction):
+class Reciprocal(Op):
     """y = 1 / x;  dy/dx = -1/x^2 = -y^2."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -328,10 +302,8 @@ class Reciprocal(UnaryFunction):
         return -grad * y * y
 
 
-class Rsqrt(UnaryFunction):
+class Rsqrt(Op):
     """y = 1 / sqrt(x);  dy/dx = -1/2 x^{-3/2} = -y^3 / 2."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -346,10 +318,8 @@ class Rsqrt(UnaryFunction):
         return -0.5 * grad * y * y * y
 
 
-class Asin(UnaryFunction):
+class Asin(Op):
     """y = arcsin x, for |x| <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -363,10 +333,8 @@ class Asin(UnaryFunction):
         return grad / get_array_module(grad).sqrt(1 - x * x)
 
 
-class Acos(UnaryFunction):
+class Acos(Op):
     """y = arccos x, for |x| <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -380,10 +348,8 @@ class Acos(UnaryFunction):
         return -grad / get_array_module(grad).sqrt(1 - x * x)
 
 
-class Sinh(UnaryFunction):
+class Sinh(Op):
     """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -397,10 +363,8 @@ class Sinh(UnaryFunction):
         return grad * get_array_module(grad).cosh(x)
 
 
-class Cosh(UnaryFunction):
+class Cosh(Op):
     """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x):
@@ -414,11 +378,9 @@ class Cosh(UnaryFunction):
         return grad * get_array_module(grad).sinh(x)
 
 
-class Rounding(Function):
+class Rounding(Op):
     """y = floor, ceil, trunc or round of x (``mode``);  dy/dx = 0 (a zero gradient flows, as
     in PyTorch). Integer inputs come back unchanged, in their own dtype."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, mode, decimals):

@@ -231,9 +231,9 @@ def _plan(
             lines.append(names.of[id(t)])
         lines.append(f"{_shape_text(t.shape)} {t.dtype.name}")
         if show_data:
-            lines += _labelled("data", t.data, max_values)
+            lines += _labelled("data", t._array, max_values)
         if show_grad and t.grad is not None:
-            grad = t.grad.data if isinstance(t.grad, Tensor) else t.grad
+            grad = t.grad._array if isinstance(t.grad, Tensor) else t.grad
             lines += _labelled("grad", grad, max_values)
         cluster = names.cluster_of.get(id(t)) if kind == "param" else None
         nodes.append(_Node(tid, kind, lines, cluster, left=True))

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import backend
-from ..engine import _call_backward, topological_order, unbroadcast
-from ..function import Function
-from ..grad_mode import set_thread_grad_enabled, state
+from ..engine import run_backward, topological_order
+from ..function import FREED, Function
 from ..tensor import Tensor
 from .graph import _check_rankdir, _plan, _read_params, op_name
 from .picture import (
@@ -44,7 +43,8 @@ class _Step:
 
 
 def _trace_backward(root: Tensor, gradient: Any) -> list[_Step]:
-    """Run the reverse pass node by node, as the engine does, recording each step.
+    """Run the engine's reverse pass on ``root``, recording each step (one per node, in
+    the engine's order; a node that no gradient reached is a step that sends nothing).
 
     Nothing is written into any ``.grad`` and nothing is released: the
     user's graph and gradients stay as they were.
@@ -54,63 +54,35 @@ def _trace_backward(root: Tensor, gradient: Any) -> list[_Step]:
             "backward_steps needs a root made by ops (it has no grad_fn): a leaf has "
             "no backward pass to step through"
         )
-    if gradient is None:
-        if root.data.size != 1:
-            raise RuntimeError(
-                f"grad can be implicitly created only for scalar outputs; this tensor has "
-                f"shape {tuple(root.shape)}: pass gradient= (a tensor of that shape)"
-            )
-        seed = backend.get_array_module(root.data).ones_like(root.data)
-    else:
-        seed = gradient.data if isinstance(gradient, Tensor) else gradient
-        if tuple(seed.shape) != tuple(root.shape):
-            raise RuntimeError(
-                f"Mismatch in shape: gradient has shape {tuple(seed.shape)} and root has "
-                f"shape {tuple(root.shape)}"
-            )
     order = topological_order([root.grad_fn])
-    grads: dict[int, Any] = {id(root.grad_fn): seed}
+    for node in order:
+        if node.saved_tensors is FREED:
+            raise RuntimeError(
+                f"backward_steps needs the values {node.name()} saved for backward, "
+                "and an earlier backward() freed them. Call backward_steps before "
+                "loss.backward(), or call loss.backward(retain_graph=True)."
+            )
+    ran: dict[int, tuple[Any, list]] = {}
+
+    def record(node: Function, grad: Any, sent: list) -> None:
+        ran[id(node)] = (grad, sent)
+
+    # inputs=[]: gradients are computed and passed on, and none is kept anywhere
+    run_backward([root], [gradient], retain_graph=True, create_graph=False, inputs=[],
+                 on_node=record)
     node_grads: dict[int, Any] = {}
     leaf_grads: dict[int, Any] = {}
     steps = []
-    prev_create, state.create_graph = state.create_graph, False
-    prev_enabled = set_thread_grad_enabled(False)
-    try:
-        for node in order:
-            g = grads.pop(id(node), None)
-            sent = []
-            if g is not None:
-                if node._freed:
-                    raise RuntimeError(
-                        f"backward_steps needs the values {node.name()} saved for backward, "
-                        "and an earlier backward() freed them. Call backward_steps before "
-                        "loss.backward(), or call loss.backward(retain_graph=True)."
-                    )
-                node_grads[id(node)] = g
-                in_grads = _call_backward(node, g, False, Tensor)
-                if len(in_grads) != len(node.next_functions):
-                    raise RuntimeError(
-                        f"function {node.name()} returned {len(in_grads)} gradients, expected "
-                        f"{len(node.next_functions)} (one per input of forward)"
-                    )
-                for i, (edge, ig) in enumerate(zip(node.next_functions, in_grads, strict=True)):
-                    if edge is None or ig is None:
-                        continue
-                    if isinstance(edge, Function):
-                        shape, dtype = edge._out_shape, edge._out_dtype
-                    else:
-                        shape, dtype = edge.data.shape, edge.data.dtype
-                    if ig.shape != shape:
-                        ig = unbroadcast(ig, shape)
-                    if ig.dtype != dtype:
-                        ig = ig.astype(dtype)
-                    sent.append((i, ig))
-                    into = grads if isinstance(edge, Function) else leaf_grads
-                    into[id(edge)] = ig if id(edge) not in into else into[id(edge)] + ig
-            steps.append(_Step(node, g, sent, dict(node_grads), dict(leaf_grads)))
-    finally:
-        state.create_graph = prev_create
-        set_thread_grad_enabled(prev_enabled)
+    for node in order:
+        g, sent = ran.get(id(node), (None, []))
+        if g is not None:
+            node_grads[id(node)] = g
+        for i, ig in sent:
+            edge = node.next_functions[i]
+            if not isinstance(edge, Function):
+                key = id(edge)
+                leaf_grads[key] = ig if key not in leaf_grads else leaf_grads[key] + ig
+        steps.append(_Step(node, g, sent, dict(node_grads), dict(leaf_grads)))
     return steps
 
 
