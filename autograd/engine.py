@@ -45,7 +45,7 @@ def topological_order(roots: Iterable[Function]) -> list[Function]:
             continue
         seen.add(node)
         nodes.append(node)
-        for edge in node.next_functions:
+        for edge in node.edges:
             if isinstance(edge, Function) and edge not in seen:
                 stack.append(edge)
     nodes.sort(key=lambda node: node._seq, reverse=True)
@@ -95,7 +95,7 @@ def run_backward(
         g = _root_gradient(k, t, g, create_graph, Tensor)
         node = t.grad_fn
         if node is None:
-            sink.leaf(t, g, None)
+            sink.leaf(t, g, g)
         elif node in grads:
             grads[node] = grads[node] + g
         else:
@@ -117,7 +117,7 @@ def run_backward(
                 continue
             in_grads = _run_rule(node, g, create_graph, retain_graph, sink)
             sent = [] if on_node is not None else None
-            for i, (edge, ig) in enumerate(zip(node.next_functions, in_grads)):
+            for i, (edge, ig) in enumerate(zip(node.edges, in_grads)):
                 if edge is None:
                     continue
                 if ig is not None:
@@ -166,10 +166,10 @@ def _run_rule(node: Function, g: Any, create_graph: bool, retain_graph: bool, si
         in_grads = _call_backward(node, g, create_graph)
     if type(in_grads) is not tuple:
         in_grads = (in_grads,)
-    if len(in_grads) != len(node.next_functions):
+    if len(in_grads) != len(node.edges):
         raise RuntimeError(
             f"function {node.name()} returned {len(in_grads)} gradients, "
-            f"expected {len(node.next_functions)} (one per input of forward)"
+            f"expected {len(node.edges)} (one per input of forward)"
         )
     if saved and not retain_graph:  # freed as soon as the rule has used them
         node.saved_tensors, node._saved_versions = FREED, None

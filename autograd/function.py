@@ -94,7 +94,7 @@ class FunctionCtx:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
-        return tuple([edge is not None for edge in self.next_functions])
+        return tuple([edge is not None for edge in self.edges])
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep inputs, the output or computed values of forward for backward; they are
@@ -115,10 +115,10 @@ class Function(FunctionCtx):
     """
 
     __slots__ = (
-        "next_functions",  # per input: the node that made it, a leaf Tensor, or None
+        "edges",  # per input of forward: the node that made it, a leaf Tensor, or None
         "saved_tensors",  # what save_for_backward kept; FREED once backward used it
         "_saved_src",  # per saved value: the input's index, OUTPUT or CONSTANT
-        "_saved_versions",  # (version counter, version) of each saved Tensor, or None
+        "_saved_versions",  # (version counter, version, saved index) per saved Tensor, or None
         "_out_shape",  # the output's shape and dtype: its gradient must have them
         "_out_dtype",
         "_seq",  # creation number: every input's node is older than the node
@@ -138,9 +138,17 @@ class Function(FunctionCtx):
     def backward(ctx: Any, grad: Any) -> Any:
         raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
 
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """PyTorch's view of the edges: per input, ``(node, 0)``; a leaf that requires grad
+        appears as its ``AccumulateGrad`` node (``.variable`` is the leaf), an input that
+        needs no gradient as ``(None, 0)``."""
+        return tuple((AccumulateGrad(e) if isinstance(e, _tensor_cls) else e, 0)
+                     for e in self.edges)
+
     def name(self) -> str:
-        """The node's name, as PyTorch prints grad_fn: ``MulBackward0``."""
-        return type(self).__name__ + "Backward0"
+        """The node's name, as PyTorch prints grad_fn: ``ExpBackward`` for a Function ``Exp``."""
+        return type(self).__name__ + "Backward"
 
     def __repr__(self) -> str:
         return f"<{self.name()} object>"
@@ -149,7 +157,7 @@ class Function(FunctionCtx):
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` on ``args`` and, where an input needs a gradient, record the node.
 
-        The output Tensor's ``grad_fn`` is the node; its ``next_functions`` hold, per
+        The output Tensor's ``grad_fn`` is the node; its ``edges`` hold, per
         input, the node that made it (a leaf Tensor stands for itself; None where no
         gradient is needed), which is all backward needs to walk the graph.
         """
@@ -171,7 +179,7 @@ class Function(FunctionCtx):
         record = record and grad_enabled.get()
 
         node = object.__new__(cls)  # no __init__: the fields are set here, once
-        node.next_functions = tuple(edges)
+        node.edges = tuple(edges)
         node.saved_tensors = ()
         node._saved_versions = None
         if cls.array_level:
@@ -193,6 +201,30 @@ class Function(FunctionCtx):
         return result
 
 
+class AccumulateGrad:
+    """Where a leaf's gradient ends up, as ``next_functions`` shows it (PyTorch's name)."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Any):
+        self.variable = variable
+
+    edges = ()
+    next_functions = ()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+
 class Op(Function):
     """Base class of the library's ops: ``forward`` gets the inputs' arrays (numbers and
     options as given) and returns an array; ``backward`` gets and returns arrays, or
@@ -200,6 +232,11 @@ class Op(Function):
 
     __slots__ = ()
     array_level = True
+    backward_name: str | None = None  # PyTorch's name for the node, where the class's differs
+
+    def name(self) -> str:
+        """The node's name as PyTorch prints it: ``MulBackward0``, ``AddmmBackward0``."""
+        return self.backward_name or type(self).__name__ + "Backward0"
 
 
 def _forward_on_arrays(cls: type, node: Function, arrays: list, args: tuple) -> Any:
@@ -235,8 +272,7 @@ def _forward_on_tensors(cls: type, node: Function, args: tuple) -> Any:
     saved = node.saved_tensors
     if saved:
         # Saved Tensors become their arrays; inputs and the output are found by identity.
-        node.saved_tensors = tuple(
-            s._array if s is out or any(s is a for a in args) else s for s in saved)
+        node.saved_tensors = tuple(s._array if isinstance(s, _tensor_cls) else s for s in saved)
         node._saved_src = tuple(_user_source(s, args, out) for s in saved)
     return out._array
 
@@ -274,7 +310,6 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
     reattach saved values to the graph; the versions let backward refuse values that
     an in-place write changed after forward (:func:`check_versions`).
     """
-    versions = []
     if node.array_level:
         out = result._array
         sources = []
@@ -282,20 +317,16 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
             for i, a in enumerate(arrays):
                 if a is item:
                     sources.append(i)
-                    if isinstance(args[i], _tensor_cls):
-                        counter = args[i]._version_counter
-                        versions.append((counter, counter.value))
                     break
             else:
                 sources.append(OUTPUT if item is out else CONSTANT)
         node._saved_src = tuple(sources)
-    for src in node._saved_src:
-        if src == OUTPUT:
-            counter = result._version_counter
-            versions.append((counter, counter.value))
-        elif src >= 0 and not node.array_level and isinstance(args[src], _tensor_cls):
-            counter = args[src]._version_counter
-            versions.append((counter, counter.value))
+    versions = []
+    for k, src in enumerate(node._saved_src):
+        owner = result if src == OUTPUT else args[src] if src >= 0 else None
+        if isinstance(owner, _tensor_cls):
+            counter = owner._version_counter
+            versions.append((counter, counter.value, k))
     if versions:
         node._saved_versions = tuple(versions)
 
@@ -307,13 +338,17 @@ def check_versions(node: Function) -> None:
     ``no_grad``, a write through a view or ``detach()``) between forward and backward
     would give silently wrong gradients.
     """
-    for counter, version in node._saved_versions:
+    for counter, version, k in node._saved_versions:
         if counter.value != version:
+            src = node._saved_src[k]
+            edge = node.edges[src] if src >= 0 else None
+            kind = type(edge).__name__ if isinstance(edge, _tensor_cls) else "Tensor"
+            shape = tuple(getattr(node.saved_tensors[k], "shape", ()))
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: a Tensor saved by {node.name()} is at version "
-                f"{counter.value}; expected version {version} instead. Update tensors in "
-                "place only after backward(), or work on a .clone()."
+                f"inplace operation: [{kind} of shape {shape}], saved by {node.name()}, is at "
+                f"version {counter.value}; expected version {version} instead. Update tensors "
+                "in place only after backward(), or work on a .clone()."
             )
 
 
@@ -328,10 +363,10 @@ def saved_as_tensors(node: Function) -> tuple:
             out.append(value)  # a Python number stays one: a Tensor would sit on the CPU
         elif src == OUTPUT:
             out.append(Tensor(value, grad_fn=node))
-        elif src == CONSTANT or node.next_functions[src] is None:
+        elif src == CONSTANT or node.edges[src] is None:
             out.append(Tensor(value))
         else:
-            edge = node.next_functions[src]
+            edge = node.edges[src]
             # a leaf: use it, so gradients reach its .grad; else a Tensor on its node
             out.append(edge if isinstance(edge, Tensor) else Tensor(value, grad_fn=edge))
     return tuple(out)

@@ -362,7 +362,7 @@ def test_the_fake_refuses_what_cupy_refuses(gpu) -> None:
     else:
         with pytest.raises(TypeError, match="scatter_add only supports"):
             gpu.add.at(counts, gpu.asarray(np.array([0])), 1)
-    assert not hasattr(a._array, "shape")  # ._array is CuPy's memory pointer, not an array
+    assert not hasattr(a.data, "shape")  # .data is CuPy's memory pointer, not an array
     # what CuPy allows: numbers, numpy scalars, host index arrays, numpy calls on GPU arrays
     assert type(a * 2 + np.float32(1)) is gpu.ndarray and type(np.exp(a)) is gpu.ndarray
     assert type(a.sum()) is gpu.ndarray and a.sum().ndim == 0 and float(a.sum()) == 4.0

@@ -130,28 +130,46 @@ def test_a_new_thread_starts_with_grad_enabled() -> None:
     assert seen == [True]
 
 
-# --- the counts of rare modes that let ops skip the per-thread flags --------------------------
+# --- one source of truth per thread ----------------------------------------------------------
 
-def test_mode_counts_return_to_zero_after_contexts_and_errors() -> None:
-    from autograd.grad_mode import any_thread
-
+def test_modes_come_back_after_contexts_and_errors() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError), ag.detect_anomaly():
-        assert any_thread.anomaly == 1
+        assert ag.is_anomaly_enabled()
         raise ValueError
+    assert not ag.is_anomaly_enabled()
     with pytest.raises(ValueError), ag.no_grad():
         with ag.no_grad(), ag.enable_grad():  # nested: off, back on, then off again
-            assert any_thread.grad_disabled == 0 and ag.is_grad_enabled()
-        assert any_thread.grad_disabled == 1 and not ag.is_grad_enabled()
+            assert ag.is_grad_enabled()
+        assert not ag.is_grad_enabled()
         raise ValueError
+    assert ag.is_grad_enabled()
     ag.set_grad_enabled(False)
-    ag.set_grad_enabled(False)  # twice: still one thread with grad off
-    assert any_thread.grad_disabled == 1
+    ag.set_grad_enabled(False)  # twice: one setting, not a count
+    assert not ag.is_grad_enabled()
     ag.set_grad_enabled(True)
+    assert ag.is_grad_enabled()
     (g,) = ag.grad((x * x).sum(), x, create_graph=True)
-    assert (any_thread.grad_disabled, any_thread.anomaly, any_thread.create_graph) == (0, 0, 0)
-    assert g.grad_fn is not None  # the create_graph pass did record: the count was on during it
+    assert ag.is_grad_enabled() and not ag.is_anomaly_enabled()
+    assert g.grad_fn is not None  # the create_graph pass did record
     np.testing.assert_allclose(ag.grad(g.sum(), x)[0].numpy(), [2.0, 2.0])
+
+
+def test_a_thread_that_ends_inside_no_grad_changes_no_other_thread() -> None:
+    def leaves_it_off() -> None:
+        ag.no_grad().__enter__()  # never exited
+        ag.set_detect_anomaly(True)
+
+    t = threading.Thread(target=leaves_it_off)
+    t.start()
+    t.join(5)
+    assert ag.is_grad_enabled() and not ag.is_anomaly_enabled()
+    seen = []
+    t = threading.Thread(target=lambda: seen.append((ag.is_grad_enabled(),
+                                                     ag.is_anomaly_enabled())))
+    t.start()
+    t.join(5)
+    assert seen == [(True, False)]  # a new thread starts with the defaults
 
 
 def test_anomaly_mode_in_one_thread_leaves_the_others_unchecked() -> None:
@@ -179,15 +197,29 @@ def test_anomaly_mode_in_one_thread_leaves_the_others_unchecked() -> None:
 
 def test_a_create_graph_pass_in_one_thread_leaves_the_others_on_arrays() -> None:
     """Backward rules in a plain pass get arrays even while another thread records a graph."""
-    from autograd.grad_mode import any_thread
+    inside, release = threading.Event(), threading.Event()
 
-    x = ag.tensor([1.0, 3.0], requires_grad=True)
-    loss = ((x - 1.0) ** 2).mean()
-    any_thread.create_graph += 1  # as if another thread were inside backward(create_graph=True)
+    class Pause(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            inside.set()
+            release.wait(5)
+            return grad
+
+    y = Pause.apply(ag.tensor([2.0], requires_grad=True))
+    t = threading.Thread(target=lambda: y.backward(create_graph=True))
+    t.start()
+    inside.wait(5)
     try:
-        loss.backward()
+        x = ag.tensor([1.0, 3.0], requires_grad=True)
+        ((x - 1.0) ** 2).mean().backward()
     finally:
-        any_thread.create_graph -= 1
+        release.set()
+        t.join(5)
     assert x.grad.grad_fn is None
     np.testing.assert_allclose(x.grad.numpy(), [0.0, 2.0])
 

@@ -39,7 +39,7 @@ def test_twin_on_a_non_leaf_is_recorded_and_gives_the_out_of_place_gradient(name
     mul_node = h.grad_fn
     getattr(h, name + "_")()
     assert h.grad_fn is not None and h.grad_fn is not mul_node
-    assert mul_node in h.grad_fn.next_functions  # the op's node, fed by the product
+    assert mul_node in h.grad_fn.edges  # the op's node, fed by the product
     (h * ag.tensor([1.0, -2.0, 3.0, 0.5])).sum().backward()
 
     w2 = ag.tensor(VALUES, requires_grad=True)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd.function import FREED
 import nn
 import optim
 
@@ -105,6 +106,6 @@ def test_backward_drops_the_version_records_with_the_saved_values():
     x = ag.randn(3)
     y = w * x
     node = y.grad_fn
-    assert node._versions is not None
+    assert node._saved_versions is not None
     y.sum().backward()
-    assert node._freed and node._versions is None
+    assert node.saved_tensors is FREED and node._saved_versions is None

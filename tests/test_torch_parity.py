@@ -857,7 +857,7 @@ def test_dataloader_without_shuffle_matches_pytorch(batch_size, drop_last):
 def test_random_split_sizes_match_pytorch(n, lengths):
     torch = pytest.importorskip("torch")
     ours = _run(lambda m: [len(s) for s in ag.data.random_split(range(n), lengths)], ag)
-    theirs = _run(lambda m: [len(s) for s in m.utils._array.random_split(range(n), lengths)], torch)
+    theirs = _run(lambda m: [len(s) for s in m.utils.data.random_split(range(n), lengths)], torch)
     assert ours == theirs
 
 

@@ -88,6 +88,7 @@ class Erf(Op):
 
 class Log1p(Op):
     """y = ln(1 + x);  dy/dx = 1 / (1 + x)."""
+    backward_name = "Log1PBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -117,6 +118,7 @@ class Expm1(Op):
 
 class ArcTan(Op):
     """ArcTan: f(x) = tan^{-1}(x), in (-pi/2, pi/2);  f'(x) = 1 / (x^2 + 1)."""
+    backward_name = "AtanBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -171,6 +173,7 @@ class Softplus(Op):
 
 class LeakyReLU(Op):
     """f(x) = x for x > 0, else negative_slope x;  f'(x) = 1 for x > 0, else negative_slope."""
+    backward_name = "LeakyReluBackward0"
 
     @staticmethod
     def forward(ctx, x, negative_slope):
@@ -188,6 +191,7 @@ class LeakyReLU(Op):
 
 class ELU(Op):
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 for x > 0, else alpha e^x."""
+    backward_name = "EluBackward0"
 
     @staticmethod
     def forward(ctx, x, alpha):
@@ -211,6 +215,7 @@ class GELU(Op):
     ``approximate='tanh'``: f(x) = x/2 (1 + tanh(k (x + 0.044715 x^3))), k = sqrt(2/pi),
     f'(x) = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 * 0.044715 x^2), with t that tanh.
     """
+    backward_name = "GeluBackward0"
 
     @staticmethod
     def forward(ctx, x, approximate):

@@ -31,6 +31,7 @@ def _matmul_2d(a: Any, b: Any) -> Any:
 
 class MatMul(Op):
     """Y = A @ B;  dL/dA = G @ B^T, dL/dB = A^T @ G (batch dims are summed by the engine)."""
+    backward_name = "MmBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -94,6 +95,7 @@ def _fmt(shape: tuple) -> str:
 
 class Linear(Op):
     """y = x W^T + b, one node (PyTorch's F.linear);  dL/dx = G W, dL/dW = G^T x, dL/db = sum G."""
+    backward_name = "AddmmBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -133,10 +135,7 @@ class Linear(Op):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        # ctx.needs_input_grad, read from the edges it is made of (an input needs a gradient
-        # where it has an edge): the property call costs more than this whole test
-        edge_x, edge_w, edge_b = ctx.next_functions
-        need_x, need_w, need_b = edge_x is not None, edge_w is not None, edge_b is not None
+        need_x, need_w, need_b = ctx.needs_input_grad
         grad_x = grad_w = grad_b = None
         if need_x:
             grad_x = _matmul_2d(grad, weight) if grad.ndim == 2 else grad @ weight

@@ -74,6 +74,7 @@ def _clamped_log(xp: Any, x: Any) -> Any:
 
 class MSELoss(Op):
     """l_n = (x_n - y_n)^2;  dl_n/dx_n = 2 (x_n - y_n), dl_n/dy_n = -2 (x_n - y_n)."""
+    backward_name = "MseLossBackward0"
 
     @staticmethod
     def forward(ctx, x, target, reduction):
@@ -98,8 +99,8 @@ class MSELoss(Op):
         count = ctx.count
         norm = 2.0 if ctx.reduction != "mean" else (2.0 / count if count else float("nan"))
         g = diff * scalar_like(norm, diff) * grad
-        edge_x, edge_t, _ = ctx.next_functions  # ctx.needs_input_grad, without its property call
-        return (g if edge_x is not None else None), (-g if edge_t is not None else None), None
+        need_x, need_t, _ = ctx.needs_input_grad
+        return (g if need_x else None), (-g if need_t else None), None
 
 
 class BCELoss(Op):
@@ -109,6 +110,7 @@ class BCELoss(Op):
     dl_n/dx_n = w_n (x_n - y_n) / max(x_n (1 - x_n), 1e-12)  (PyTorch's rule);
     dl_n/dy_n = -w_n (ln x_n - ln(1 - x_n)).
     """
+    backward_name = "BinaryCrossEntropyBackward0"
 
     @staticmethod
     def forward(ctx, x, target, weight, reduction):
@@ -153,6 +155,7 @@ class BCEWithLogitsLoss(Op):
     dl_n/dx_n = w_n ((1 + (p - 1) y_n) sigmoid(x_n) - p y_n);
     dl_n/dy_n = w_n ((p - 1) softplus(-x_n) - x_n).
     """
+    backward_name = "BinaryCrossEntropyWithLogitsBackward0"
 
     @staticmethod
     def forward(ctx, x, target, weight, pos_weight, reduction):
@@ -241,6 +244,7 @@ class CrossEntropyLoss(Op):
     dl_n/dx[n, c] = (sum_k Q[n, k]) p[n, c] - Q[n, c];
     with probability targets, dl_n/dy[n, c] = -(1 - eps) w[c] log p[n, c].
     """
+    backward_name = "NllLossBackward0"
 
     @staticmethod
     def forward(ctx, x, target, q, denominator, target_scale, reduction):
@@ -285,6 +289,7 @@ class CrossEntropyIndexLoss(Op):
     ``keep`` (bool, (N,)) marks the targets that are not ignore_index, or is None when
     none is: the others get l_n = 0 and no gradient, and 'mean' divides by their count.
     """
+    backward_name = "NllLossBackward0"
 
     @staticmethod
     def forward(ctx, x, target, reduction, keep):
@@ -335,6 +340,7 @@ class NLLLoss(Op):
 
     l_n = -w[y_n] x[n, y_n] = -sum_c Q[n, c] x[n, c];  dl_n/dx[n, c] = -Q[n, c].
     """
+    backward_name = "NllLossBackward0"
 
     @staticmethod
     def forward(ctx, x, q, denominator, reduction):

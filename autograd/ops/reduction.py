@@ -128,6 +128,7 @@ class Amin(Op):
 
 class LogSumExp(Op):
     """y = log sum_i e^{x_i}, computed stably;  dy/dx_i = e^{x_i - y} (the softmax)."""
+    backward_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):

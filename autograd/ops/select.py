@@ -36,6 +36,7 @@ class Where(Op):
 
 class Clamp(Op):
     """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
+    backward_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, x, lo, hi):

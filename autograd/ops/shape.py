@@ -20,6 +20,7 @@ from .reduction import normalize_dims
 
 class Reshape(Op):
     """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
+    backward_name = "ViewBackward0"
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -70,6 +71,7 @@ class Expand(Op):
 
 class GetItem(Op):
     """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
+    backward_name = "IndexBackward0"
 
     @staticmethod
     def forward(ctx, x, index):
@@ -197,6 +199,7 @@ class Stack(Op):
 
 class ToDtype(Op):
     """y = x cast to another dtype;  the engine casts dL/dy back to x's dtype."""
+    backward_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -221,6 +224,7 @@ class Clone(Op):
 
 class TakeAlongDim(Op):
     """y = x gathered along dim at index (PyTorch's gather);  dL/dx scatters dL/dy back."""
+    backward_name = "GatherBackward0"
 
     @staticmethod
     def forward(ctx, x, index, dim):
@@ -401,6 +405,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
 
 class ToDevice(Op):
     """y = x copied to another device;  dL/dx = dL/dy copied back."""
+    backward_name = "ToCopyBackward0"
 
     @staticmethod
     def forward(ctx, x, device):

@@ -381,6 +381,7 @@ class Cosh(Op):
 class Rounding(Op):
     """y = floor, ceil, trunc or round of x (``mode``);  dy/dx = 0 (a zero gradient flows, as
     in PyTorch). Integer inputs come back unchanged, in their own dtype."""
+    backward_name = "RoundBackward0"
 
     @staticmethod
     def forward(ctx, x, mode, decimals):

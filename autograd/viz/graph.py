@@ -91,9 +91,8 @@ def _roots_of(root: Any) -> list[Tensor]:
 
 
 def op_name(node: Function) -> str:
-    """The op's name as the lecture writes it: ``MatMulBackward`` -> ``MatMul``."""
-    name = node.name()
-    return name[: -len("Backward")] if name.endswith("Backward") else name
+    """The op's name as the lecture writes it: the name of its class (``MatMul``, ``Sigmoid``)."""
+    return type(node).__name__
 
 
 def _plan(
@@ -111,7 +110,7 @@ def _plan(
 
     consumers: dict[int, int] = {}
     for node in order:
-        for edge in node.next_functions:
+        for edge in node.edges:
             if isinstance(edge, Function):
                 consumers[id(edge)] = consumers.get(id(edge), 0) + 1
 
@@ -139,7 +138,7 @@ def _plan(
                 continue
             run = [node]
             while True:
-                inputs = [e for e in run[-1].next_functions if e is not None]
+                inputs = [e for e in run[-1].edges if e is not None]
                 if len(inputs) != 1 or not isinstance(inputs[0], Function):
                     break
                 prev = inputs[0]
@@ -153,7 +152,7 @@ def _plan(
                 hidden.update(id(n) for n in run[1:])
 
     def inputs_of(node: Function) -> tuple:
-        return chain_end.get(id(node), node).next_functions
+        return chain_end.get(id(node), node).edges
 
     # Keep nodes root first until max_nodes; consumers come first in this order,
     # so whatever is kept stays connected to the root.

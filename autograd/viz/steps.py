@@ -78,7 +78,7 @@ def _trace_backward(root: Tensor, gradient: Any) -> list[_Step]:
         if g is not None:
             node_grads[id(node)] = g
         for i, ig in sent:
-            edge = node.next_functions[i]
+            edge = node.edges[i]
             if not isinstance(edge, Function):
                 key = id(edge)
                 leaf_grads[key] = ig if key not in leaf_grads else leaf_grads[key] + ig
@@ -268,7 +268,7 @@ def _step_picture(plan: _Plan, steps: list[_Step], k: int, max_values: int, rank
     index = {id(n): i for i, n in enumerate(plan.order)}
     complete_after: dict[int, int] = {}  # id(op) -> the step of its last consumer
     for i, node in enumerate(plan.order):
-        for edge in node.next_functions:
+        for edge in node.edges:
             if isinstance(edge, Function):
                 complete_after[id(edge)] = i
     nodes = {n.id: n.copy() for n in plan.nodes}
