@@ -409,7 +409,7 @@ def _index_target(name: str, input: Tensor, target: Tensor) -> None:
 
 def _plain_class_indices(target: Any, num_classes: int, ignore_index: int) -> bool:
     """True when every class index lies in [0, C) and none equals ignore_index: the fused
-    CrossEntropyIndexLoss applies (otherwise class_coefficients handles, or rejects, them)."""
+    CrossEntropyIndexLoss applies (otherwise class_targets handles, or rejects, them)."""
     if target.dtype.kind not in "iu" or target.ndim != 1 or target.size == 0:
         return False
     low, high = int(target.min()), int(target.max())
@@ -485,9 +485,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if fused:
             out = _loss.CrossEntropyIndexLoss.apply(input, target.data, reduction, keep)
             return out.squeeze(0) if unbatched and reduction == "none" else out
-        q, denominator = _loss.class_coefficients(
+        classes = _loss.class_targets(
             xp, target.data, num_classes, dtype, w, ignore_index, label_smoothing)
-        out = _loss.CrossEntropyLoss.apply(input, None, q, denominator, None, reduction)
+        out = _loss.CrossEntropyLoss.apply(input, None, None, classes, None, reduction)
     if unbatched and reduction == "none":
         out = out.squeeze(0)
     return out
@@ -509,10 +509,10 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _index_target("nll_loss", input, target)
     num_classes = input.shape[1]
     w = _class_weight("nll_loss", weight, input, num_classes)
-    q, denominator = _loss.class_coefficients(
+    classes = _loss.class_targets(
         backend.get_array_module(input.data), target.data, num_classes, input.data.dtype, w,
         ignore_index, 0.0)
-    out = _loss.NLLLoss.apply(input, q, denominator, reduction)
+    out = _loss.NLLLoss.apply(input, classes, reduction)
     if unbatched and reduction == "none":
         out = out.squeeze(0)
     return out

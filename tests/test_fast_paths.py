@@ -2,7 +2,7 @@
 
 - ``F.cross_entropy`` with class indices, no weight, no label smoothing and no
   ignored target runs the fused ``CrossEntropyIndexLoss``; everything else runs
-  ``class_coefficients`` + ``CrossEntropyLoss``. Its usual call (host arrays, int64
+  ``class_targets`` + ``CrossEntropyLoss``. Its usual call (host arrays, int64
   indices) is recognised by one check before the general ones.
 - ``optim.SGD`` without momentum, weight decay or maximize runs a plain
   theta <- theta - lr g loop.
@@ -33,8 +33,8 @@ from autograd.ops import unary as U
 
 def _general_cross_entropy(x: ag.Tensor, target: np.ndarray, reduction: str) -> ag.Tensor:
     """The general path, forced: one-hot coefficients Q and the unfused op."""
-    q, denominator = L.class_coefficients(np, target, x.shape[1], x.data.dtype, None, -100, 0.0)
-    return L.CrossEntropyLoss.apply(x, None, q, denominator, None, reduction)
+    classes = L.class_targets(np, target, x.shape[1], x.data.dtype, None, -100, 0.0)
+    return L.CrossEntropyLoss.apply(x, None, None, classes, None, reduction)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])

@@ -196,3 +196,167 @@ def fake_gpu():
     backend.set_cuda_module(fake_cuda, fake_cuda.ndarray)
     yield fake_cuda
     backend.set_cuda_module(None)
+
+
+# --- 2, 3. class-index losses: ignored batches and masked logits ------------------------------
+
+INF = float("inf")
+# logits with masked (-inf) classes: row 0 masks class 1, row 1 class 2, row 2 class 0
+MASKED = np.array([[0.0, -INF, 1.0, 0.5], [2.0, 0.5, -INF, -1.0], [-INF, 0.3, 0.1, 0.7]])
+WEIGHT = np.array([1.0, 2.0, 0.5, 3.0])
+
+# (name, loss of (x, module), target, options); module is F or torch.nn.functional
+LOSS_CASES = [
+    ("ce", [2, 0, 3], {}),
+    ("ce", [2, 0, 3], {"weight": True}),
+    ("ce", [2, -100, 3], {}),
+    ("ce", [1, 0, -100], {}),  # a target on its own masked logit: inf, as in PyTorch
+    ("ce", [2, 0, -100], {"weight": True}),
+    ("ce", [-100, -100, -100], {}),
+    ("ce", [-100, -100, -100], {"weight": True}),
+    ("ce", [-100, -100, -100], {"label_smoothing": 0.2}),
+    ("ce", [-100, -100, -100], {"weight": True, "label_smoothing": 0.2}),
+    ("ce", [2, -100, 3], {"label_smoothing": 0.1}),
+    ("ce", [2, -100, 3], {"weight": True, "label_smoothing": 0.1}),
+    ("ce", [2, 7, 3], {"ignore_index": 7}),
+    ("nll", [2, 0, 3], {}),
+    ("nll", [2, 0, 3], {"weight": True}),
+    ("nll", [1, -100, 3], {}),
+    ("nll", [2, -100, -100], {"weight": True}),
+    ("nll", [-100, -100, -100], {}),
+    ("nll", [-100, -100, -100], {"weight": True}),
+    ("nll_of_log_softmax", [2, 0, 3], {}),
+    ("nll_of_log_softmax", [2, -100, 1], {"weight": True}),
+]
+
+
+def _class_loss(name, fn, x, target, options, reduction, weight):
+    opts = dict(options, reduction=reduction)
+    if opts.pop("weight", False):
+        opts["weight"] = weight
+    if name == "ce":
+        return fn.cross_entropy(x, target, **opts)
+    if name == "nll":
+        return fn.nll_loss(x, target, **opts)
+    return fn.nll_loss(fn.log_softmax(x, dim=1), target, **opts)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("case", LOSS_CASES, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}")
+def test_class_losses_with_masked_logits_and_ignored_targets_match_pytorch(case, reduction):
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as TF
+
+    name, target, options = case
+    x = ag.tensor(MASKED, dtype=ag.float64, requires_grad=True)
+    tx = torch.tensor(MASKED, dtype=torch.float64, requires_grad=True)
+    theirs = _class_loss(name, TF, tx, torch.tensor(target), options, reduction,
+                         torch.tensor(WEIGHT, dtype=torch.float64))
+    upstream = np.linspace(0.5, 1.5, theirs.numel()).reshape(theirs.shape)
+    with np.errstate(all="raise"):  # no 0 * inf on the way (a 0 / 0 mean is meant)
+        ours = _class_loss(name, F, x, ag.tensor(target), options, reduction,
+                           ag.tensor(WEIGHT, dtype=ag.float64))
+        ours.backward(ag.tensor(upstream, dtype=ag.float64))
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+    theirs.backward(torch.tensor(upstream, dtype=torch.float64))
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_the_issue_example_nll_of_a_masked_log_softmax():
+    x = ag.tensor([[0.0, float("-inf"), 1.0]], requires_grad=True)
+    loss = F.nll_loss(F.log_softmax(x, dim=1), ag.tensor([2]))
+    assert loss.item() == pytest.approx(np.log1p(np.exp(-1.0)), rel=1e-6)  # 0.3133
+    loss.backward()
+    p = 1 / (1 + np.e)
+    np.testing.assert_allclose(x.grad.data, [[p, 0.0, -p]], rtol=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"label_smoothing": 0.3},
+                                     {"weight": True, "label_smoothing": 0.1}],
+                         ids=["plain", "weight", "smoothing", "weight+smoothing"])
+@pytest.mark.parametrize("shape", [(5, 4), (5, 4, 3)], ids=["2d", "3d"])
+def test_cross_entropy_of_an_all_ignored_batch_has_a_zero_gradient(reduction, options, shape):
+    rng = np.random.default_rng(1)
+    x = ag.tensor(rng.standard_normal(shape), requires_grad=True)
+    target = ag.full((shape[0],) + shape[2:], -100, dtype=ag.int64)
+    weight = ag.tensor(WEIGHT, dtype=ag.float32)
+    with np.errstate(all="raise"):  # nothing may compute 0 * inf on the way
+        loss = _class_loss("ce", F, x, target, options, reduction, weight)
+    expected = np.nan if reduction == "mean" else 0.0
+    np.testing.assert_array_equal(loss.data, np.full(loss.shape, expected, dtype=np.float32))
+    loss.sum().backward() if reduction == "none" else loss.backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros(shape, dtype=np.float32))
+
+
+@pytest.mark.parametrize("loss_fn", [
+    lambda y, t: F.cross_entropy(y, t),
+    lambda y, t: F.cross_entropy(y, t, weight=ag.tensor([1.0, 2.0, 3.0])),
+    lambda y, t: F.cross_entropy(y, t, label_smoothing=0.1),
+    lambda y, t: F.nll_loss(F.log_softmax(y, dim=1), t),
+    lambda y, t: nn.CrossEntropyLoss()(y, t),
+    lambda y, t: nn.NLLLoss(weight=ag.tensor([1.0, 2.0, 3.0]))(F.log_softmax(y, dim=1), t),
+], ids=["ce", "ce-weight", "ce-smoothing", "nll", "CrossEntropyLoss", "NLLLoss-weight"])
+@pytest.mark.parametrize("opt_cls", [optim.SGD, optim.Adam])
+def test_an_all_ignored_batch_leaves_the_weights_finite_and_unchanged(loss_fn, opt_cls):
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+    opt = opt_cls(model.parameters(), lr=0.1)
+    before = [p.data.copy() for p in model.parameters()]
+    loss = loss_fn(model(ag.randn(5, 4)), ag.full((5,), -100, dtype=ag.int64))
+    assert np.isnan(loss.item())  # PyTorch's loss: 0 / 0
+    loss.backward()
+    opt.step()
+    for p, b in zip(model.parameters(), before, strict=True):
+        np.testing.assert_array_equal(p.data, b)
+
+
+def test_an_all_ignored_batch_on_the_gpu_has_a_zero_gradient(fake_gpu):
+    # the fused loss masks ignore_index itself on a GPU
+    x = ag.randn(4, 3, device="cuda", requires_grad=True)
+    loss = F.cross_entropy(x, ag.full((4,), -100, dtype=ag.int64, device="cuda"))
+    assert loss.grad_fn.name() == "CrossEntropyIndexLossBackward"
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.data.get(), np.zeros((4, 3), dtype=np.float32))
+    # a masked logit in an ignored row: no 0 * -inf in the loss either
+    y = ag.tensor([[float("-inf"), 1.0], [0.0, 1.0]], device="cuda", requires_grad=True)
+    loss = F.cross_entropy(y, ag.tensor([-100, 1], device="cuda"))
+    assert loss.item() == pytest.approx(np.log1p(np.exp(-1.0)), rel=1e-6)
+    loss.backward()
+    assert np.isfinite(y.grad.data.get()).all()
+
+
+def test_partially_ignored_losses_pass_gradcheck():
+    rng = np.random.default_rng(2)
+    x = ag.tensor(rng.standard_normal((4, 3)), dtype=ag.float64, requires_grad=True)
+    t = ag.tensor([2, -100, 0, -100])
+    w = ag.tensor([0.5, 2.0, 1.5], dtype=ag.float64)
+    assert ag.gradcheck(lambda u: F.cross_entropy(u, t, weight=w, label_smoothing=0.2), [x])
+    assert ag.gradcheck(lambda u: F.nll_loss(u, t, weight=w), [x])
+    assert ag.gradgradcheck(lambda u: F.cross_entropy(u, t, weight=w, label_smoothing=0.2), [x])
+
+
+def test_an_all_ignored_batch_has_zero_second_derivatives():
+    x = ag.tensor(np.random.default_rng(3).standard_normal((3, 4)), requires_grad=True)
+    t = ag.full((3,), -100, dtype=ag.int64)
+    for loss in (F.cross_entropy(x, t, weight=ag.ones(4)), F.nll_loss(x, t)):
+        (g,) = ag.grad(loss, [x], create_graph=True)
+        np.testing.assert_array_equal(g.data, np.zeros((3, 4), dtype=np.float32))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_probability_targets_with_masked_logits_match_pytorch(reduction):
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as TF
+
+    probs = np.array([[0.0, 0.0, 1.0, 0.0], [0.7, 0.3, 0.0, 0.0], [0.0, 0.5, 0.25, 0.25]])
+    for options in ({}, {"label_smoothing": 0.1}):
+        x = ag.tensor(MASKED, dtype=ag.float64, requires_grad=True)
+        tx = torch.tensor(MASKED, dtype=torch.float64, requires_grad=True)
+        with np.errstate(invalid="ignore"):  # PyTorch's nan: 0 * log 0 with no smoothing
+            ours = F.cross_entropy(x, ag.tensor(probs), reduction=reduction, **options)
+        theirs = TF.cross_entropy(tx, torch.tensor(probs), reduction=reduction, **options)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
