@@ -360,3 +360,204 @@ def test_probability_targets_with_masked_logits_match_pytorch(reduction):
         ours.sum().backward()
         theirs.sum().backward()
         np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+# --- 6. smaller PyTorch differences -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [[2.0, 0.5], [-0.1, 0.5], [float("nan"), 0.5]])
+def test_binary_cross_entropy_refuses_targets_outside_0_1(target):
+    x = ag.tensor([0.3, 0.6])
+    for call in (lambda: F.binary_cross_entropy(x, ag.tensor(target)),
+                 lambda: nn.BCELoss()(x, ag.tensor(target)),
+                 lambda: F.binary_cross_entropy(x, ag.tensor(target), weight=ag.ones(2),
+                                                reduction="none")):
+        with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+            call()
+
+
+@pytest.mark.parametrize("x", [[1.5, 0.5], [-0.5, 0.5], [float("nan"), 0.5]])
+def test_binary_cross_entropy_refuses_inputs_outside_0_1(x):
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        nn.BCELoss()(ag.tensor(x), ag.tensor([1.0, 0.0]))
+
+
+def test_binary_cross_entropy_takes_the_ends_of_0_1():
+    x = ag.tensor([0.0, 1.0, 0.25], requires_grad=True)
+    loss = F.binary_cross_entropy(x, ag.tensor([0.0, 1.0, 1.0]), reduction="sum")
+    assert loss.item() == pytest.approx(-np.log(0.25))
+
+
+def test_binary_cross_entropy_range_errors_match_pytorch():
+    torch = pytest.importorskip("torch")
+    for x, t in [([0.5], [2.0]), ([1.5], [0.5]), ([1.5], [2.0])]:
+        with pytest.raises(RuntimeError) as theirs:
+            torch.nn.functional.binary_cross_entropy(torch.tensor(x), torch.tensor(t))
+        with pytest.raises(RuntimeError) as ours:
+            F.binary_cross_entropy(ag.tensor(x), ag.tensor(t))
+        assert str(ours.value).startswith(str(theirs.value))
+
+
+# (name, ours, PyTorch's with T = torch): the same call, on a (0, 3) tensor
+EMPTY_CASES = [
+    ("amax dim 1", lambda e: e.amax(dim=1), lambda e, T: e.amax(dim=1)),
+    ("amin dim -1 keepdim", lambda e: e.amin(dim=-1, keepdim=True),
+     lambda e, T: e.amin(dim=-1, keepdim=True)),
+    ("max dim 1", lambda e: e.max(dim=1)[0], lambda e, T: e.max(dim=1)[0]),
+    ("softmax dim 0", lambda e: ag.softmax(e, 0), lambda e, T: T.softmax(e, 0)),
+    ("softmax dim 1", lambda e: F.softmax(e, dim=1), lambda e, T: T.softmax(e, 1)),
+    ("log_softmax dim 0", lambda e: F.log_softmax(e, dim=0), lambda e, T: T.log_softmax(e, 0)),
+    ("logsumexp dim 0", lambda e: e.logsumexp(0), lambda e, T: e.logsumexp(0)),
+    ("logsumexp dim 1", lambda e: e.logsumexp(1), lambda e, T: e.logsumexp(1)),
+    ("logsumexp all", lambda e: e.logsumexp((0, 1)), lambda e, T: e.logsumexp((0, 1))),
+    ("sum dim 0", lambda e: e.sum(0), lambda e, T: e.sum(0)),
+    ("sum", lambda e: e.sum(), lambda e, T: e.sum()),
+    ("mean dim 0", lambda e: e.mean(0), lambda e, T: e.mean(0)),
+    ("mean", lambda e: e.mean(), lambda e, T: e.mean()),
+    ("mean dim 1", lambda e: e.mean(1), lambda e, T: e.mean(1)),
+    ("prod dim 0", lambda e: e.prod(0), lambda e, T: e.prod(0)),
+    ("norm dim 0", lambda e: e.norm(dim=0), lambda e, T: e.norm(dim=0)),
+    ("cross_entropy", lambda e: F.cross_entropy(e, ag.zeros(0, dtype=ag.int64)),
+     lambda e, T: T.nn.functional.cross_entropy(e, T.zeros(0, dtype=T.int64))),
+    ("nll_loss sum", lambda e: F.nll_loss(e, ag.zeros(0, dtype=ag.int64), reduction="sum"),
+     lambda e, T: T.nn.functional.nll_loss(e, T.zeros(0, dtype=T.int64), reduction="sum")),
+]
+
+
+@pytest.mark.parametrize("case", EMPTY_CASES, ids=[c[0] for c in EMPTY_CASES])
+def test_reductions_of_an_empty_tensor_match_pytorch(case):
+    torch = pytest.importorskip("torch")
+    _, ours_fn, torch_fn = case
+    x = ag.zeros(0, 3, dtype=ag.float64, requires_grad=True)
+    tx = torch.zeros(0, 3, dtype=torch.float64, requires_grad=True)
+    with np.errstate(all="raise"):  # no numpy warning on the way either
+        ours = ours_fn(x)
+        ours.sum().backward()
+    theirs = torch_fn(tx, torch)
+    theirs.sum().backward()
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    assert x.grad.shape == (0, 3)
+
+
+def test_reductions_of_an_empty_tensor_without_torch():
+    e = ag.zeros(0, 3)
+    assert e.amax(dim=1).shape == (0,)
+    assert F.softmax(e, dim=0).shape == (0, 3)
+    np.testing.assert_array_equal(e.logsumexp(0).data, [-np.inf] * 3)
+    np.testing.assert_array_equal(e.sum(0).data, [0.0] * 3)
+    np.testing.assert_array_equal(e.prod(0).data, [1.0] * 3)
+    assert np.isnan(e.mean(0).data).all()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda e: e.amax(dim=0), IndexError, r"amax\(\): Expected reduction dim 0 to have non-zero"),
+    (lambda e: e.amin(dim=(0, 1)), IndexError, r"amin\(\): Expected reduction dim 0"),
+    (lambda e: e.amax(), RuntimeError, r"amax\(\): Expected reduction dim to be specified for "
+                                       r"input.numel\(\) == 0"),
+    (lambda e: e.amin(dim=()), RuntimeError, "Expected reduction dim to be specified"),
+    (lambda e: e.max(), RuntimeError, "Expected reduction dim to be specified"),
+])
+def test_the_max_of_nothing_is_an_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call(ag.zeros(0, 3))
+
+
+def test_an_empty_reduction_elsewhere_has_a_gradient():
+    x = ag.tensor(np.ones((2, 0, 3)), requires_grad=True)
+    y = x.amax(dim=2)
+    assert y.shape == (2, 0)
+    y.sum().backward()
+    assert x.grad.shape == (2, 0, 3)
+
+
+def test_set_detect_anomaly_as_a_function_turns_it_on_and_off():
+    assert not ag.is_anomaly_enabled()
+    try:
+        ag.set_detect_anomaly(True)
+        assert ag.is_anomaly_enabled()
+        x = ag.tensor([0.0, 1.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="returned nan"), np.errstate(all="ignore"):
+            (ag.log(x) * 0).sum().backward()
+    finally:
+        ag.set_detect_anomaly(False)
+    assert not ag.is_anomaly_enabled()
+    x = ag.tensor([0.0, 1.0], requires_grad=True)
+    with np.errstate(all="ignore"):
+        (ag.log(x) * 0).sum().backward()  # no check now: the nan reaches the gradient
+    assert np.isnan(x.grad.data[0])
+
+
+def test_set_detect_anomaly_as_a_context_restores_the_previous_state():
+    with ag.set_detect_anomaly(True):
+        assert ag.is_anomaly_enabled()
+        with ag.set_detect_anomaly(False):
+            assert not ag.is_anomaly_enabled()
+        assert ag.is_anomaly_enabled()
+        with ag.detect_anomaly():
+            assert ag.is_anomaly_enabled()
+        assert ag.is_anomaly_enabled()
+    assert not ag.is_anomaly_enabled()
+    ag.set_detect_anomaly(True)
+    with ag.set_detect_anomaly(False):
+        assert not ag.is_anomaly_enabled()
+    assert ag.is_anomaly_enabled()
+    ag.set_detect_anomaly(False)
+    assert not ag.is_anomaly_enabled()
+
+
+def test_anomaly_mode_in_one_thread_is_seen_by_its_ops_only():
+    import threading
+
+    seen = []
+    ag.set_detect_anomaly(True)
+    try:
+        thread = threading.Thread(target=lambda: seen.append(ag.is_anomaly_enabled()))
+        thread.start()
+        thread.join()
+    finally:
+        ag.set_detect_anomaly(False)
+    assert seen == [False]
+
+
+@pytest.mark.parametrize("call, name, arg", [
+    (lambda: nn.Linear(3, 2)([[1.0, 2.0, 3.0]]), "linear", "input"),
+    (lambda: nn.Sequential(nn.Linear(3, 2), nn.ReLU())([[1.0, 2.0, 3.0]]), "linear", "input"),
+    (lambda: F.linear(ag.ones(1, 3), [[1.0, 2.0, 3.0]]), "linear", "weight"),
+    (lambda: F.linear(ag.ones(1, 3), ag.ones(2, 3), [1.0, 2.0]), "linear", "bias"),
+    (lambda: nn.ReLU()([1.0]), "relu", "input"),
+    (lambda: nn.Tanh()([1.0]), "tanh", "input"),
+    (lambda: nn.Sigmoid()([1.0]), "sigmoid", "input"),
+    (lambda: nn.GELU()([1.0]), "gelu", "input"),
+    (lambda: nn.LeakyReLU()([1.0]), "leaky_relu", "input"),
+    (lambda: nn.ELU()([1.0]), "elu", "input"),
+    (lambda: nn.SiLU()([1.0]), "silu", "input"),
+    (lambda: nn.Softplus()([1.0]), "softplus", "input"),
+    (lambda: nn.Softmax(dim=0)([1.0]), "softmax", "input"),
+    (lambda: nn.LogSoftmax(dim=0)([1.0]), "log_softmax", "input"),
+    (lambda: nn.Dropout()([1.0]), "dropout", "input"),
+    (lambda: nn.MSELoss()([1.0], ag.ones(1)), "mse_loss", "input"),
+    (lambda: nn.BCELoss()(ag.ones(1), [1.0]), "binary_cross_entropy", "target"),
+    (lambda: nn.CrossEntropyLoss()([[1.0, 2.0]], ag.tensor([0])), "cross_entropy", "input"),
+    (lambda: nn.NLLLoss()([[1.0, 2.0]], ag.tensor([0])), "nll_loss", "input"),
+])
+def test_a_list_where_a_tensor_belongs_is_a_type_error(call, name, arg):
+    position = {"input": 1, "weight": 2, "target": 2, "bias": 3}[arg]
+    with pytest.raises(TypeError, match=rf"^{name}\(\): argument '{arg}' \(position "
+                                        rf"{position}\) must be Tensor, not list$"):
+        call()
+
+
+def test_a_list_into_linear_gives_pytorchs_message():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError) as theirs:
+        torch.nn.Linear(3, 2)([[1.0, 2.0, 3.0]])
+    with pytest.raises(TypeError) as ours:
+        nn.Linear(3, 2)([[1.0, 2.0, 3.0]])
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_a_tensor_whose_op_fails_keeps_its_own_error():
+    with pytest.raises(Exception) as info:
+        F.linear(ag.ones(1, 4), ag.ones(2, 3))
+    assert "must be Tensor" not in str(info.value)

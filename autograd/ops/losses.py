@@ -125,6 +125,13 @@ class BCELoss(Function):
                 "probabilities; for raw scores use binary_cross_entropy_with_logits)"
             ),
         )
+        backend.check(  # as PyTorch: a target outside [0, 1] is a mistake, not a label
+            ~((target >= 0) & (target <= 1)).all(),
+            lambda: RuntimeError(
+                "all elements of target should be between 0 and 1 (binary_cross_entropy takes "
+                "target probabilities, e.g. 0/1 labels)"
+            ),
+        )
         loss = -(target * _clamped_log(xp, x) + (1 - target) * _clamped_log(xp, 1 - x))
         if weight is not None:
             loss = loss * weight
