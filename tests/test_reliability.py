@@ -561,3 +561,103 @@ def test_a_tensor_whose_op_fails_keeps_its_own_error():
     with pytest.raises(Exception) as info:
         F.linear(ag.ones(1, 4), ag.ones(2, 3))
     assert "must be Tensor" not in str(info.value)
+
+
+# --- 4. the DataLoader's iterator survives an error from the dataset --------------------------
+
+
+class _Flaky(ag.data.Dataset):
+    """Samples 0..n-1 as float tensors; reading any index in ``bad`` raises."""
+
+    def __init__(self, n=10, bad=(5,)):
+        self.n, self.bad = n, set(bad)
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i in self.bad:
+            raise ValueError(f"sample {i} is corrupt")
+        return ag.tensor([float(i)])
+
+
+def _drain(iterator):
+    """Every batch (as a list of sample numbers) or the error, until the epoch ends."""
+    out = []
+    while True:
+        try:
+            batch = next(iterator)
+        except StopIteration:
+            return out
+        except ValueError as error:
+            out.append(str(error))
+        else:
+            out.append(batch.numpy().ravel().astype(int).tolist())  # ours or PyTorch's
+
+
+@pytest.mark.parametrize("batch_size, expected", [
+    (1, [[0], [1], [2], [3], [4], "sample 5 is corrupt", [6], [7], [8], [9]]),
+    (3, [[0, 1, 2], "sample 5 is corrupt", [6, 7, 8], [9]]),
+    (None, [[0], [1], [2], [3], [4], "sample 5 is corrupt", [6], [7], [8], [9]]),
+])
+def test_an_error_in_one_batch_does_not_end_the_epoch(batch_size, expected):
+    loader = ag.data.DataLoader(_Flaky(), batch_size=batch_size)
+    assert _drain(iter(loader)) == expected
+    assert _drain(iter(loader)) == expected  # and the next epoch starts afresh
+
+
+def test_an_error_in_one_batch_matches_pytorch():
+    torch = pytest.importorskip("torch")
+
+    class TorchFlaky(torch.utils.data.Dataset):
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, i):
+            if i == 5:
+                raise ValueError(f"sample {i} is corrupt")
+            return torch.tensor([float(i)])
+
+    for batch_size, drop_last in [(1, False), (3, False), (4, True)]:
+        theirs = _drain(iter(torch.utils.data.DataLoader(TorchFlaky(), batch_size=batch_size,
+                                                         drop_last=drop_last)))
+        ours = _drain(iter(ag.data.DataLoader(_Flaky(), batch_size=batch_size,
+                                              drop_last=drop_last)))
+        assert ours == theirs
+
+
+def test_a_shuffled_epoch_keeps_its_order_past_an_error():
+    clean = _drain(iter(ag.data.DataLoader(_Flaky(bad=()), batch_size=2, shuffle=True,
+                                           generator=ag.Generator().manual_seed(7))))
+    flaky = _drain(iter(ag.data.DataLoader(_Flaky(bad=(5,)), batch_size=2, shuffle=True,
+                                           generator=ag.Generator().manual_seed(7))))
+    assert len(flaky) == len(clean) == 5
+    for got, want in zip(flaky, clean, strict=True):
+        assert got == ("sample 5 is corrupt" if 5 in want else want)
+
+
+def test_an_error_from_collate_fn_does_not_end_the_epoch():
+    def collate(samples):
+        if any(s.item() == 4.0 for s in samples):
+            raise ValueError("cannot collate 4")
+        return ag.stack(samples)
+
+    loader = ag.data.DataLoader(_Flaky(n=7, bad=()), batch_size=2, collate_fn=collate)
+    assert _drain(iter(loader)) == [[0, 1], [2, 3], "cannot collate 4", [6]]
+
+
+def test_a_for_loop_can_be_resumed_on_the_same_iterator():
+    it = iter(ag.data.DataLoader(_Flaky(), batch_size=4))
+    seen = []
+    with pytest.raises(ValueError, match="sample 5"):
+        for batch in it:
+            seen.append(batch.data.ravel().tolist())
+    for batch in it:
+        seen.append(batch.data.ravel().tolist())
+    assert seen == [[0.0, 1.0, 2.0, 3.0], [8.0, 9.0]]
+    assert list(it) == []  # an ended iterator stays ended
+
+
+def test_the_loader_iterator_has_a_length():
+    loader = ag.data.DataLoader(_Flaky(), batch_size=3)
+    assert len(iter(loader)) == len(loader) == 4
