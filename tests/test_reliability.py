@@ -661,3 +661,199 @@ def test_a_for_loop_can_be_resumed_on_the_same_iterator():
 def test_the_loader_iterator_has_a_length():
     loader = ag.data.DataLoader(_Flaky(), batch_size=3)
     assert len(iter(loader)) == len(loader) == 4
+
+
+# --- 5. ag.load: sizes checked before reading, clear errors for bad files ---------------------
+
+import io  # noqa: E402
+import json  # noqa: E402
+import tracemalloc  # noqa: E402
+import zipfile  # noqa: E402
+
+from autograd.serialization import LoadError  # noqa: E402
+
+
+def _structure(obj) -> np.ndarray:
+    return np.frombuffer(json.dumps(obj).encode("utf-8"), dtype=np.uint8)
+
+
+def _craft(members: dict, compress: dict | None = None) -> bytes:
+    """A zip of .npy members (arrays, or raw bytes written as they are), as an attacker
+    could make it; ``compress`` names the members to deflate."""
+    compress = compress or {}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for key, value in members.items():
+            method = zipfile.ZIP_DEFLATED if key in compress else zipfile.ZIP_STORED
+            info = zipfile.ZipInfo(key + ".npy")
+            info.compress_type = method
+            if isinstance(value, bytes):
+                zf.writestr(info, value)
+            else:
+                out = io.BytesIO()
+                np.lib.format.write_array(out, value, allow_pickle=True)
+                zf.writestr(info, out.getvalue())
+    return buffer.getvalue()
+
+
+def _saved_bytes(obj) -> bytes:
+    buffer = io.BytesIO()
+    ag.save(obj, buffer)
+    return buffer.getvalue()
+
+
+def _load_error(data: bytes, tmp_path=None) -> str:
+    """ag.load's message for ``data``, from a path and from a file object (the same words)."""
+    with pytest.raises(LoadError) as from_object:
+        ag.load(io.BytesIO(data))
+    message = str(from_object.value)
+    if tmp_path is not None:
+        path = tmp_path / "bad.npz"
+        path.write_bytes(data)
+        with pytest.raises(LoadError) as from_path:
+            ag.load(path)
+        assert str(path) in str(from_path.value)
+    for advice in ("allow_pickle", "too many values to unpack", "KeyError"):
+        assert advice not in message
+    return message
+
+
+def test_a_good_checkpoint_still_loads_from_a_path_and_a_file_object(tmp_path):
+    obj = {"w": ag.arange(6.0).reshape(2, 3), "step": 3, "pair": (ag.ones(1), [1, "a"]),
+           "f": ag.tensor(np.asfortranarray(np.arange(6.0).reshape(2, 3))),
+           "empty": ag.zeros(0, 4), "array": np.arange(3, dtype=np.int16)}
+    ag.save(obj, tmp_path / "ok.npz")
+    for source in (tmp_path / "ok.npz", str(tmp_path / "ok.npz"), io.BytesIO(_saved_bytes(obj))):
+        back = ag.load(source)
+        np.testing.assert_array_equal(back["w"].data, obj["w"].data)
+        np.testing.assert_array_equal(back["f"].data, obj["f"].data)
+        assert back["empty"].shape == (0, 4) and back["step"] == 3
+        assert back["array"].dtype == np.int16 and back["pair"][1] == [1, "a"]
+        back["w"].data += 1  # the loaded arrays are the caller's own, writable
+
+
+def test_a_zip_bomb_is_refused_before_it_inflates(tmp_path):
+    structure = _structure({"__tensor__": "t0", "requires_grad": False, "device": "cpu"})
+    big = np.zeros(2**22, dtype=np.float32)  # 16 MiB of zeros deflate to about 16 KiB
+    data = _craft({"__structure__": structure, "t0": big}, compress={"t0"})
+    assert len(data) < 2**16
+    tracemalloc.start()
+    try:
+        message = _load_error(data, tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "zip bomb" in message and "'t0'" in message
+    assert peak < 2**20  # nothing near the 16 MiB was allocated
+
+
+def test_a_compressed_but_modest_array_still_loads():
+    structure = _structure({"__tensor__": "t0", "requires_grad": False, "device": "cpu"})
+    values = np.random.default_rng(0).standard_normal(1000)
+    data = _craft({"__structure__": structure, "t0": values}, compress={"t0", "__structure__"})
+    np.testing.assert_array_equal(ag.load(io.BytesIO(data)).data, values)
+
+
+def test_a_header_that_lies_about_the_size_is_refused(tmp_path):
+    structure = _structure({"__tensor__": "t0", "requires_grad": False, "device": "cpu"})
+    header = io.BytesIO()  # a valid header declaring 10**10 float64s, with 24 bytes of data
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**10,)})
+    data = _craft({"__structure__": structure, "t0": header.getvalue() + b"\0" * 24})
+    message = _load_error(data, tmp_path)
+    assert "declares shape (10000000000,)" in message and "holds 24 bytes" in message
+
+
+def test_a_truncated_file_says_so(tmp_path):
+    data = _saved_bytes({"w": ag.ones(100, 100), "b": ag.ones(100)})
+    for cut in (len(data) // 2, len(data) - 30, 200, 10):
+        message = _load_error(data[:cut], tmp_path)
+        assert "truncated" in message, (cut, message)
+
+
+def test_a_damaged_array_is_refused():
+    data = bytearray(_saved_bytes({"w": ag.ones(1000)}))
+    at = data.index(np.ones(1, dtype=np.float32).tobytes() * 4)
+    data[at + 100] ^= 0xFF  # one byte of the array changed: the zip's CRC disagrees
+    assert "damaged" in _load_error(bytes(data))
+
+
+def test_random_bytes_and_an_empty_file_say_what_they_are(tmp_path):
+    rng = np.random.default_rng(0)
+    assert "not a zip archive" in _load_error(rng.bytes(5000), tmp_path)
+    assert "not a zip archive" in _load_error(b"\x93NUMPY\x01\x00not an npz", tmp_path)
+    assert "empty" in _load_error(b"", tmp_path)
+
+
+def test_a_missing_member_is_named(tmp_path):
+    structure = _structure({"__dict__": [["w", {"__tensor__": "t99", "requires_grad": False,
+                                                 "device": "cpu"}]]})
+    data = _craft({"__structure__": structure, "t0": np.ones(2)})
+    message = _load_error(data, tmp_path)
+    assert "'t99'" in message and "does not hold" in message
+
+
+def test_a_file_without_a_structure_record_is_named():
+    data = _craft({"weights": np.ones(2)})
+    assert "not a file written by ag.save" in _load_error(data)
+
+
+@pytest.mark.parametrize("structure, words", [
+    ({"__dict__": [["w"]]}, "[key, value] pairs"),
+    ({"__dict__": 5}, "[key, value] pairs"),
+    ({"__dict__": [[["unhashable"], 1]]}, "[key, value] pairs"),
+    ({"__tuple__": {"a": 1}}, "'__tuple__' should be a list"),
+    ({"surprise": 1}, "none of the keys ag.save writes"),
+    ({"__tensor__": 3}, "'__tensor__' should name an array"),
+    ({"__tensor__": "__structure__"}, "'__tensor__' should name an array"),
+    ({"__tensor__": "t0", "device": 7}, "'device' should be a string"),
+    ({"__tensor__": "t0", "device": "tpu"}, "unknown device"),
+    ({"__tensor__": "t0", "requires_grad": "yes"}, "'requires_grad' true or false"),
+    ([{"__tensor__": "t0"}, {"__tensor__": "t0"}], "more than once"),
+    ([{"__ndarray__": None}], "'__ndarray__' should name an array"),
+])
+def test_a_malformed_structure_says_what_is_wrong(structure, words):
+    data = _craft({"__structure__": _structure(structure), "t0": np.ones(2)})
+    message = _load_error(data)
+    assert "structure" in message and words in message, message
+
+
+@pytest.mark.parametrize("record", [
+    b"{not json", "{\"a\": \u00e9}".encode("latin-1"), b"[" * 100000 + b"]" * 100000,
+])
+def test_a_structure_record_that_is_not_json_is_refused(record):
+    data = _craft({"__structure__": np.frombuffer(record, dtype=np.uint8)})
+    assert "structure record" in _load_error(data)
+
+
+def test_a_structure_record_of_the_wrong_dtype_is_refused():
+    data = _craft({"__structure__": np.ones(3)})
+    assert "1-d uint8 array" in _load_error(data)
+
+
+@pytest.mark.parametrize("array, words", [
+    (np.array([object()], dtype=object), "unpickl"),
+    (np.zeros(2, dtype=[("a", "f4"), ("b", "O")]), "unpickl"),
+    (np.array(["ab", "cd"]), "dtype <U2, which a tensor cannot hold"),
+])
+def test_arrays_a_tensor_cannot_hold_are_refused(array, words):
+    structure = _structure({"__tensor__": "t0", "requires_grad": False, "device": "cpu"})
+    message = _load_error(_craft({"__structure__": structure, "t0": array}))
+    assert words in message
+
+
+def test_requires_grad_on_an_integer_tensor_is_refused():
+    structure = _structure({"__tensor__": "t0", "requires_grad": True, "device": "cpu"})
+    message = _load_error(_craft({"__structure__": structure, "t0": np.arange(3)}))
+    assert "requires_grad for a tensor of dtype int64" in message
+
+
+def test_only_the_members_the_structure_refers_to_are_read():
+    structure = _structure({"__dict__": [["w", {"__tensor__": "t0", "requires_grad": False,
+                                                 "device": "cpu"}]]})
+    junk = np.zeros(2**22, dtype=np.float32)  # a bomb nobody refers to
+    data = _craft({"__structure__": structure, "t0": np.arange(3.0),
+                   "t1": np.array([object()], dtype=object), "t2": junk},
+                  compress={"t2"})
+    back = ag.load(io.BytesIO(data))
+    np.testing.assert_array_equal(back["w"].data, np.arange(3.0))
