@@ -170,23 +170,32 @@ class Optimizer:
 
         Values are not checked: a step with inf or nan gradients runs, as in PyTorch.
         """
-        for group_index, group in enumerate(self.param_groups):
-            for index, p in enumerate(group["params"]):
+        for group in self.param_groups:
+            for p in group["params"]:
                 grad = p.grad
                 if grad is None:
                     continue
                 g, theta = grad.data, p.data
-                # the usual case in four comparisons; which GPU, only for GPU arrays
-                if g.shape == theta.shape and g.dtype == theta.dtype and type(g) is type(theta) \
-                        and (type(g) is _ndarray or device_of(g) == device_of(theta)):
-                    continue
-                raise RuntimeError(
-                    f"{type(self).__name__}.step(): parameter {index} of parameter group "
-                    f"{group_index} has shape {tuple(theta.shape)}, dtype {p.dtype} on "
-                    f"{p.device}, but its gradient has shape {tuple(g.shape)}, dtype "
-                    f"{grad.dtype} on {grad.device}; no parameter was updated. A gradient "
-                    "must match its parameter: set p.grad to a tensor like p (or None)"
-                )
+                # the usual case (host arrays, numpy's one object per dtype) in a few
+                # comparisons; anything else is looked at closely
+                if g.shape != theta.shape or g.dtype is not theta.dtype \
+                        or type(g) is not _ndarray or type(theta) is not _ndarray:
+                    self._check_grad(p, group)
+
+    def _check_grad(self, p: ag.Tensor, group: dict[str, Any]) -> None:
+        g, theta = p.grad.data, p.data
+        if g.shape == theta.shape and g.dtype == theta.dtype and type(g) is type(theta) \
+                and device_of(g) == device_of(theta):
+            return
+        raise RuntimeError(
+            f"{type(self).__name__}.step(): parameter "
+            f"{next(i for i, q in enumerate(group['params']) if q is p)} of parameter group "
+            f"{next(i for i, h in enumerate(self.param_groups) if h is group)} has shape "
+            f"{tuple(theta.shape)}, dtype {p.dtype} on {p.device}, but its gradient has shape "
+            f"{tuple(g.shape)}, dtype {p.grad.dtype} on {p.grad.device}; no parameter was "
+            "updated. A gradient must match its parameter: set p.grad to a tensor like p "
+            "(or None)"
+        )
 
     def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not implement its update")
