@@ -326,6 +326,24 @@ def test_an_all_ignored_batch_on_the_gpu_has_a_zero_gradient(fake_gpu):
     assert np.isfinite(y.grad.data.get()).all()
 
 
+@pytest.mark.parametrize("options", [{"weight": True}, {"label_smoothing": 0.2},
+                                     {"weight": True, "label_smoothing": 0.1}, {"nll": True}])
+def test_masked_and_ignored_losses_on_the_gpu_equal_the_cpu(fake_gpu, options):
+    options = dict(options)
+    name = "nll" if options.pop("nll", False) else "ce"
+    results = []
+    for device in ("cpu", "cuda"):
+        x = ag.tensor(MASKED, dtype=ag.float64, device=device, requires_grad=True)
+        loss = _class_loss(name, F, x, ag.tensor([2, -100, 3], device=device), options, "mean",
+                           ag.tensor(WEIGHT, dtype=ag.float64, device=device))
+        loss.backward()
+        results.append((loss.detach().cpu().numpy(), x.grad.cpu().numpy()))
+    (cpu_loss, cpu_grad), (gpu_loss, gpu_grad) = results
+    assert np.isfinite(cpu_grad).all()  # (smoothing over a -inf logit: an inf loss, as PyTorch)
+    np.testing.assert_allclose(gpu_loss, cpu_loss, rtol=1e-12)
+    np.testing.assert_allclose(gpu_grad, cpu_grad, rtol=1e-12)
+
+
 def test_partially_ignored_losses_pass_gradcheck():
     rng = np.random.default_rng(2)
     x = ag.tensor(rng.standard_normal((4, 3)), dtype=ag.float64, requires_grad=True)
