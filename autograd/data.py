@@ -168,25 +168,57 @@ class DataLoader:
         return math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
+        return _LoaderIterator(self)
+
+    def _batch_indices(self) -> Iterator[Any]:
+        """Where each batch's samples are: an int (batch_size=None), a slice (in order) or an
+        integer array (shuffled: a slice of a new random permutation, drawn here)."""
         n = len(self.dataset)
         order = randperm(n, generator=self.generator or default_generator)._array \
             if self.shuffle else None
         if self.batch_size is None:
             for i in range(n):
-                yield self.dataset[i if order is None else int(order[i])]
+                yield i if order is None else int(order[i])
             return
         size = self.batch_size
         stop = n - n % size if self.drop_last else n
-        at_once = self.collate_fn is None and _batches_at_once(self.dataset)
         for start in range(0, stop, size):
-            index = slice(start, min(start + size, n)) if order is None \
+            yield slice(start, min(start + size, n)) if order is None \
                 else order[start:start + size]
-            if at_once:
-                yield self.dataset._get_batch(index)
-            else:
-                positions = range(n)[index] if order is None else index.tolist()
-                samples = [self.dataset[i] for i in positions]
-                yield (self.collate_fn or default_collate)(samples)
+
+
+class _LoaderIterator:
+    """One pass over a :class:`DataLoader`: what ``iter(loader)`` (and so a for loop) gets.
+
+    Each ``next()`` moves past its batch before reading the samples, so an error from
+    the dataset or ``collate_fn`` comes out of that ``next()`` and the following one goes
+    on with the batch after it, as in PyTorch (a generator would end the epoch instead).
+    """
+
+    def __init__(self, loader: DataLoader):
+        self._loader = loader
+        self._indices: Iterator[Any] | None = None  # made (and shuffled) at the first next()
+        self._at_once = loader.collate_fn is None and _batches_at_once(loader.dataset)
+
+    def __iter__(self) -> _LoaderIterator:
+        return self
+
+    def __len__(self) -> int:
+        return len(self._loader)
+
+    def __next__(self) -> Any:
+        if self._indices is None:
+            self._indices = self._loader._batch_indices()
+        index = next(self._indices)  # StopIteration at the end of the epoch
+        loader = self._loader
+        dataset = loader.dataset
+        if loader.batch_size is None:
+            return dataset[index]
+        if self._at_once:
+            return dataset._get_batch(index)
+        positions = range(len(dataset))[index] if isinstance(index, slice) else index.tolist()
+        samples = [dataset[i] for i in positions]
+        return (loader.collate_fn or default_collate)(samples)
 
 
 def default_collate(batch: list[Any]) -> Any:

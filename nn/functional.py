@@ -44,9 +44,27 @@ __all__ = [
 
 # --- layers ----------------------------------------------------------------------------------
 
+def _check_tensors(name: str, *args: tuple[str, Any]) -> None:
+    """PyTorch's TypeError for the first of ``(arg_name, value)`` that is not a Tensor (a
+    None bias passes), e.g. ``linear(): argument 'input' (position 1) must be Tensor, not
+    list``. Called where the usual call pays nothing for it: once an op has failed (when
+    every argument is a Tensor it returns, and the caller re-raises the op's own error), or
+    after one isinstance test on a path that is not the hot one."""
+    for position, (arg_name, value) in enumerate(args, 1):
+        if not isinstance(value, Tensor) and not (arg_name == "bias" and value is None):
+            raise TypeError(
+                f"{name}(): argument '{arg_name}' (position {position}) must be Tensor, not "
+                f"{type(value).__name__}"
+            ) from None
+
+
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """y = x W^T + b, W of shape (out_features, in_features): a = b + sum_i y_i w_i per neuron."""
-    return _Linear.apply(input, weight, bias)
+    try:
+        return _Linear.apply(input, weight, bias)
+    except Exception:  # was an argument a list or an array, where a Tensor belongs?
+        _check_tensors("linear", ("input", input), ("weight", weight), ("bias", bias))
+        raise
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
@@ -58,6 +76,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not isinstance(input, Tensor):
+        _check_tensors("dropout", ("input", input))
     if not training or p == 0.0:
         return input
     if p == 1.0:
@@ -72,6 +92,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis."""
+    if not isinstance(tensor, Tensor):
+        _check_tensors("one_hot", ("tensor", tensor))
     data = tensor._array
     if data.dtype.kind not in "iu":
         raise RuntimeError(f"one_hot is only applicable to index tensors, got dtype {tensor.dtype}")
@@ -96,32 +118,56 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
     ``inplace=True`` writes the result into ``input`` and returns it (``relu_``).
     """
-    return input.relu_() if inplace else input.relu()
+    try:
+        return input.relu_() if inplace else input.relu()
+    except Exception:
+        _check_tensors("relu", ("input", input))
+        raise
 
 
 def relu_(input: Tensor) -> Tensor:
     """``relu`` in place: the result is written into ``input``, which is returned."""
-    return input.relu_()
+    try:
+        return input.relu_()
+    except Exception:
+        _check_tensors("relu_", ("input", input))
+        raise
 
 
 def sigmoid(input: Tensor) -> Tensor:
     """Logistic: f(x) = 1 / (1 + e^{-x}), in (0, 1);  f'(x) = f(x)(1 - f(x)). Stable for +-1000."""
-    return input.sigmoid()
+    try:
+        return input.sigmoid()
+    except Exception:
+        _check_tensors("sigmoid", ("input", input))
+        raise
 
 
 def tanh(input: Tensor) -> Tensor:
     """TanH: f(x) = 2 / (1 + e^{-2x}) - 1, in (-1, 1);  f'(x) = 1 - f(x)^2."""
-    return input.tanh()
+    try:
+        return input.tanh()
+    except Exception:
+        _check_tensors("tanh", ("input", input))
+        raise
 
 
 def arctan(input: Tensor) -> Tensor:
     """ArcTan: f(x) = tan^{-1}(x);  f'(x) = 1 / (x^2 + 1)."""
-    return _act.ArcTan.apply(input)
+    try:
+        return _act.ArcTan.apply(input)
+    except Exception:
+        _check_tensors("arctan", ("input", input))
+        raise
 
 
 def binary_step(input: Tensor) -> Tensor:
     """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0."""
-    return _act.binary_step(input)
+    try:
+        return _act.binary_step(input)
+    except Exception:
+        _check_tensors("binary_step", ("input", input))
+        raise
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -129,40 +175,68 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
     Linear (f(x) = x) where beta x > threshold, as PyTorch. Stable for +-1000.
     """
-    return _act.softplus(input, beta, threshold)
+    try:
+        return _act.softplus(input, beta, threshold)
+    except Exception:
+        _check_tensors("softplus", ("input", input))
+        raise
 
 
 def bent_identity(input: Tensor) -> Tensor:
     """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
-    return _act.bent_identity(input)
+    try:
+        return _act.bent_identity(input)
+    except Exception:
+        _check_tensors("bent_identity", ("input", input))
+        raise
 
 
 def soft_exponential(input: Tensor, alpha: Any) -> Tensor:
     """SoftExponential f(alpha, x) (``nn.SoftExponential``); alpha a number or 1-element tensor."""
-    return _act.soft_exponential(input, alpha)
+    try:
+        return _act.soft_exponential(input, alpha)
+    except Exception:
+        _check_tensors("soft_exponential", ("input", input))
+        raise
 
 
 def sinusoid(input: Tensor) -> Tensor:
     """Sinusoid: f(x) = sin(x);  f'(x) = cos(x)."""
-    return input.sin()
+    try:
+        return input.sin()
+    except Exception:
+        _check_tensors("sinusoid", ("input", input))
+        raise
 
 
 def sinc(input: Tensor) -> Tensor:
     """Sinc (unnormalised, as the course): f(x) = sin(x)/x, f(0) = 1;
     f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0."""
-    return _act.sinc(input)
+    try:
+        return _act.sinc(input)
+    except Exception:
+        _check_tensors("sinc", ("input", input))
+        raise
 
 
 def gaussian(input: Tensor) -> Tensor:
     """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2}."""
-    return _act.gaussian(input)
+    try:
+        return _act.gaussian(input)
+    except Exception:
+        _check_tensors("gaussian", ("input", input))
+        raise
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope."""
-    if inplace:
-        return _inplace.apply_(input, _act.leaky_relu, negative_slope)
-    return _act.leaky_relu(input, negative_slope)
+    try:
+        if inplace:
+            return _inplace.apply_(input, _act.leaky_relu, negative_slope)
+        return _act.leaky_relu(input, negative_slope)
+    except Exception:
+        _check_tensors("leaky_relu", ("input", input))
+        raise
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -172,7 +246,11 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x."""
-    return _inplace.apply_(input, _act.elu, alpha) if inplace else _act.elu(input, alpha)
+    try:
+        return _inplace.apply_(input, _act.elu, alpha) if inplace else _act.elu(input, alpha)
+    except Exception:
+        _check_tensors("elu", ("input", input))
+        raise
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
@@ -183,12 +261,20 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """f(x) = x Phi(x), Phi the normal CDF (approximate='tanh': the tanh formula);
     f'(x) = Phi(x) + x phi(x)."""
-    return _act.gelu(input, approximate)
+    try:
+        return _act.gelu(input, approximate)
+    except Exception:
+        _check_tensors("gelu", ("input", input))
+        raise
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """SiLU (swish): f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))."""
-    return _inplace.apply_(input, _silu) if inplace else _silu(input)
+    try:
+        return _inplace.apply_(input, _silu) if inplace else _silu(input)
+    except Exception:
+        _check_tensors("silu", ("input", input))
+        raise
 
 
 def _silu(input: Tensor) -> Tensor:
@@ -205,6 +291,8 @@ def _softmax_dim(name: str, ndim: int) -> int:
 
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     """softmax(z)_j = e^{z_j} / sum_k e^{z_k} along ``dim``: each in (0, 1), summing to 1."""
+    if not isinstance(input, Tensor):
+        _check_tensors("softmax", ("input", input))
     if dim is None:
         dim = _softmax_dim("softmax", input.ndim)
     if dtype is not None:
@@ -214,6 +302,8 @@ def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
     """log softmax(z)_j = z_j - ln sum_k e^{z_k} along ``dim``, computed stably."""
+    if not isinstance(input, Tensor):
+        _check_tensors("log_softmax", ("input", input))
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim)
     if dtype is not None:
@@ -285,8 +375,8 @@ def _float_operands(name: str, input: Tensor, target: Any, integer_target: bool 
     float64 loss, as in PyTorch; the input's gradient comes back in its own dtype); an
     integer target takes the input's dtype where PyTorch allows it (``integer_target``).
     """
-    if not isinstance(target, Tensor):
-        raise TypeError(f"{name}: target must be a Tensor, got {type(target).__name__}")
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        _check_tensors(name, ("input", input), ("target", target))
     if not input.is_floating_point():
         raise TypeError(f"{name}: input must be a floating point tensor, got {input.dtype}")
     if target._array.dtype == input._array.dtype:  # numpy dtypes: cheaper than comparing DTypes
@@ -409,7 +499,7 @@ def _index_target(name: str, input: Tensor, target: Tensor) -> None:
 
 def _plain_class_indices(target: Any, num_classes: int, ignore_index: int) -> bool:
     """True when every class index lies in [0, C) and none equals ignore_index: the fused
-    CrossEntropyIndexLoss applies (otherwise class_coefficients handles, or rejects, them)."""
+    CrossEntropyIndexLoss applies (otherwise class_targets handles, or rejects, them)."""
     if target.dtype.kind not in "iu" or target.ndim != 1 or target.size == 0:
         return False
     low, high = int(target.min()), int(target.max())
@@ -447,9 +537,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if weight is None and label_smoothing == 0.0 and \
             _usual_class_indices(input, target, ignore_index):
         return _loss.CrossEntropyIndexLoss.apply(input, target._array, reduction, None)
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        _check_tensors("cross_entropy", ("input", input), ("target", target))
     _class_input("cross_entropy", input)
-    if not isinstance(target, Tensor):
-        raise TypeError(f"cross_entropy: target must be a Tensor, got {type(target).__name__}")
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     unbatched = input.ndim == 1
@@ -485,9 +575,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if fused:
             out = _loss.CrossEntropyIndexLoss.apply(input, target._array, reduction, keep)
             return out.squeeze(0) if unbatched and reduction == "none" else out
-        q, denominator = _loss.class_coefficients(
+        classes = _loss.class_targets(
             xp, target._array, num_classes, dtype, w, ignore_index, label_smoothing)
-        out = _loss.CrossEntropyLoss.apply(input, None, q, denominator, None, reduction)
+        out = _loss.CrossEntropyLoss.apply(input, None, None, classes, None, reduction)
     if unbatched and reduction == "none":
         out = out.squeeze(0)
     return out
@@ -501,6 +591,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     ``nll_loss(log_softmax(x, 1), y)`` equals ``cross_entropy(x, y)``.
     """
     reduction = _reduction(size_average, reduce, reduction)
+    if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
+        _check_tensors("nll_loss", ("input", input), ("target", target))
     _class_input("nll_loss", input)
     unbatched = input.ndim == 1
     if unbatched:
@@ -509,10 +601,10 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _index_target("nll_loss", input, target)
     num_classes = input.shape[1]
     w = _class_weight("nll_loss", weight, input, num_classes)
-    q, denominator = _loss.class_coefficients(
+    classes = _loss.class_targets(
         backend.get_array_module(input._array), target._array, num_classes, input._array.dtype, w,
         ignore_index, 0.0)
-    out = _loss.NLLLoss.apply(input, q, denominator, reduction)
+    out = _loss.NLLLoss.apply(input, classes, reduction)
     if unbatched and reduction == "none":
         out = out.squeeze(0)
     return out

@@ -13,10 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 import autograd as ag
-from autograd.backend import get_array_module
+from autograd.backend import device_of, get_array_module
 
 __all__ = ["Optimizer", "ParamsT"]
+
+_ndarray = np.ndarray
 
 ParamsT = Iterable[ag.Tensor] | Iterable[dict[str, Any]] | Iterable[tuple[str, ag.Tensor]]
 
@@ -150,6 +154,9 @@ class Optimizer:
         if closure is not None:
             with ag.enable_grad():
                 loss = closure()
+        # All or nothing: every gradient is checked before any parameter changes, so a bad
+        # one cannot leave the model half updated (and numpy's error far from its cause).
+        self._check_grads()
         # No no_grad() needed: the updates work on the arrays (p._array), not on Tensors.
         for group in self.param_groups:
             self._update_group(group)
@@ -157,6 +164,38 @@ class Optimizer:
                 if p.grad is not None:
                     p._version += 1  # changed in place: a graph that saved p can no longer backward
         return loss
+
+    def _check_grads(self) -> None:
+        """Raise a RuntimeError unless every gradient fits its parameter (shape, dtype, device).
+
+        Values are not checked: a step with inf or nan gradients runs, as in PyTorch.
+        """
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                g, theta = grad._array, p._array
+                # the usual case (host arrays, numpy's one object per dtype) in a few
+                # comparisons; anything else is looked at closely
+                if g.shape != theta.shape or g.dtype is not theta.dtype \
+                        or type(g) is not _ndarray or type(theta) is not _ndarray:
+                    self._check_grad(p, group)
+
+    def _check_grad(self, p: ag.Tensor, group: dict[str, Any]) -> None:
+        g, theta = p.grad._array, p._array
+        if g.shape == theta.shape and g.dtype == theta.dtype and type(g) is type(theta) \
+                and device_of(g) == device_of(theta):
+            return
+        raise RuntimeError(
+            f"{type(self).__name__}.step(): parameter "
+            f"{next(i for i, q in enumerate(group['params']) if q is p)} of parameter group "
+            f"{next(i for i, h in enumerate(self.param_groups) if h is group)} has shape "
+            f"{tuple(theta.shape)}, dtype {p.dtype} on {p.device}, but its gradient has shape "
+            f"{tuple(g.shape)}, dtype {p.grad.dtype} on {p.grad.device}; no parameter was "
+            "updated. A gradient must match its parameter: set p.grad to a tensor like p "
+            "(or None)"
+        )
 
     def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not implement its update")

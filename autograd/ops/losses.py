@@ -14,7 +14,7 @@ gradient.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -122,6 +122,13 @@ class BCELoss(Op):
                 "probabilities; for raw scores use binary_cross_entropy_with_logits)"
             ),
         )
+        backend.check(  # as PyTorch: a target outside [0, 1] is a mistake, not a label
+            ~((target >= 0) & (target <= 1)).all(),
+            lambda: RuntimeError(
+                "all elements of target should be between 0 and 1 (binary_cross_entropy takes "
+                "target probabilities, e.g. 0/1 labels)"
+            ),
+        )
         loss = -(target * _clamped_log(xp, x) + (1 - target) * _clamped_log(xp, 1 - x))
         if weight is not None:
             loss = loss * weight
@@ -205,12 +212,53 @@ def check_class_indices(target: Any, num_classes: int, ignore_index: int) -> Any
     return keep
 
 
-def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weight: Any,
-                       ignore_index: int, label_smoothing: float) -> tuple[Any, Any]:
-    """Q with loss_n = -sum_c Q[n, c] log p[n, c] for class-index targets, and the 'mean' divisor.
+class ClassTargets(NamedTuple):
+    """Class-index targets of cross-entropy and NLL, prepared once by :func:`class_targets`.
+
+    ``index`` (N, 1, d...) holds y_n, with class 0 standing in where y_n is ignore_index
+    (a valid column to select; ``keep`` (N, d...) is False there). ``weight`` is w (C,)
+    or None; ``w_target`` (N, d...) is w[y_n], 0 where ignored; ``q`` (N, C, d...) holds
+    the coefficients Q of the loss l_n = -sum_c Q[n, c] log p[n, c] (see class_targets);
+    'mean' divides by ``denominator``, the sum of w_target.
+    """
+
+    index: Any
+    keep: Any
+    weight: Any
+    w_target: Any
+    label_smoothing: float
+    q: Any
+    denominator: Any
+
+    def loss(self, log_p: Any) -> Any:
+        """l_n = -(1 - eps) w[y_n] log p[n, y_n] - eps/C sum_c w[c] log p[n, c], 0 where ignored.
+
+        log p[n, y_n] is selected by indexing, not summed against a one-hot row: a masked
+        class (log p = -inf) that is not the target must not give 0 * -inf = nan.
+        """
+        xp = get_array_module(log_p)
+        picked = xp.take_along_axis(log_p, self.index, axis=1).reshape(self.keep.shape)
+        picked = xp.where(self.keep, picked, 0.0)  # an ignored row selects nothing
+        loss = -picked if self.weight is None else -(self.w_target * picked)
+        eps = self.label_smoothing
+        if eps:
+            num_classes = log_p.shape[1]
+            if self.weight is None:
+                spread = log_p.sum(axis=1)
+            else:
+                shape = (1, num_classes) + (1,) * (log_p.ndim - 2)
+                spread = (log_p * self.weight.reshape(shape)).sum(axis=1)
+            loss = (1 - eps) * loss - (eps / num_classes) * spread
+        # where, not a product with keep: an ignored row may have selected a -inf
+        return xp.where(self.keep, loss, 0.0)
+
+
+def class_targets(xp: Any, target: Any, num_classes: int, dtype: Any, weight: Any,
+                  ignore_index: int, label_smoothing: float) -> ClassTargets:
+    """The :class:`ClassTargets` of class indices ``target`` (N, d...) for C classes.
 
     Q[n, c] = (1 - eps) w[y_n] [c = y_n] + eps/C w[c], zero where y_n == ignore_index;
-    divisor = sum over kept n of w[y_n] (their count without weights). Raises an
+    denominator = sum over kept n of w[y_n] (their count without weights). Raises an
     IndexError naming the first target outside [0, C).
     """
     if target.dtype.kind not in "iu":
@@ -220,20 +268,27 @@ def class_coefficients(xp: Any, target: Any, num_classes: int, dtype: Any, weigh
         )
     keep = check_class_indices(target, num_classes, ignore_index)
     safe = xp.where(keep, target, 0)
+    index = safe.reshape((safe.shape[0], 1) + safe.shape[1:])
     class_axis = xp.arange(num_classes).reshape((1, num_classes) + (1,) * (target.ndim - 1))
-    onehot = (class_axis == safe.reshape((safe.shape[0], 1) + safe.shape[1:])).astype(dtype)
+    onehot = (class_axis == index).astype(dtype)
     keep_f = keep.astype(dtype)
     w_target = keep_f if weight is None else weight[safe] * keep_f
-    q = onehot * w_target.reshape(onehot.shape[:1] + (1,) + onehot.shape[2:])
+    q = onehot * w_target.reshape(index.shape)
     if label_smoothing:
         spread_w = xp.ones(num_classes, dtype=dtype) if weight is None else weight
         spread = spread_w.reshape((1, num_classes) + (1,) * (target.ndim - 1)) / num_classes
-        keep_b = keep_f.reshape(onehot.shape[:1] + (1,) + onehot.shape[2:])
-        q = (1 - label_smoothing) * q + label_smoothing * spread * keep_b
+        q = (1 - label_smoothing) * q + label_smoothing * spread * keep_f.reshape(index.shape)
     denominator = w_target.sum()
     if xp is np:  # a Python number on the host: cheaper to divide by (no sync on a GPU)
         denominator = denominator.item()
-    return q, denominator
+    return ClassTargets(index, keep, weight, w_target, label_smoothing, q, denominator)
+
+
+def _kept(g: Any, keep: Any) -> Any:
+    """g with exact zeros where the target is ignored: dL/dx of an ignored target is 0 even
+    when 'mean' divides by a zero total weight (g = inf there, and inf * 0 would be nan)."""
+    xp = get_array_module(g)
+    return xp.where(keep.reshape(keep.shape[:1] + (1,) + keep.shape[1:]), g, 0.0)
 
 
 class CrossEntropyLoss(Op):
@@ -243,21 +298,29 @@ class CrossEntropyLoss(Op):
     l_n = -sum_c Q[n, c] log p[n, c], where Q holds the weighted (and smoothed) targets;
     dl_n/dx[n, c] = (sum_k Q[n, k]) p[n, c] - Q[n, c];
     with probability targets, dl_n/dy[n, c] = -(1 - eps) w[c] log p[n, c].
+    ``classes`` (a :class:`ClassTargets`) is given for class indices (Q is its q, and the
+    target's log p is selected by index); ``q`` for probabilities (as in PyTorch, a zero
+    probability on a masked, -inf, logit gives 0 * -inf = nan in the loss).
     """
     backward_name = "NllLossBackward0"
 
     @staticmethod
-    def forward(ctx, x, target, q, denominator, target_scale, reduction):
+    def forward(ctx, x, target, q, classes, target_scale, reduction):
         xp = get_array_module(x)
         shift = x.max(axis=1, keepdims=True)
         shifted = x - shift
         log_p = shifted - xp.log(xp.exp(shifted).sum(axis=1, keepdims=True))
-        loss = -(q * log_p).sum(axis=1)
-        ctx.reduction = reduction
-        ctx.denominator = loss.size if denominator is None else denominator
+        if classes is None:
+            loss = -(q * log_p).sum(axis=1)
+            denominator = loss.size
+        else:
+            loss = classes.loss(log_p)
+            q, denominator = classes.q, classes.denominator
+        ctx.reduction, ctx.denominator = reduction, denominator
+        ctx.keep = None if classes is None else classes.keep
         ctx.target_scale = target_scale
         ctx.save_for_backward(x, shift, q)
-        return _reduce(loss, reduction, ctx.denominator)
+        return _reduce(loss, reduction, denominator)
 
     @staticmethod
     def backward(ctx, grad):
@@ -266,6 +329,8 @@ class CrossEntropyLoss(Op):
         g = _grad_scale(grad, ctx.reduction, ctx.denominator)
         if ctx.reduction == "none":
             g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
+        if ctx.keep is not None:
+            g = _kept(g, ctx.keep)
         # The softmax from x itself (shift is a constant), so create_graph differentiates it.
         e = xp.exp(x - shift)
         total = e.sum(axis=1, keepdims=True)
@@ -306,7 +371,7 @@ class CrossEntropyIndexLoss(Op):
         probs /= total
         denominator = loss.size
         if keep is not None:
-            loss *= keep
+            loss = xp.where(keep, loss, 0.0)  # not loss * keep: s[n, 0] may be -inf (0 * -inf)
             denominator = keep.sum(dtype=loss.dtype)
         ctx.reduction, ctx.target, ctx.rows = reduction, target, rows
         ctx.keep, ctx.denominator = keep, denominator
@@ -318,10 +383,10 @@ class CrossEntropyIndexLoss(Op):
         x, shift, probs = ctx.saved_tensors
         target, rows, keep = ctx.target, ctx.rows, ctx.keep
         g = _grad_scale(grad, ctx.reduction, ctx.denominator)
-        if ctx.reduction == "none" or keep is not None:
+        if ctx.reduction == "none":
             g = g.reshape((-1, 1))
         if keep is not None:
-            g = g * keep.reshape((-1, 1))
+            g = _kept(g, keep)  # zeros, even where all targets are ignored (g = 1/0 = inf)
         if create_graph_enabled.get():
             # a rule on Tensors: p from x itself, the one-hot a constant
             xp = get_array_module(grad)
@@ -336,18 +401,21 @@ class CrossEntropyIndexLoss(Op):
 
 
 class NLLLoss(Op):
-    """Negative log-likelihood of log-probabilities x (N, C, d...):
+    """Negative log-likelihood of log-probabilities x (N, C, d...) against class indices:
 
-    l_n = -w[y_n] x[n, y_n] = -sum_c Q[n, c] x[n, c];  dl_n/dx[n, c] = -Q[n, c].
+    l_n = -w[y_n] x[n, y_n] = -sum_c Q[n, c] x[n, c], 0 where y_n is ignore_index;
+    dl_n/dx[n, c] = -Q[n, c]. ``classes`` is a :class:`ClassTargets` (without label
+    smoothing); x[n, y_n] is selected by index, so a -inf elsewhere in the row is harmless.
     """
     backward_name = "NllLossBackward0"
 
     @staticmethod
-    def forward(ctx, x, q, denominator, reduction):
-        loss = -(q * x).sum(axis=1)
-        ctx.reduction, ctx.denominator = reduction, denominator
-        ctx.save_for_backward(q)
-        return _reduce(loss, reduction, denominator)
+    def forward(ctx, x, classes, reduction):
+        loss = classes.loss(x)
+        ctx.reduction, ctx.denominator = reduction, classes.denominator
+        ctx.keep = classes.keep
+        ctx.save_for_backward(classes.q)
+        return _reduce(loss, reduction, classes.denominator)
 
     @staticmethod
     def backward(ctx, grad):
@@ -355,9 +423,9 @@ class NLLLoss(Op):
         g = _grad_scale(grad, ctx.reduction, ctx.denominator)
         if ctx.reduction == "none":
             g = g.reshape(g.shape[:1] + (1,) + g.shape[1:])
-        return -g * q, None, None, None
+        return -_kept(g, ctx.keep) * q, None, None
 
 
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
            "CrossEntropyIndexLoss", "NLLLoss",
-           "class_coefficients", "check_reduction"]
+           "ClassTargets", "class_targets", "check_reduction"]

@@ -49,6 +49,15 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+def _stable_shift(x: Any, axes: tuple[int, ...]) -> Any:
+    """max of x over ``axes`` (kept as size 1), the shift that keeps e^{x - m} from
+    overflowing; 0 where an axis is empty, since the max of nothing does not exist (and the
+    sum of e^x over nothing, 0, needs no shift)."""
+    if any(x.shape[a] == 0 for a in axes):
+        return get_array_module(x).zeros(_kept_shape(x.shape, axes), dtype=x.dtype)
+    return x.max(axis=axes, keepdims=True)
+
+
 class Sum(Op):
     """y = sum_i x_i;  dy/dx_i = 1: the gradient is spread back over the summed axes."""
 
@@ -82,17 +91,23 @@ class Mean(Op):
         for a in axes:
             count *= x.shape[a]
         ctx.count = count
+        if count == 0:  # the mean of nothing is 0/0 = nan, as in PyTorch (without numpy's warning)
+            return x.sum(axis=axes, keepdims=keepdim) * float("nan")
         return x.mean(axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
         xp = get_array_module(grad)
-        return xp.broadcast_to(grad.reshape(ctx.kept) / ctx.count, ctx.shape), None, None
+        grad = grad.reshape(ctx.kept)
+        if ctx.count:  # with no elements, x (and so its gradient) is empty anyway
+            grad = grad / ctx.count
+        return xp.broadcast_to(grad, ctx.shape), None, None
 
 
 def _extreme_forward(ctx: Any, x: Any, axes: tuple, keepdim: bool, reducer: str) -> Any:
-    if x.size == 0:
-        raise RuntimeError(f"{reducer}(): cannot reduce an empty tensor (it has no identity)")
+    for a in axes:  # the max of nothing does not exist; an empty tensor reduced elsewhere is fine
+        if x.shape[a] == 0:
+            raise IndexError(f"a{reducer}(): Expected reduction dim {a} to have non-zero size.")
     kept = getattr(x, reducer)(axis=axes, keepdims=True)
     ctx.kept = kept.shape
     ctx.save_for_backward(x, kept)
@@ -128,16 +143,17 @@ class Amin(Op):
 
 class LogSumExp(Op):
     """y = log sum_i e^{x_i}, computed stably;  dy/dx_i = e^{x_i - y} (the softmax)."""
-    backward_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
             x = x.astype(default_float())
         xp = get_array_module(x)
-        m = x.max(axis=axes, keepdims=True)
+        m = _stable_shift(x, axes)
         m = xp.where(xp.isfinite(m), m, 0)
-        kept = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        total = xp.exp(x - m).sum(axis=axes, keepdims=True)
+        with np.errstate(divide="ignore"):  # log 0 = -inf: the log of a sum over nothing
+            kept = xp.log(total) + m
         out = kept if keepdim else kept.reshape([n for i, n in enumerate(x.shape) if i not in axes])
         ctx.kept = kept.shape
         ctx.save_for_backward(x, out)
@@ -158,8 +174,11 @@ class Softmax(Op):
         if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
             x = x.astype(default_float())
         xp = get_array_module(x)
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))
-        y = e / e.sum(axis=dim, keepdims=True)
+        if x.size == 0:  # nothing to normalise (and an empty dim has no max to shift by)
+            y = x.copy()
+        else:
+            e = xp.exp(x - x.max(axis=dim, keepdims=True))
+            y = e / e.sum(axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
@@ -178,8 +197,11 @@ class LogSoftmax(Op):
         if x.dtype.kind != "f":  # integers compute in the default float, as in PyTorch
             x = x.astype(default_float())
         xp = get_array_module(x)
-        shifted = x - x.max(axis=dim, keepdims=True)
-        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        if x.size == 0:  # nothing to normalise (and an empty dim has no max to shift by)
+            y = x.copy()
+        else:
+            shifted = x - x.max(axis=dim, keepdims=True)
+            y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
@@ -226,11 +248,23 @@ def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
     return _reduce(Mean, input, dim, keepdim)
 
 
+def _check_whole_reduction(input: Any, dim: Any, name: str) -> None:
+    """PyTorch's error for the max or min of all of an empty tensor (a dim given instead
+    reduces only that one: empty elsewhere is fine, an empty dim is an IndexError)."""
+    if (dim is None or (not isinstance(dim, int) and len(dim) == 0)) and input.numel() == 0:
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+            "the reduction dim with the 'dim' argument."
+        )
+
+
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    _check_whole_reduction(input, dim, "amax")
     return _reduce(Amax, input, dim, keepdim)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    _check_whole_reduction(input, dim, "amin")
     return _reduce(Amin, input, dim, keepdim)
 
 
