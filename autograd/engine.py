@@ -121,7 +121,12 @@ def run_backward(
                 if edge is None:
                     continue
                 if ig is not None:
-                    ig = _conform(ig, edge, node, i)
+                    if isinstance(edge, Function):
+                        shape, dtype = edge._out_shape, edge._out_dtype
+                    else:
+                        shape, dtype = edge._array.shape, edge._array.dtype
+                    if ig.shape != shape or ig.dtype != dtype:
+                        ig = _conform(ig, shape, dtype, node, i)
                     if anomaly:
                         _check_finite(node, i, ig)
                     if sent is not None:
@@ -153,13 +158,17 @@ def _run_rule(node: Function, g: Any, create_graph: bool, retain_graph: bool, si
             "values were freed by the first backward). Specify retain_graph=True in the "
             "first backward() call if you need to backward through it again."
         )
-    if node._saved_versions is not None:
-        check_versions(node)
+    versions = node._saved_versions
+    if versions is not None:
+        for counter, version, _ in versions:
+            if counter[0] != version:
+                check_versions(node)  # raises, naming the tensor
     if node._retained is not None:
         owner = node._retained()
         if owner is not None:  # retain_grad(): its .grad accumulates, as a leaf's
             sink.retained(owner, g)
-    sink.node(node, g)
+    if sink.wanted:
+        sink.node(node, g)
     if node.array_level and not create_graph:
         in_grads = node.backward(node, g)  # arrays in, arrays out: the usual case
     else:
@@ -201,13 +210,9 @@ def _call_backward(node: Function, g: Any, create_graph: bool) -> tuple:
     return tuple(o._array if isinstance(o, Tensor) else o for o in out)
 
 
-def _conform(ig: Any, edge: Any, node: Function, i: int) -> Any:
+def _conform(ig: Any, shape: tuple, dtype: Any, node: Function, i: int) -> Any:
     """The gradient for input ``i`` in that input's shape (summing what forward broadcast)
     and dtype; an error naming the input where the rule returned another shape."""
-    if isinstance(edge, Function):
-        shape, dtype = edge._out_shape, edge._out_dtype
-    else:
-        shape, dtype = edge._array.shape, edge._array.dtype
     if ig.shape != shape:
         try:
             reduced = unbroadcast(ig, shape)

@@ -44,6 +44,7 @@ from .grad_mode import anomaly_enabled, grad_enabled
 __all__ = ["Function", "FunctionCtx", "Op"]
 
 _sequence = itertools.count()  # creation order of the nodes: a topological order
+_FLOAT32 = np.dtype(np.float32)
 
 
 def unwrap(value: Any) -> Any:
@@ -183,16 +184,24 @@ class Function(FunctionCtx):
         node.saved_tensors = ()
         node._saved_versions = None
         if cls.array_level:
-            out = _forward_on_arrays(cls, node, arrays, args)
+            try:
+                out = cls.forward(node, *arrays)
+            except (TypeError, ValueError):
+                _check_one_device(args)  # numpy's errors for devices and shapes: PyTorch's
+                _check_broadcast(cls, args)
+                raise
+            if type(out) is not np.ndarray and not isinstance(out, backend.ARRAY_TYPES):
+                out = _scalar_output(node, out)  # numpy gives scalars for 0-d results
         else:
             out = _forward_on_tensors(cls, node, args)
-        counter = _shared_counter(out, args)
-        if not record or out.dtype.kind not in "fc":  # ints and bools carry no gradient
-            return Tensor(out, version_counter=counter)
+        counter = None if out.base is None else _shared_counter(out, args)
+        dtype = out.dtype
+        if not record or (dtype is not _FLOAT32 and dtype.kind not in "fc"):
+            return Tensor(out, version_counter=counter)  # ints and bools carry no gradient
 
         node._seq = next(_sequence)
         node._out_shape = out.shape
-        node._out_dtype = out.dtype
+        node._out_dtype = dtype
         if anomaly_enabled.get():
             node._trace = traceback.format_stack()[:-1]
         result = Tensor(out, grad_fn=node, version_counter=counter)
@@ -239,18 +248,10 @@ class Op(Function):
         return self.backward_name or type(self).__name__ + "Backward0"
 
 
-def _forward_on_arrays(cls: type, node: Function, arrays: list, args: tuple) -> Any:
-    """An Op's forward; numpy's errors for mismatched devices or shapes become PyTorch's."""
-    try:
-        out = cls.forward(node, *arrays)
-    except (TypeError, ValueError):
-        _check_one_device(args)
-        _check_broadcast(cls, args)
-        raise
-    if not isinstance(out, backend.ARRAY_TYPES):  # numpy gives scalars for 0-d results
-        scalar = out
-        out = backend.get_array_module(out).asarray(out)
-        node.saved_tensors = tuple(out if s is scalar else s for s in node.saved_tensors)
+def _scalar_output(node: Function, scalar: Any) -> Any:
+    """A numpy scalar an Op returned, as a 0-d array (where saved too)."""
+    out = backend.get_array_module(scalar).asarray(scalar)
+    node.saved_tensors = tuple(out if s is scalar else s for s in node.saved_tensors)
     return out
 
 
@@ -287,8 +288,6 @@ def _user_source(item: Any, args: tuple, out: Any) -> int:
 def _shared_counter(out: Any, args: tuple) -> Any:
     """The version counter of the input whose memory ``out`` views (reshape, transpose,
     basic indexing, ...), so that in-place writes through either count for both."""
-    if getattr(out, "base", None) is None:  # memory of its own: the usual case
-        return None
     root = _root(out)
     for a in args:
         if isinstance(a, _tensor_cls) and _root(a._array) is root:
@@ -310,23 +309,37 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
     reattach saved values to the graph; the versions let backward refuse values that
     an in-place write changed after forward (:func:`check_versions`).
     """
-    if node.array_level:
+    versions = []
+    if node.array_level:  # saved arrays: found among the inputs' arrays and the output
         out = result._array
         sources = []
+        k = 0
         for item in node.saved_tensors:
-            for i, a in enumerate(arrays):
-                if a is item:
-                    sources.append(i)
-                    break
+            if item is out:
+                sources.append(OUTPUT)
+                counter = result._version_counter
+                versions.append((counter, counter[0], k))
             else:
-                sources.append(OUTPUT if item is out else CONSTANT)
+                i = 0
+                for a in arrays:
+                    if a is item:
+                        owner = args[i]
+                        if isinstance(owner, _tensor_cls):
+                            counter = owner._version_counter
+                            versions.append((counter, counter[0], k))
+                        break
+                    i += 1
+                else:
+                    i = CONSTANT
+                sources.append(i)
+            k += 1
         node._saved_src = tuple(sources)
-    versions = []
-    for k, src in enumerate(node._saved_src):
-        owner = result if src == OUTPUT else args[src] if src >= 0 else None
-        if isinstance(owner, _tensor_cls):
-            counter = owner._version_counter
-            versions.append((counter, counter.value, k))
+    else:  # a user's Function: _forward_on_tensors found the sources
+        for k, src in enumerate(node._saved_src):
+            owner = result if src == OUTPUT else args[src] if src >= 0 else None
+            if isinstance(owner, _tensor_cls):
+                counter = owner._version_counter
+                versions.append((counter, counter[0], k))
     if versions:
         node._saved_versions = tuple(versions)
 
@@ -339,7 +352,7 @@ def check_versions(node: Function) -> None:
     would give silently wrong gradients.
     """
     for counter, version, k in node._saved_versions:
-        if counter.value != version:
+        if counter[0] != version:
             src = node._saved_src[k]
             edge = node.edges[src] if src >= 0 else None
             kind = type(edge).__name__ if isinstance(edge, _tensor_cls) else "Tensor"
@@ -347,7 +360,7 @@ def check_versions(node: Function) -> None:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [{kind} of shape {shape}], saved by {node.name()}, is at "
-                f"version {counter.value}; expected version {version} instead. Update tensors "
+                f"version {counter[0]}; expected version {version} instead. Update tensors "
                 "in place only after backward(), or work on a .clone()."
             )
 

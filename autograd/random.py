@@ -133,7 +133,7 @@ def _fill_from_host(t: Tensor, values: np.ndarray) -> Tensor:
     values = values.astype(t._array.dtype, copy=False)
     t._array[...] = values if backend.device_of(t._array).type == "cpu" else \
         backend.asarray(values, device=t.device)
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 

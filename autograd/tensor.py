@@ -3,9 +3,9 @@
 A Tensor holds its values in ``_array`` (a numpy or CuPy array), the node of
 the graph that computed it in ``grad_fn`` (None for a leaf), and, after
 ``backward()``, the gradient in ``grad``. Tensors that share memory (``detach()``,
-views from basic indexing, ``reshape``, ``transpose``, ...) share one
-:class:`VersionCounter`, which every in-place write moves on, so that backward
-can refuse values that were changed after an op saved them.
+views from basic indexing, ``reshape``, ``transpose``, ...) share one version
+counter (a one-element list), which every in-place write moves on, so that
+backward can refuse values that were changed after an op saved them.
 
 Methods and operators are one-line wrappers over the ops in ``autograd.ops``;
 the maths lives there, forward and backward side by side.
@@ -31,16 +31,7 @@ from .ops import select as S
 from .ops import shape as SH
 from .ops import unary as U
 
-__all__ = ["Tensor", "VersionCounter"]
-
-
-class VersionCounter:
-    """How many in-place writes the memory of a tensor (and of its views) has had."""
-
-    __slots__ = ("value",)
-
-    def __init__(self) -> None:
-        self.value = 0
+__all__ = ["Tensor"]
 
 
 class Tensor:
@@ -58,7 +49,7 @@ class Tensor:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  device: Any = None, *, grad_fn: Any = None,
-                 version_counter: VersionCounter | None = None):
+                 version_counter: list[int] | None = None):
         """``data`` (numbers, nested lists, an array) as a tensor, sharing an array's memory.
 
         ``grad_fn`` and ``version_counter`` are set by the engine: the node that computed
@@ -70,7 +61,7 @@ class Tensor:
         self._grad = None
         self.grad_fn = grad_fn
         self._requires_grad = grad_fn is not None
-        self._version_counter = VersionCounter() if version_counter is None else version_counter
+        self._version_counter = [0] if version_counter is None else version_counter
         if requires_grad:
             self.requires_grad_(True)
 
@@ -115,11 +106,11 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many in-place writes this tensor's memory has had (shared with its views)."""
-        return self._version_counter.value
+        return self._version_counter[0]
 
     @_version.setter
     def _version(self, value: int) -> None:
-        self._version_counter.value = value
+        self._version_counter[0] = value
 
     @property
     def requires_grad(self) -> bool:

@@ -58,15 +58,15 @@ class Adam(Optimizer):
         weight_decay, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
         decoupled = group["decoupled_weight_decay"]
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             theta = p._array
             if decoupled:
-                grad = effective_grad(p.grad._array, theta, 0, maximize)
+                grad = effective_grad(p._grad._array, theta, 0, maximize)
                 if weight_decay != 0:
                     theta *= 1 - lr * weight_decay
             else:
-                grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
+                grad = effective_grad(p._grad._array, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:

@@ -132,17 +132,17 @@ class Optimizer:
         """Forget the gradients: ``p.grad = None`` (default), or fill them with zeros in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 if set_to_none:
-                    p.grad = None
+                    p._grad = None
                 else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
+                    if p._grad.grad_fn is not None:
+                        p._grad.detach_()
                     else:
-                        p.grad.requires_grad_(False)
+                        p._grad.requires_grad_(False)
                     with ag.no_grad():
-                        p.grad.zero_()
+                        p._grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """One update of every parameter that has a gradient; returns ``closure()`` if given.
@@ -161,8 +161,8 @@ class Optimizer:
         for group in self.param_groups:
             self._update_group(group)
             for p in group["params"]:
-                if p.grad is not None:
-                    p._version += 1  # changed in place: a graph that saved p can no longer backward
+                if p._grad is not None:
+                    p._version_counter[0] += 1  # changed in place: a graph that saved p can no longer backward
         return loss
 
     def _check_grads(self) -> None:
@@ -172,7 +172,7 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad
                 if grad is None:
                     continue
                 g, theta = grad._array, p._array
@@ -183,7 +183,7 @@ class Optimizer:
                     self._check_grad(p, group)
 
     def _check_grad(self, p: ag.Tensor, group: dict[str, Any]) -> None:
-        g, theta = p.grad._array, p._array
+        g, theta = p._grad._array, p._array
         if g.shape == theta.shape and g.dtype == theta.dtype and type(g) is type(theta) \
                 and device_of(g) == device_of(theta):
             return
@@ -192,7 +192,7 @@ class Optimizer:
             f"{next(i for i, q in enumerate(group['params']) if q is p)} of parameter group "
             f"{next(i for i, h in enumerate(self.param_groups) if h is group)} has shape "
             f"{tuple(theta.shape)}, dtype {p.dtype} on {p.device}, but its gradient has shape "
-            f"{tuple(g.shape)}, dtype {p.grad.dtype} on {p.grad.device}; no parameter was "
+            f"{tuple(g.shape)}, dtype {p._grad.dtype} on {p._grad.device}; no parameter was "
             "updated. A gradient must match its parameter: set p.grad to a tensor like p "
             "(or None)"
         )
@@ -313,7 +313,7 @@ def effective_grad(grad: Any, theta: Any, weight_decay: float, maximize: bool) -
     """g_t = -grad if maximize else grad, plus lambda * theta when weight_decay = lambda != 0.
 
     Takes and returns arrays. Returns ``grad`` itself when nothing changes it
-    (read-only use), otherwise a new array: ``p.grad`` is never modified.
+    (read-only use), otherwise a new array: ``p._grad`` is never modified.
     """
     if maximize:
         grad = -grad

@@ -56,16 +56,16 @@ class SGD(Optimizer):
             # The lecture's step, theta <- theta - lr g: the same update as below, without
             # its per-parameter bookkeeping (what a tiny network's step time is made of).
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad
                 if grad is not None:
                     theta = p._array
                     theta -= grad._array * scalar_like(lr, theta)  # same bits as * lr, faster
             return
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             theta = p._array
-            grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
+            grad = effective_grad(p._grad._array, theta, weight_decay, maximize)
             update = grad
             if momentum != 0:
                 state = self.state[p]

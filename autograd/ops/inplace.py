@@ -70,7 +70,7 @@ def inplace(t: Any, ufunc: str, other: Any) -> Any:
         getattr(xp, ufunc)(t._array, value, out=t._array)
     except (TypeError, ValueError) as e:  # numpy's casting and broadcasting errors
         raise RuntimeError(_inplace_error(t, value, ufunc)) from e
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 
@@ -104,7 +104,7 @@ def fill_(t: Any, value: Any) -> Any:
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
         return _rebase(t, SetItem.apply(t, Ellipsis, value))
     t._array[...] = unwrap(value)
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 
@@ -112,7 +112,7 @@ def copy_(t: Any, src: Any) -> Any:
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
     t._array[...] = unwrap(src)
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 
@@ -133,7 +133,7 @@ def apply_(t: Any, op: Any, *args: Any) -> Any:
     if tracked:
         return _rebase(t, result)
     t._array[...] = result._array
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 
@@ -141,7 +141,7 @@ def clamp_(t: Any, lo: Any, hi: Any) -> Any:
     if _tracked(t):
         return _rebase(t, t.clamp(lo, hi))
     get_array_module(t._array).clip(t._array, unwrap(lo), unwrap(hi), out=t._array)
-    t._version += 1
+    t._version_counter[0] += 1
     return t
 
 
@@ -176,4 +176,4 @@ def setitem(t: Any, index: Any, value: Any) -> None:
         return
     check_index_arrays(t._array, index)
     t._array[index] = unwrap(value)
-    t._version += 1
+    t._version_counter[0] += 1
