@@ -16,7 +16,9 @@ Backward, with G = dL/dy as a (N*Ho*Wo, O) matrix:
 - dL/dW = G^T @ cols  (one matrix product with the saved cols)
 - dL/dcols = G @ W, then col2im adds every window's gradient back onto the
   input pixels it was read from: a loop over the kh*kw kernel offsets, each
-  adding one strided slice (overlapping windows accumulate).
+  adding one strided slice (overlapping windows accumulate). dL/dcols is as
+  large as cols, so it is made one kernel offset at a time (col2im_product):
+  backward then needs little more memory than the saved cols.
 
 ``groups`` split the channels into G independent convolutions; the matrices
 carry a leading group axis and ``@`` runs the G products at once.
@@ -106,6 +108,31 @@ def col2im(cols: Any, shape: tuple[int, ...], kernel: Pair, stride: Pair, dilati
     return out.reshape(n, c, h, w)
 
 
+def col2im_product(a: Any, w: Any, shape: tuple[int, ...], kernel: Pair, stride: Pair,
+                   dilation: Pair, out_hw: Pair, groups: int) -> Any:
+    """col2im(a @ w.reshape(G, K, C/G*kh*kw)) without building that product.
+
+    ``a`` is (G, N*Ho*Wo, K), ``w`` (G, K, C/G, kh, kw). Per kernel offset (a, b) one small
+    product ``a @ w[..., a, b]`` gives the (N*Ho*Wo, C/G) gradients that offset sends back,
+    added onto its strided slice at once: the big matrix of window gradients (as large as
+    cols) never exists, so backward needs no more memory than the saved cols.
+    """
+    xp = get_array_module(a)
+    n, c, h, wd = shape
+    ho, wo = out_hw
+    kh, kw = kernel
+    (sh, sw), (dh, dw) = stride, dilation
+    cg = c // groups
+    out = xp.zeros((n, groups, cg, h, wd), dtype=a.dtype)
+    for i in range(kh):
+        rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
+        for j in range(kw):
+            columns = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+            part = (a @ w[:, :, :, i, j]).reshape(groups, n, ho, wo, cg)
+            out[:, :, :, rows, columns] += part.transpose(1, 0, 4, 2, 3)
+    return out.reshape(n, c, h, wd)
+
+
 def zero_pad(x: Any, padding: tuple[int, int, int, int]) -> Any:
     """x (N, C, H, W) with zeros added: padding = (top, bottom, left, right)."""
     if not any(padding):
@@ -170,13 +197,12 @@ class Conv2d(Function):
         if need_b:
             grad_b = grad.sum(axis=(0, 2, 3))
         if need_x:
-            w_mat = weight.reshape(groups, o // groups, -1)
-            grad_cols = g @ w_mat  # (G, N*Ho*Wo, C/G*kh*kw)
-            del g
+            # dL/dcols = G @ W, added back onto the windows' pixels (col2im), offset by offset
             top, bottom, left, right = padding
             n, c, h, w = x_shape
             padded = (n, c, h + top + bottom, w + left + right)
-            grad_x = col2im(grad_cols, padded, kernel, stride, dilation, out_hw, groups)
+            w_parts = weight.reshape(groups, o // groups, c // groups, kernel[0], kernel[1])
+            grad_x = col2im_product(g, w_parts, padded, kernel, stride, dilation, out_hw, groups)
             if any(padding):
                 grad_x = grad_x[:, :, top:top + h, left:left + w]
         return grad_x, grad_w, grad_b, None, None, None, None
@@ -203,9 +229,10 @@ class ConvTranspose2d(Function):
         full_h = (h - 1) * stride[0] + dilation[0] * (kh - 1) + 1 + output_padding[0]
         full_w = (w - 1) * stride[1] + dilation[1] * (kw - 1) + 1 + output_padding[1]
         x_mat = x.reshape(n, groups, cg, h * w).transpose(1, 0, 3, 2).reshape(groups, n * h * w, cg)
-        cols = x_mat @ weight.reshape(groups, cg, og * kh * kw)  # (G, N*H*W, O/G*kh*kw)
-        y = col2im(cols, (n, o, full_h, full_w), (kh, kw), stride, dilation, (h, w), groups)
-        del cols
+        # col2im(X @ W): each input pixel's patch added onto the output, offset by offset
+        w_parts = weight.reshape(groups, cg, og, kh, kw)
+        y = col2im_product(x_mat, w_parts, (n, o, full_h, full_w), (kh, kw), stride, dilation,
+                           (h, w), groups)
         ph, pw = padding
         y = y[:, :, ph:full_h - ph, pw:full_w - pw]
         if bias is not None:
@@ -380,4 +407,5 @@ def _fold_border(xp: Any, g: Any, axis: int, before: int, after: int, n: int, mo
 
 
 __all__ = ["Conv2d", "ConvTranspose2d", "Unfold", "Fold", "Pad", "im2col", "col2im",
+           "col2im_product",
            "windows", "zero_pad", "first_order_only"]

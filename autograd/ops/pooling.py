@@ -68,7 +68,8 @@ class MaxPool2d(Function):
     """y[n, c, i, j] = max over the window of output pixel (i, j) (padding is -inf).
 
     dL/dx: each window's dL/dy goes to its first maximum (``argmax``), added up over
-    overlapping windows. Saves only the argmax (which offset of each window won).
+    overlapping windows. Saves only the argmax (which offset of each window won, one byte
+    per window for kernels of up to 256 elements).
     ``found`` is None or a list: forward appends the argmax to it, for return_indices.
     """
 
@@ -84,6 +85,8 @@ class MaxPool2d(Function):
         argmax = win.argmax(axis=-1)  # the first maximum, as PyTorch (a NaN counts as max)
         y = xp.take_along_axis(win, argmax[..., None], axis=-1)[..., 0]
         del win
+        if kernel[0] * kernel[1] <= 256:  # kept for backward: 1 byte a window, not 8
+            argmax = argmax.astype(xp.uint8)
         if found is not None:
             found.append(argmax)
         if ctx.needs_input_grad:
@@ -113,6 +116,7 @@ def flat_indices(argmax: Any, width: int, kernel: Pair, stride: Pair, padding: P
     its (unpadded) input plane, int64."""
     xp = get_array_module(argmax)
     ho, wo = argmax.shape[2:]
+    argmax = argmax.astype(xp.int64)
     a, b = argmax // kernel[1], argmax % kernel[1]
     rows = xp.arange(ho, dtype=xp.int64).reshape(ho, 1) * stride[0] - padding[0]
     cols = xp.arange(wo, dtype=xp.int64).reshape(1, wo) * stride[1] - padding[1]
