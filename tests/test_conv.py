@@ -98,6 +98,13 @@ def test_pad_constant_with_negative_widths_crops_and_gradchecks() -> None:
     assert ag.gradcheck(lambda x: F.pad(x, (-1, 2, 1, -2), value=3.0), (x,))
 
 
+@pytest.mark.parametrize("widths", [(1, 2, 0, 1), (1, -2, -1, 1)])
+def test_constant_pad_differentiates_twice(widths) -> None:
+    """Its backward is a slice (and zeros where x was cropped): recorded under create_graph."""
+    x = ag.tensor(RNG.standard_normal((2, 3, 4)), requires_grad=True)
+    assert ag.gradgradcheck(lambda x: F.pad(x, widths, value=1.0) ** 2, (x,))
+
+
 @pytest.mark.parametrize("kw", [
     {"kernel_size": 2},
     {"kernel_size": (2, 3), "dilation": (1, 2), "padding": 1, "stride": 2},

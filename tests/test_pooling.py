@@ -379,3 +379,11 @@ def test_fake_cuda_indices_stay_on_the_gpu() -> None:
         for gpu, cpu in zip(on_gpu, on_cpu, strict=True):
             assert gpu.device == ag.device("cuda:0") and gpu.dtype == ag.int64
             np.testing.assert_array_equal(gpu.cpu().numpy(), cpu.numpy())
+
+
+def test_a_nan_in_a_window_gives_nan_and_takes_the_gradient() -> None:
+    x = ag.tensor(np.array([[[[np.nan, 1.0, 3.0, 2.0]]]]), requires_grad=True)
+    y = F.max_pool2d(x, (1, 2))
+    assert np.isnan(y.detach().numpy()[0, 0, 0, 0]) and y.detach().numpy()[0, 0, 0, 1] == 3.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0, 0], [1.0, 0.0, 1.0, 0.0])

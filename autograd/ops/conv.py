@@ -367,9 +367,11 @@ class Pad(Function):
         if mode == "constant":
             if all(b >= 0 and a >= 0 for b, a in widths):
                 return g, None, None, None
-            out = xp.zeros(shape, dtype=grad.dtype)  # cropped elements get no gradient
-            out[tuple(slice(max(0, -b), n - max(0, -a)) for (b, a), n in zip(widths, shape))] = g
-            return out, None, None, None
+            # cropped elements get no gradient: zeros padded back where x was cropped
+            cropped = tuple((max(0, -b), max(0, -a)) for b, a in widths)
+            if getattr(type(g), "_array_namespace", None) is not None:  # create_graph
+                return Pad.apply(g, cropped, "constant", 0.0), None, None, None
+            return xp.pad(g, cropped), None, None, None
         # copying modes: one axis at a time, from the last one padded back to the first,
         # fold each padded border back onto the elements of x it copies
         g = grad

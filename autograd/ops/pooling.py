@@ -71,6 +71,8 @@ class MaxPool2d(Function):
     overlapping windows. Saves only the argmax (which offset of each window won, one byte
     per window for kernels of up to 256 elements).
     ``found`` is None or a list: forward appends the argmax to it, for return_indices.
+    A window holding a NaN gives NaN, as in PyTorch; its gradient goes to the window's
+    first NaN (PyTorch's kernel picks the last one).
     """
 
     array_level = True
