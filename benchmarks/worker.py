@@ -13,6 +13,7 @@ from typing import Any
 
 import bare_engine
 import chain
+import cnn
 import harness
 import mlp
 import numpy as np
@@ -212,6 +213,68 @@ def time_w4(spec: dict[str, Any]) -> dict[str, Any]:
     return {"seconds": wall, "cpu_seconds": cpu}
 
 
+# --- W5: a LeNet-style CNN training step -----------------------------------------------------
+
+def _cnn_impl(name: str, params: list, x: np.ndarray, y: np.ndarray) -> Any:
+    if name == "engine":
+        return cnn.EngineCNN(params, x, y)
+    if name == "numpy":
+        return cnn.NumpyCNN(params, x, y)
+    if name == "torch":
+        return cnn.TorchCNN(params, x, y)
+    raise ValueError(f"unknown implementation {name!r}")
+
+
+def _pin_malloc() -> None:
+    """glibc only: keep freed memory in this process's heap (no trimming, no mmap for big
+    arrays), so that no step pays page faults for memory an earlier step gave back.
+
+    W5's arrays (up to 3.7 MB) sit near glibc's adaptive trim threshold: whether a step
+    frees enough at once to hand memory back to the OS (and fault it in again) depends on
+    which arrays happen to lie at the top of the heap, which differs from one program to
+    another. Pinned, both implementations are timed on the work they do.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallopt(-3, 64 * 2**20)  # M_MMAP_THRESHOLD
+    libc.mallopt(-1, 512 * 2**20)  # M_TRIM_THRESHOLD
+
+
+def time_cnn(spec: dict[str, Any]) -> dict[str, Any]:
+    if spec.get("pin_malloc"):
+        _pin_malloc()
+    params, x, y = cnn.make_problem(spec["batch"])
+    names = spec["impls"]
+    finals = {}  # the same computation: three steps from the same start, the same weights
+    for name in names:
+        impl = _cnn_impl(name, params, x, y)
+        for _ in range(3):
+            impl.step()
+        finals[name] = impl.weights()
+    reference = finals["numpy"]
+    check = {name: _max_rel_diff(finals[name], reference) for name in names}
+    impls = {name: _cnn_impl(name, params, x, y).step for name in names}
+    wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
+    return {"seconds": wall, "cpu_seconds": cpu, "check_max_rel_diff": check}
+
+
+def mem_cnn(spec: dict[str, Any]) -> dict[str, Any]:
+    name = spec["impl"]
+
+    def setup() -> Any:
+        params, x, y = cnn.make_problem(spec["batch"])
+        return (params, x, y) if name == "numpy" else _cnn_impl(name, params, x, y)
+
+    def step(state: Any) -> None:
+        if name == "numpy":
+            step.kept = cnn.numpy_cnn_step(*state)  # type: ignore[attr-defined] - the grads
+        else:
+            state.step()
+
+    return harness.measure_peak(setup, step, spec.get("traced", True))
+
+
 JOBS = {
     ("w1", "time"): time_mlp,
     ("gpu", "time"): time_mlp,
@@ -220,6 +283,8 @@ JOBS = {
     ("w3", "mem"): mem_chain,
     ("w4", "mem"): mem_mlp,
     ("w4", "time"): time_w4,
+    ("w5", "time"): time_cnn,
+    ("w5", "mem"): mem_cnn,
 }
 
 

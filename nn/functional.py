@@ -608,3 +608,501 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     if unbatched and reduction == "none":
         out = out.squeeze(0)
     return out
+
+
+# --- convolution and pooling -------------------------------------------------------------------
+# The maths is in autograd.ops.conv (im2col + one matrix product) and autograd.ops.pooling; here
+# are PyTorch's signatures, argument checks and error messages. Every op works on (N, C, H, W):
+# the 1-d forms add an axis of size 1, unbatched inputs get a batch axis of size 1.
+
+from autograd.ops import conv as _convops  # noqa: E402
+from autograd.ops import pooling as _pool  # noqa: E402
+
+__all__ += [
+    "conv1d", "conv2d", "conv_transpose2d", "pad", "unfold", "fold", "max_pool1d", "max_pool2d",
+    "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_max_pool2d",
+]
+
+
+def _ntuple(value: Any, n: int, name: str) -> tuple[int, ...]:
+    """An int or a sequence of n ints as a tuple of n ints (PyTorch's error otherwise)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * n
+    values = tuple(int(v) for v in value)
+    if len(values) == 1:
+        return values * n
+    if len(values) != n:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of {n} values to match "
+            f"the convolution dimensions, but got {name}={list(values)}"
+        )
+    return values
+
+
+def _batched(name: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:
+    """``input`` with a batch axis (added for an unbatched one), and whether it was added."""
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
+            f"input of size: {list(input.shape)}"
+        )
+    if input.ndim == nd + 1:
+        return input.unsqueeze(0), True
+    return input, False
+
+
+def _spatial(sizes: tuple[int, ...]) -> str:
+    return "(" + " x ".join(str(s) for s in sizes) + ")"
+
+
+def _conv_checks(name: str, input: Tensor, weight: Tensor, bias: Any, groups: int, nd: int,
+                 transposed: bool = False) -> None:
+    if weight.ndim != nd + 2:
+        raise RuntimeError(
+            f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional input "
+            f"{list(input.shape)}, but got {weight.ndim}-dimensional weight of size "
+            f"{list(weight.shape)} instead"
+        )
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if transposed:
+        if input.shape[1] != weight.shape[0]:
+            raise RuntimeError(
+                f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+                f"input{list(input.shape)} to have {weight.shape[0]} channels, but got "
+                f"{input.shape[1]} channels instead"
+            )
+        if weight.shape[0] % groups:
+            raise RuntimeError(
+                f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                f"dimension 0, but got weight of size {list(weight.shape)} instead"
+            )
+        out_channels = weight.shape[1] * groups
+    else:
+        if weight.shape[0] % groups:
+            raise RuntimeError(
+                f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                f"dimension 0, but got weight of size {list(weight.shape)} instead"
+            )
+        if input.shape[1] != weight.shape[1] * groups:
+            raise RuntimeError(
+                f"Given groups={groups}, weight of size {list(weight.shape)}, expected "
+                f"input{list(input.shape)} to have {weight.shape[1] * groups} channels, but "
+                f"got {input.shape[1]} channels instead"
+            )
+        out_channels = weight.shape[0]
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_channels):
+        raise RuntimeError(
+            f"Given weight of size {list(weight.shape)}, expected bias to be 1-dimensional with "
+            f"{out_channels} elements, but got bias of size {list(bias.shape)} instead"
+        )
+    for other in (weight, bias):
+        if other is not None and other.dtype != input.dtype:
+            raise RuntimeError(
+                f"expected scalar type {input.dtype} but found {other.dtype} (input and "
+                f"{'weight' if other is weight else 'bias'} of {name} must have the same dtype)"
+            )
+
+
+def _geometry_checks(stride: tuple, dilation: tuple, padding: tuple = ()) -> None:
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+
+
+def _conv(name: str, nd: int, input: Tensor, weight: Tensor, bias: Any, stride: Any,
+          padding: Any, dilation: Any, groups: int) -> Tensor:
+    """conv1d/conv2d: checks in the caller's dimensions, then the 2-d op."""
+    input, unbatched = _batched(name, input, nd)
+    _conv_checks(name, input, weight, bias, groups, nd)
+    stride = _ntuple(stride, nd, "stride")
+    dilation = _ntuple(dilation, nd, "dilation")
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding == "valid":
+            pads = ((0, 0),) * nd
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise RuntimeError("padding='same' is not supported for strided convolutions")
+            # total d*(k-1) per axis, the odd one on the right/bottom, as PyTorch pads
+            totals = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            pads = tuple((t // 2, t - t // 2) for t in totals)
+        else:
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    else:
+        pads = tuple((p, p) for p in _ntuple(padding, nd, "padding"))
+    _geometry_checks(stride, dilation, tuple(p for pair in pads for p in pair))
+    sizes = input.shape[2:]
+    padded = tuple(s + a + b for s, (a, b) in zip(sizes, pads))
+    dilated = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
+    if any(p < k for p, k in zip(padded, dilated)):
+        raise RuntimeError(
+            f"Calculated padded input size per channel: {_spatial(padded)}. Kernel size: "
+            f"{_spatial(dilated)}. Kernel size can't be greater than actual input size"
+        )
+    if nd == 1:  # a row of height 1: (N, C, L) -> (N, C, 1, L)
+        input, weight = input.unsqueeze(2), weight.unsqueeze(2)
+        stride, dilation, pads = (1,) + stride, (1,) + dilation, ((0, 0),) + pads
+    out = _convops.Conv2d.apply(input, weight, bias, stride, pads[0] + pads[1], dilation, groups)
+    if nd == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-d convolution (cross-correlation, as PyTorch's) of (N, C_in, L) or (C_in, L) with
+    weight (C_out, C_in/groups, k): conv2d on rows of height 1.
+
+    ``padding`` is an int, 'valid' (none) or 'same' (output as long as the input, stride 1).
+    """
+    return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+           padding: Any = 0, dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-d convolution (cross-correlation, as PyTorch's) of (N, C_in, H, W) or (C_in, H, W)
+    with weight (C_out, C_in/groups, kh, kw) and optional bias (C_out,):
+
+        y[n, o, i, j] = b[o] + sum_{c, a, b} w[o, c, a, b] x[n, c, i*sh + a*dh, j*sw + b*dw]
+
+    over the channels c of o's group, x zero-padded by ``padding`` (an int, a pair,
+    'valid' or 'same'). Output size per axis: floor((H + 2p - d(k-1) - 1) / s) + 1.
+    Computed as im2col + one matrix product (autograd.ops.conv).
+    """
+    return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1) -> Tensor:
+    """The transposed convolution ("deconvolution"): the gradient of conv2d wrt its input,
+    used to upsample. weight is (C_in, C_out/groups, kh, kw). Output size per axis:
+    (H - 1) s - 2p + d (k - 1) + output_padding + 1.
+    """
+    input, unbatched = _batched("conv_transpose2d", input, 2)
+    _conv_checks("conv_transpose2d", input, weight, bias, groups, 2, transposed=True)
+    stride = _ntuple(stride, 2, "stride")
+    padding = _ntuple(padding, 2, "padding")
+    output_padding = _ntuple(output_padding, 2, "output_padding")
+    dilation = _ntuple(dilation, 2, "dilation")
+    _geometry_checks(stride, dilation, padding)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)) or \
+            any(op < 0 for op in output_padding):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}"
+        )
+    out_hw = [(n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in
+              zip(input.shape[2:], stride, padding, dilation, weight.shape[2:], output_padding)]
+    if any(n <= 0 for n in out_hw):
+        raise RuntimeError(
+            f"Given input size per channel: {_spatial(tuple(input.shape[2:]))}. Calculated "
+            f"output size per channel: {_spatial(tuple(out_hw))}. Output size is too small"
+        )
+    out = _convops.ConvTranspose2d.apply(input, weight, bias, stride, padding, output_padding,
+                                      dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last len(pad)/2 dimensions, PyTorch's order: (left, right) of the last one
+    first, then (top, bottom) of the one before, and so on.
+
+    'constant' adds ``value`` (0 by default; negative widths crop), 'reflect' mirrors
+    without repeating the edge, 'replicate' repeats the edge, 'circular' wraps around.
+    The copying modes pad at most the last 3 dimensions of a batched input.
+    """
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    n_dims = len(pad) // 2
+    if n_dims > input.ndim:
+        raise RuntimeError(
+            f"Padding length should be less than or equal to two times the input dimension "
+            f"but got padding length {len(pad)} and input of dimension {input.ndim}"
+        )
+    if mode != "constant":
+        if value is not None and value != 0:
+            raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+        if not (input.ndim - 1 <= n_dims + 1 <= input.ndim and n_dims <= 3):
+            raise NotImplementedError(
+                f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor."
+            )
+        if any(p < 0 for p in pad):
+            raise RuntimeError(f"negative padding is not supported in mode '{mode}'")
+    widths = [(0, 0)] * input.ndim
+    for i in range(n_dims):  # pairs from the last dimension backwards
+        widths[input.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    for axis, (before, after) in enumerate(widths):
+        size = input.shape[axis]
+        if mode == "reflect" and (before >= size or after >= size):
+            raise RuntimeError(
+                f"Argument #4: Padding size should be less than the corresponding input "
+                f"dimension, but got: padding ({before}, {after}) at dimension {axis} of input "
+                f"{list(input.shape)}"
+            )
+        if mode == "circular" and (before > size or after > size):
+            raise RuntimeError(
+                "Padding value causes wrapping around more than once: padding "
+                f"({before}, {after}) at dimension {axis} of input {list(input.shape)}"
+            )
+        if mode == "replicate" and size == 0 and (before or after):
+            raise RuntimeError(f"cannot replicate-pad the empty dimension {axis}")
+        if before + after + size < 0:
+            raise RuntimeError(
+                f"The input size {size}, plus negative padding {before} and {after} resulted "
+                f"in a negative output size, which is invalid. Check dimension {axis} of your "
+                "input."
+            )
+    return _convops.Pad.apply(input, tuple(widths), mode, 0.0 if value is None else value)
+
+
+def _unfold_args(kernel_size: Any, dilation: Any, padding: Any, stride: Any) -> tuple:
+    kernel = _ntuple(kernel_size, 2, "kernel_size")
+    dilation = _ntuple(dilation, 2, "dilation")
+    padding = _ntuple(padding, 2, "padding")
+    stride = _ntuple(stride, 2, "stride")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got {kernel}")
+    _geometry_checks(stride, dilation, padding)
+    return kernel, dilation, padding, stride
+
+
+def _blocks(size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple
+            ) -> tuple[int, int]:
+    return tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
+                 for n, k, d, p, s in zip(size, kernel, dilation, padding, stride))
+
+
+def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+           stride: Any = 1) -> Tensor:
+    """im2col: the sliding kh x kw blocks of (N, C, H, W) (or (C, H, W)) as columns of
+    (N, C*kh*kw, L), L the number of blocks; each column ordered (channel, row, column)."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(
+            "Input Error: Only 3D or 4D input Tensors are supported (got "
+            f"{input.ndim}D)"
+        )
+    kernel, dilation, padding, stride = _unfold_args(kernel_size, dilation, padding, stride)
+    unbatched = input.ndim == 3
+    if unbatched:
+        input = input.unsqueeze(0)
+    blocks = _blocks(input.shape[2:], kernel, dilation, padding, stride)
+    if any(b <= 0 for b in blocks):
+        raise RuntimeError(
+            f"Given input with spatial size {tuple(input.shape[2:])}, kernel_size={kernel}, "
+            f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding "
+            f"blocks as {blocks}, but its components must be at least one."
+        )
+    out = _convops.Unfold.apply(input, kernel, dilation, padding, stride)
+    return out.squeeze(0) if unbatched else out
+
+
+def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
+         stride: Any = 1) -> Tensor:
+    """col2im, the adjoint of unfold: columns (N, C*kh*kw, L) (or (C*kh*kw, L)) summed into
+    an image (N, C, H, W) of ``output_size``; overlapping blocks add up."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            "Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
+            f"(got {input.ndim}D)"
+        )
+    output_size = _ntuple(output_size, 2, "output_size")
+    kernel, dilation, padding, stride = _unfold_args(kernel_size, dilation, padding, stride)
+    unbatched = input.ndim == 2
+    if unbatched:
+        input = input.unsqueeze(0)
+    kk = kernel[0] * kernel[1]
+    if input.shape[1] % kk:
+        raise RuntimeError(
+            f"Expected size of input's dimension 1 to be divisible by the product of "
+            f"kernel_size, but got input.size(1)={input.shape[1]} and kernel_size={kernel}"
+        )
+    blocks = _blocks(output_size, kernel, dilation, padding, stride)
+    if any(b <= 0 for b in blocks) or input.shape[2] != blocks[0] * blocks[1]:
+        raise RuntimeError(
+            f"Given output_size={output_size}, kernel_size={kernel}, dilation={dilation}, "
+            f"padding={padding}, stride={stride}, expected size of input's dimension 2 to "
+            f"match the calculated number of sliding blocks {blocks[0]} * {blocks[1]} = "
+            f"{blocks[0] * blocks[1]}, but got input.size(2)={input.shape[2]}."
+        )
+    out = _convops.Fold.apply(input, output_size, kernel, dilation, padding, stride, blocks)
+    return out.squeeze(0) if unbatched else out
+
+
+def _pool_input(name: str, input: Tensor, nd: int) -> tuple[Tensor, bool]:
+    """(N, C, H, W) from a pooling input, and whether a batch axis was added; 1-d inputs
+    get H = 1."""
+    if input.ndim not in (nd + 1, nd + 2) or 0 in input.shape[-nd:]:
+        raise RuntimeError(
+            f"{name}: Expected {nd + 1}D or {nd + 2}D (batch mode) non-empty tensor for input, "
+            f"but got input of size: {list(input.shape)}"
+        )
+    unbatched = input.ndim == nd + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    if nd == 1:
+        input = input.unsqueeze(2)
+    return input, unbatched
+
+
+def _pool_output(out: Tensor, nd: int, unbatched: bool) -> Tensor:
+    if nd == 1:
+        out = out.squeeze(2)
+    return out.squeeze(0) if unbatched else out
+
+
+def _pool_geometry(input: Tensor, nd: int, kernel_size: Any, stride: Any, padding: Any,
+                   dilation: Any, ceil_mode: bool) -> tuple:
+    """Kernel, stride, padding, dilation (as 2-d pairs) and the output size, checked."""
+    kernel = _ntuple(kernel_size, nd, "kernel_size")
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _ntuple(stride, nd, "stride")
+    padding = _ntuple(padding, nd, "padding")
+    dilation = _ntuple(dilation, nd, "dilation")
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"kernel_size must be greater than zero, but got {kernel}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("stride should not be zero")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation must be greater than zero, but got {dilation}")
+    for k, p, d in zip(kernel, padding, dilation):
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(
+                f"pad should be at most half of effective kernel size, but got pad={p}, "
+                f"kernel_size={k} and dilation={d}"
+            )
+    sizes = input.shape[2:] if nd == 2 else input.shape[3:]
+    out = tuple(_pool.pool_out_size(n, k, s, p, d, ceil_mode)
+                for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation))
+    if any(o < 1 for o in out):
+        c = input.shape[1]
+        raise RuntimeError(
+            f"Given input size: ({'x'.join(str(v) for v in (c, *sizes))}). Calculated output "
+            f"size: ({'x'.join(str(v) for v in (c, *out))}). Output size is too small"
+        )
+    if nd == 1:
+        return (1,) + kernel, (1,) + stride, (0,) + padding, (1,) + dilation, (1,) + out
+    return kernel, stride, padding, dilation, out
+
+
+def _max_pool(name: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+              dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
+    input, unbatched = _pool_input(name, input, nd)
+    kernel, stride, padding, dilation, out_hw = _pool_geometry(
+        input, nd, kernel_size, stride, padding, dilation, ceil_mode)
+    found: list | None = [] if return_indices else None
+    out = _pool_output(_pool.MaxPool2d.apply(input, kernel, stride, padding, dilation, out_hw,
+                                             found), nd, unbatched)
+    if not return_indices:
+        return out
+    indices = _pool.flat_indices(found[0], input.shape[3], kernel, stride, padding, dilation)
+    return out, _pool_output(ag.Tensor(indices), nd, unbatched)
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """Max over sliding windows of (N, C, L) or (C, L); see max_pool2d."""
+    return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
+    """y[n, c, i, j] = max of x[n, c] over the window of (i, j): kernel_size, stride
+    (default: kernel_size), -inf padding, dilation; ceil_mode rounds the output size up.
+
+    The gradient of each window goes to its first maximum only. ``return_indices`` also
+    gives each maximum's flat index into its input plane (int64), as PyTorch's.
+    """
+    return _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                     return_indices)
+
+
+def _avg_pool(name: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, padding: Any,
+              ceil_mode: bool, count_include_pad: bool, divisor_override: Any) -> Tensor:
+    input, unbatched = _pool_input(name, input, nd)
+    kernel, stride, padding, _, out_hw = _pool_geometry(
+        input, nd, kernel_size, stride, padding, 1, ceil_mode)
+    if divisor_override is not None:
+        if divisor_override == 0:
+            raise RuntimeError("divisor must be not zero")
+        divisor = float(divisor_override)
+    else:
+        xp = backend.get_array_module(input.data)
+        divisor = _pool.avg_divisor(xp, input.shape[2:], kernel, stride, padding, out_hw,
+                                    count_include_pad, input.data.dtype)
+    out = _pool.AvgPool2d.apply(input, kernel, stride, padding, out_hw, divisor)
+    return _pool_output(out, nd, unbatched)
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
+    """Mean over sliding windows of (N, C, L) or (C, L); see avg_pool2d."""
+    return _avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, None)
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True,
+               divisor_override: int | None = None) -> Tensor:
+    """y[n, c, i, j] = sum of x[n, c] over the window of (i, j) / divisor, zero padding.
+
+    The divisor is the window's size within the padded input (count_include_pad) or
+    within the input itself, or ``divisor_override``.
+    """
+    return _avg_pool("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode,
+                     count_include_pad, divisor_override)
+
+
+def _adaptive_sizes(name: str, input: Tensor, output_size: Any, nd: int) -> tuple[int, ...]:
+    sizes = input.shape[-nd:]
+    if isinstance(output_size, (int, np.integer)) or output_size is None:
+        output_size = (output_size,) * nd
+    output_size = tuple(output_size)
+    if len(output_size) != nd:
+        raise ValueError(f"{name}: output_size must be {nd} values, got {output_size}")
+    out = tuple(n if o is None else int(o) for o, n in zip(output_size, sizes))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{name}: output_size must be positive, but got {output_size}")
+    return out
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over ``output_size`` windows that tile (N, C, L) or (C, L): window i covers
+    [floor(i L / m), ceil((i+1) L / m))."""
+    input, unbatched = _pool_input("adaptive_avg_pool1d", input, 1)
+    (m,) = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
+    return _pool_output(_pool.AdaptiveAvgPool2d.apply(input, (1, m)), 1, unbatched)
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Mean over the windows that tile (N, C, H, W) into ``output_size`` (an int, a pair;
+    None keeps that axis): window i of m over n covers [floor(i n/m), ceil((i+1) n/m))."""
+    input, unbatched = _pool_input("adaptive_avg_pool2d", input, 2)
+    out_hw = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
+    return _pool_output(_pool.AdaptiveAvgPool2d.apply(input, out_hw), 2, unbatched)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
+    """Max over the windows of adaptive_avg_pool2d; each window's gradient goes to its first
+    maximum. ``return_indices`` also gives flat indices into the input plane (int64)."""
+    input, unbatched = _pool_input("adaptive_max_pool2d", input, 2)
+    out_hw = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
+    found: list | None = [] if return_indices else None
+    out = _pool_output(_pool.AdaptiveMaxPool2d.apply(input, out_hw, found), 2, unbatched)
+    if not return_indices:
+        return out
+    return out, _pool_output(ag.Tensor(found[0]), 2, unbatched)

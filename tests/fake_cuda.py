@@ -622,6 +622,24 @@ arange, linspace, eye, identity = (_creator(f) for f in (np.arange, np.linspace,
                                                          np.identity))
 
 
+class _StrideTricks:
+    """``cupy.lib.stride_tricks``: ``as_strided`` gives a view of a GPU array (strides in
+    bytes, as numpy's and CuPy's)."""
+
+    @staticmethod
+    def as_strided(x: ndarray, shape: Any = None, strides: Any = None) -> ndarray:
+        if not isinstance(x, ndarray):
+            raise _unsupported(x)
+        view = np.lib.stride_tricks.as_strided(x._a, shape=shape, strides=strides)
+        return ndarray._of(view, x._device)
+
+
+class _Lib:
+    stride_tricks = _StrideTricks()
+
+
+lib = _Lib()
+
 class _Random:
     """``cupy.random``: numpy's generator, results on the current device."""
 

@@ -2,7 +2,8 @@
 
 A ratio against a yardstick means something only while the yardstick does the same
 work: the hand-written numpy step, the engine's numpy calls replayed bare and the bare
-engine must all train the lecture's 2-3-1 network to the engine's weights.
+engine must all train the lecture's 2-3-1 network to the engine's weights. W5's
+hand-written CNN step must compute the engine's loss and gradients.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 import bare_engine  # noqa: E402
+import cnn  # noqa: E402
 import xor  # noqa: E402
 
 YARDSTICKS = [xor.NumpyXOR, xor.NumpyExpitXOR, xor.EngineArraysXOR, bare_engine.BareXOR]
@@ -32,3 +34,30 @@ def test_w2_yardstick_trains_to_the_engines_weights(cls: type) -> None:
         np.testing.assert_allclose(np.asarray(theirs).reshape(ours.shape), ours,
                                    rtol=1e-5, atol=1e-6)
     assert any(not np.array_equal(w, w0) for w, w0 in zip(engine.weights(), xor.make_weights()))
+
+
+def test_w5_numpy_step_computes_the_engines_gradients() -> None:
+    params, x, y = cnn.make_problem(batch=16)
+    engine = cnn.EngineCNN(params, x, y)
+    numpy_params = [p.copy() for p in params]
+    for _ in range(3):  # three SGD steps: the updates agree too
+        engine_loss = engine.step().item()
+        numpy_loss, grads = cnn.numpy_cnn_step(numpy_params, x, y)
+        assert numpy_loss == pytest.approx(engine_loss, rel=1e-5)
+        for ours, theirs in zip(engine.grads(), grads, strict=True):
+            assert ours.shape == theirs.shape
+            np.testing.assert_allclose(theirs, ours, rtol=1e-4, atol=1e-6)
+        for ours, theirs in zip(engine.weights(), numpy_params, strict=True):
+            np.testing.assert_allclose(theirs, ours, rtol=1e-5, atol=1e-6)
+    assert all(np.abs(g).max() > 0 for g in grads)  # every layer got a gradient
+
+
+def test_w5_torch_step_computes_the_engines_weights() -> None:
+    pytest.importorskip("torch")
+    params, x, y = cnn.make_problem(batch=16)
+    engine, torch_cnn = cnn.EngineCNN(params, x, y), cnn.TorchCNN(params, x, y)
+    for _ in range(3):
+        engine_loss, torch_loss = engine.step().item(), torch_cnn.step().item()
+        assert torch_loss == pytest.approx(engine_loss, rel=1e-5)
+    for ours, theirs in zip(engine.weights(), torch_cnn.weights(), strict=True):
+        np.testing.assert_allclose(theirs, ours, rtol=1e-4, atol=1e-5)
