@@ -34,11 +34,13 @@ from .activation import (
     Tanh,
 )
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .dropout import Dropout
-from .linear import Flatten, Identity, Linear
+from .dropout import Dropout, Dropout1d, Dropout2d
+from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, GroupNorm, LayerNorm
 from .parameter import Parameter
+from .sparse import Embedding
 
 __all__ = [
     "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
@@ -47,4 +49,6 @@ __all__ = [
     "BentIdentity", "SoftExponential", "Sinusoid", "Sinc", "Gaussian", "Softmax", "LogSoftmax",
     "LeakyReLU", "ELU", "GELU", "SiLU", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "functional", "init",
+    "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout1d",
+    "Dropout2d", "Embedding", "Unflatten",
 ]
