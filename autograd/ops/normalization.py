@@ -49,6 +49,12 @@ def _standardize_backward(dxhat: Any, xhat: Any, inv_std: Any, axes: tuple[int, 
     return (dxhat * count - sum_dxhat - xhat * sum_dxhat_xhat) * (inv_std / count)
 
 
+def _sum_over(value: Any, axes: tuple[int, ...]) -> Any:
+    """value summed over ``axes``; none at all for ``()`` (a Tensor's sum would take every axis,
+    as PyTorch's does)."""
+    return value.sum(axis=axes) if axes else value
+
+
 def _recording(grad: Any) -> bool:
     """True when backward runs on Tensors (create_graph=True): statistics must be recomputed."""
     return hasattr(grad, "grad_fn")
@@ -158,8 +164,8 @@ class LayerNorm(Function):
         xhat = (x - mean) * inv_std
         batch_axes = tuple(range(x.ndim - len(axes)))  # gamma's gradient sums over these
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        grad_w = (grad * xhat).sum(axis=batch_axes) if need_w else None
-        grad_b = grad.sum(axis=batch_axes) if need_b else None
+        grad_w = _sum_over(grad * xhat, batch_axes) if need_w else None
+        grad_b = _sum_over(grad, batch_axes) if need_b else None
         grad_x = None
         if need_x:
             dxhat = grad if weight is None else grad * weight
