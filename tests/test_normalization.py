@@ -297,7 +297,8 @@ def test_batch_norm_functional_errors():
 def test_layer_norm_follows_the_formula(shape, normalized, dtype):
     rng = np.random.default_rng(7)
     x = (rng.standard_normal(shape) * 3 + 2).astype(dtype)
-    w, b = rng.standard_normal(normalized).astype(dtype), rng.standard_normal(normalized).astype(dtype)
+    w = rng.standard_normal(normalized).astype(dtype)
+    b = rng.standard_normal(normalized).astype(dtype)
     y = F.layer_norm(ag.tensor(x), normalized, ag.tensor(w), ag.tensor(b), eps=1e-4)
     axes = tuple(range(len(shape) - len(normalized), len(shape)))
     expected = _standardize_np(x.astype(np.float64), axes, 1e-4) * w + b
