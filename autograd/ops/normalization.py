@@ -31,22 +31,22 @@ from ..function import Function
 from .shape import _index_backward
 
 
-def _statistics(xp: Any, x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, Any, Any]:
-    """mu, sigma^2 (biased) and inv_std = 1/sqrt(sigma^2 + eps) of x over ``axes``, each with
-    those axes kept as size 1 so that they broadcast against x. Arrays or Tensors."""
+def _statistics(xp: Any, x: Any, axes: tuple[int, ...], eps: float) -> tuple[Any, ...]:
+    """mu, x - mu, sigma^2 (biased) and inv_std = 1/sqrt(sigma^2 + eps) of x over ``axes``;
+    the statistics keep those axes as size 1, so that they broadcast against x. Arrays or
+    Tensors."""
     mean = x.mean(axis=axes, keepdims=True)
     centred = x - mean
     var = (centred * centred).mean(axis=axes, keepdims=True)
-    return mean, var, 1.0 / xp.sqrt(var + eps)
+    return mean, centred, var, 1.0 / xp.sqrt(var + eps)
 
 
-def _standardize_backward(dxhat: Any, xhat: Any, inv_std: Any, axes: tuple[int, ...],
-                          count: int) -> Any:
-    """dL/dx from dL/dxhat, where xhat = (x - mu) inv_std over ``axes`` (``count`` values):
-    (1/M) inv_std (M dxhat - sum_A dxhat - xhat sum_A(dxhat xhat))."""
-    sum_dxhat = dxhat.sum(axis=axes, keepdims=True)
-    sum_dxhat_xhat = (dxhat * xhat).sum(axis=axes, keepdims=True)
-    return (dxhat * count - sum_dxhat - xhat * sum_dxhat_xhat) * (inv_std / count)
+def _standardize_backward(dxhat: Any, xhat: Any, inv_std: Any, axes: tuple[int, ...]) -> Any:
+    """dL/dx from dL/dxhat, where xhat = (x - mu) inv_std over ``axes``:
+    (1/M) inv_std (M dxhat - sum_A dxhat - xhat sum_A(dxhat xhat)), written with means."""
+    mean_dxhat = dxhat.mean(axis=axes, keepdims=True)
+    mean_dxhat_xhat = (dxhat * xhat).mean(axis=axes, keepdims=True)
+    return (dxhat - mean_dxhat - xhat * mean_dxhat_xhat) * inv_std
 
 
 def _sum_over(value: Any, axes: tuple[int, ...]) -> Any:
@@ -83,6 +83,10 @@ class BatchNorm(Function):
     running = (1 - momentum) running + momentum batch, with the unbiased batch variance
     sigma^2 M / (M - 1) for running_var. Evaluation: mu and sigma^2 are the running ones,
     constants, so dL/dx = dxhat inv_std.
+
+    gamma is constant over A, so the sums of the closed form are gamma times those of
+    dL/dy, which give dL/dbeta and dL/dgamma as well:
+    dL/dx = gamma inv_std (dL/dy - mean_A dL/dy - xhat mean_A(dL/dy xhat)).
     """
 
     array_level = True
@@ -93,23 +97,24 @@ class BatchNorm(Function):
         axes = (0,) + tuple(range(2, x.ndim))
         shape = channel_shape(x)
         running_mean, running_var = running
+        count = x.size // max(x.shape[1], 1)  # M, the values per channel
         if training:
-            mean, var, inv_std = _statistics(xp, x, axes, eps)
-            count = x.size // x.shape[1]
+            mean, centred, var, inv_std = _statistics(xp, x, axes, eps)
             if running_mean is not None:
                 _update_running(running_mean, mean.reshape(-1), momentum)
             if running_var is not None:
                 _update_running(running_var, var.reshape(-1) * (count / (count - 1)), momentum)
-            ctx.count = count
         else:
             # copies (astype), in x's dtype: a later training step updates the buffers in place
             mean = running_mean.data.reshape(shape).astype(x.dtype)
             inv_std = 1.0 / xp.sqrt(running_var.data.reshape(shape).astype(x.dtype) + eps)
-        xhat = (x - mean) * inv_std
-        y = xhat if weight is None else xhat * weight.reshape(shape)
+            centred = x - mean
+        # y = xhat gamma + beta, with gamma inv_std as one factor per channel: one pass less
+        scale = inv_std if weight is None else inv_std * weight.reshape(shape)
+        y = centred * scale
         if bias is not None:
-            y = y + bias.reshape(shape)
-        ctx.training, ctx.axes, ctx.eps = training, axes, eps
+            y += bias.reshape(shape)  # y is a new array: adding in place saves another
+        ctx.training, ctx.axes, ctx.eps, ctx.count = training, axes, eps, count
         ctx.save_for_backward(x, weight, mean, inv_std)
         return y
 
@@ -118,18 +123,25 @@ class BatchNorm(Function):
         x, weight, mean, inv_std = ctx.saved_tensors
         axes = ctx.axes
         if ctx.training and _recording(grad):  # the statistics as functions of x
-            mean, _, inv_std = _statistics(get_array_module(x), x, axes, ctx.eps)
-        xhat = (x - mean) * inv_std
+            mean, _, _, inv_std = _statistics(get_array_module(x), x, axes, ctx.eps)
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        grad_w = (grad * xhat).sum(axis=axes) if need_w else None
-        grad_b = grad.sum(axis=axes) if need_b else None
+        statistics_path = need_x and ctx.training  # dL/dx through mu and sigma^2
+        xhat = sum_g = sum_gx = None
+        if need_w or statistics_path:
+            xhat = (x - mean) * inv_std
+            sum_gx = (grad * xhat).sum(axis=axes, keepdims=True)  # per channel: dL/dgamma
+        if need_b or statistics_path:
+            sum_g = grad.sum(axis=axes, keepdims=True)  # per channel: dL/dbeta
         grad_x = None
         if need_x:
-            dxhat = grad if weight is None else grad * weight.reshape(channel_shape(x))
+            scale = inv_std if weight is None else inv_std * weight.reshape(channel_shape(x))
             if ctx.training:
-                grad_x = _standardize_backward(dxhat, xhat, inv_std, axes, ctx.count)
-            else:
-                grad_x = dxhat * inv_std
+                count = ctx.count
+                grad_x = (grad - sum_g / count - xhat * (sum_gx / count)) * scale
+            else:  # mu and sigma^2 are constants: only the direct path
+                grad_x = grad * scale
+        grad_w = sum_gx.reshape(-1) if need_w else None
+        grad_b = sum_g.reshape(-1) if need_b else None
         return grad_x, grad_w, grad_b, None, None, None, None
 
 
@@ -143,15 +155,13 @@ class LayerNorm(Function):
     def forward(ctx, x, weight, bias, ndims, eps):
         xp = get_array_module(x)
         axes = tuple(range(x.ndim - ndims, x.ndim))
-        mean, _, inv_std = _statistics(xp, x, axes, eps)
-        xhat = (x - mean) * inv_std
-        y = xhat if weight is None else xhat * weight
+        mean, centred, _, inv_std = _statistics(xp, x, axes, eps)
+        y = centred * inv_std  # xhat, a new array: scaled and shifted in place
+        if weight is not None:
+            y *= weight
         if bias is not None:
-            y = y + bias
-        count = 1
-        for a in axes:
-            count *= x.shape[a]
-        ctx.axes, ctx.count, ctx.eps = axes, count, eps
+            y += bias
+        ctx.axes, ctx.eps = axes, eps
         ctx.save_for_backward(x, weight, mean, inv_std)
         return y
 
@@ -160,7 +170,7 @@ class LayerNorm(Function):
         x, weight, mean, inv_std = ctx.saved_tensors
         axes = ctx.axes
         if _recording(grad):
-            mean, _, inv_std = _statistics(get_array_module(x), x, axes, ctx.eps)
+            mean, _, _, inv_std = _statistics(get_array_module(x), x, axes, ctx.eps)
         xhat = (x - mean) * inv_std
         batch_axes = tuple(range(x.ndim - len(axes)))  # gamma's gradient sums over these
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
@@ -169,7 +179,7 @@ class LayerNorm(Function):
         grad_x = None
         if need_x:
             dxhat = grad if weight is None else grad * weight
-            grad_x = _standardize_backward(dxhat, xhat, inv_std, axes, ctx.count)
+            grad_x = _standardize_backward(dxhat, xhat, inv_std, axes)
         return grad_x, grad_w, grad_b, None, None
 
 
@@ -186,13 +196,14 @@ class GroupNorm(Function):
         count = x.size // (x.shape[0] * num_groups) if x.size else 0
         grouped_shape = (x.shape[0], num_groups, count)
         grouped = x.reshape(grouped_shape)
-        mean, _, inv_std = _statistics(xp, grouped, (2,), eps)
-        xhat = ((grouped - mean) * inv_std).reshape(x.shape)
+        mean, centred, _, inv_std = _statistics(xp, grouped, (2,), eps)
+        y = (centred * inv_std).reshape(x.shape)  # xhat, a new array: scaled and shifted in place
         shape = channel_shape(x)
-        y = xhat if weight is None else xhat * weight.reshape(shape)
+        if weight is not None:
+            y *= weight.reshape(shape)
         if bias is not None:
-            y = y + bias.reshape(shape)
-        ctx.grouped_shape, ctx.count, ctx.eps = grouped_shape, count, eps
+            y += bias.reshape(shape)
+        ctx.grouped_shape, ctx.eps = grouped_shape, eps
         ctx.save_for_backward(x, weight, mean, inv_std)
         return y
 
@@ -201,7 +212,7 @@ class GroupNorm(Function):
         x, weight, mean, inv_std = ctx.saved_tensors
         grouped = x.reshape(ctx.grouped_shape)
         if _recording(grad):
-            mean, _, inv_std = _statistics(get_array_module(x), grouped, (2,), ctx.eps)
+            mean, _, _, inv_std = _statistics(get_array_module(x), grouped, (2,), ctx.eps)
         xhat_grouped = (grouped - mean) * inv_std
         xhat = xhat_grouped.reshape(x.shape)
         channel_axes = (0,) + tuple(range(2, x.ndim))  # gamma's gradient sums over these
@@ -212,7 +223,7 @@ class GroupNorm(Function):
         if need_x:
             dxhat = grad if weight is None else grad * weight.reshape(channel_shape(x))
             grad_x = _standardize_backward(dxhat.reshape(ctx.grouped_shape), xhat_grouped,
-                                           inv_std, (2,), ctx.count).reshape(x.shape)
+                                           inv_std, (2,)).reshape(x.shape)
         return grad_x, grad_w, grad_b, None, None
 
 
