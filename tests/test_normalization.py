@@ -596,3 +596,21 @@ def test_no_warnings_in_the_usual_calls():
         nn.BatchNorm1d(3)(ag.randn(4, 3))
         nn.LayerNorm(3)(ag.randn(4, 3))
         nn.GroupNorm(1, 3)(ag.randn(4, 3))
+
+
+def test_batch_norm_checkpoint_and_deepcopy_keep_the_running_stats(tmp_path):
+    import copy
+
+    bn = nn.BatchNorm1d(3)
+    bn(ag.randn(4, 3) * 2 + 1)
+    ag.save(bn.state_dict(), tmp_path / "bn.npz")
+    loaded = nn.BatchNorm1d(3)
+    loaded.load_state_dict(ag.load(tmp_path / "bn.npz"))
+    twin = copy.deepcopy(bn)
+    for other in (loaded, twin):
+        assert other.num_batches_tracked.dtype == ag.int64
+        assert other.num_batches_tracked.item() == 1
+        np.testing.assert_array_equal(other.running_var.numpy(), bn.running_var.numpy())
+    twin(ag.randn(4, 3))  # the copy's buffers are its own
+    assert bn.num_batches_tracked.item() == 1 and twin.num_batches_tracked.item() == 2
+    assert not np.array_equal(twin.running_mean.numpy(), bn.running_mean.numpy())

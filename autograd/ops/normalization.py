@@ -24,6 +24,7 @@ second derivatives see the statistics depend on x.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..backend import get_array_module
@@ -193,7 +194,7 @@ class GroupNorm(Function):
     @staticmethod
     def forward(ctx, x, weight, bias, num_groups, eps):
         xp = get_array_module(x)
-        count = x.size // (x.shape[0] * num_groups) if x.size else 0
+        count = x.shape[1] // num_groups * math.prod(x.shape[2:])  # M, the values per group
         grouped_shape = (x.shape[0], num_groups, count)
         grouped = x.reshape(grouped_shape)
         mean, centred, _, inv_std = _statistics(xp, grouped, (2,), eps)
