@@ -673,7 +673,8 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     with probability p, the others scaled by 1/(1-p); the identity when ``training`` is False.
 
     As PyTorch does, a 3D input is taken as (N, C, L) (channel-wise 1D dropout, with a
-    warning: use dropout1d for that), and other ranks drop input[n, c] with a warning.
+    warning: use dropout1d for that), and other ranks of at least 2 drop input[n, c] with a
+    warning.
     """
     _check_p(p)
     if input.ndim not in (3, 4):
@@ -694,8 +695,8 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
             UserWarning, stacklevel=_outside_nn_stacklevel(),
         )
-    if input.ndim < 2:
-        return dropout(input, p, training, inplace)
+    if input.ndim < 2 and training:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     return _feature_dropout(input, p, training, inplace)
 
 

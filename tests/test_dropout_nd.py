@@ -96,6 +96,9 @@ def test_ranks_warnings_and_errors_as_pytorch():
     with pytest.warns(UserWarning, match="dropout2d: Received a 5-D input to dropout2d, which "
                                          "is deprecated"):
         F.dropout2d(ag.randn(2, 4, 5, 6, 7))
+    with pytest.warns(UserWarning, match="Received a 1-D input"), \
+            pytest.raises(RuntimeError, match="Feature dropout requires at least 2 dimensions"):
+        F.dropout2d(ag.randn(6))
     for fn in (F.dropout1d, F.dropout2d):
         with pytest.raises(ValueError, match="dropout probability has to be between 0 and 1, "
                                              "but got 1.5"):
