@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd as ag
 import nn
@@ -614,3 +616,32 @@ def test_batch_norm_checkpoint_and_deepcopy_keep_the_running_stats(tmp_path):
     twin(ag.randn(4, 3))  # the copy's buffers are its own
     assert bn.num_batches_tracked.item() == 1 and twin.num_batches_tracked.item() == 2
     assert not np.array_equal(twin.running_mean.numpy(), bn.running_mean.numpy())
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+@given(n=st.integers(2, 4), c=st.integers(1, 3), spatial=st.lists(st.integers(1, 3), max_size=2),
+       kind=st.sampled_from(["batch", "layer", "group"]), seed=st.integers(0, 2**16))
+def test_gradients_are_blind_to_a_shift_of_each_normalised_group(n, c, spatial, kind, seed):
+    """y does not change when a constant is added to x over the statistics' axes A (mu takes
+    it away), so dL/dx sums to zero over A, for any upstream gradient; and dL/dbeta is the sum
+    of dL/dy over the other axes."""
+    rng = np.random.default_rng(seed)
+    shape = (n, c, *spatial)
+    x = t64(rng.standard_normal(shape) * 3 + 1, True)
+    g = rng.standard_normal(shape)
+    if kind == "batch":
+        w, b = t64(rng.standard_normal(c), True), t64(rng.standard_normal(c), True)
+        y = F.batch_norm(x, None, None, w, b, training=True)
+        axes, other = _bn_axes(len(shape)), _bn_axes(len(shape))
+    elif kind == "layer":
+        w, b = t64(rng.standard_normal(shape[1:]), True), t64(rng.standard_normal(shape[1:]), True)
+        y = F.layer_norm(x, shape[1:], w, b)
+        axes, other = tuple(range(1, len(shape))), (0,)
+    else:
+        w, b = t64(rng.standard_normal(c), True), t64(rng.standard_normal(c), True)
+        y = F.group_norm(x, 1, w, b)
+        axes, other = tuple(range(1, len(shape))), _bn_axes(len(shape))
+    y.backward(t64(g))
+    np.testing.assert_allclose(x.grad.numpy().sum(axis=axes), 0, atol=1e-10)
+    np.testing.assert_allclose(b.grad.numpy(), g.sum(axis=other), rtol=1e-12, atol=1e-12)
