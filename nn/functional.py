@@ -1106,3 +1106,242 @@ def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = 
     if not return_indices:
         return out
     return out, _pool_output(ag.Tensor(found[0]), 2, unbatched)
+# --- normalisation, dropout2d, embedding ------------------------------------------------------
+
+from autograd.ops import normalization as _norm  # noqa: E402 - this section's ops
+
+__all__ += [
+    "batch_norm", "layer_norm", "group_norm", "dropout1d", "dropout2d", "embedding",
+]
+
+
+def _per_channel(name: str, value: Any, channels: int) -> None:
+    """PyTorch's error for a per-channel vector of the wrong length."""
+    if value is not None and value.numel() != channels:
+        raise RuntimeError(f"{name} should contain {channels} elements not {value.numel()}")
+
+
+def _more_than_one_value(size: list[int]) -> None:
+    """Training statistics need at least two values per channel (size[0] * size[2:])."""
+    values = size[0]
+    for n in size[2:]:
+        values *= n
+    if values == 1:
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {size}"
+        )
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalisation of input (N, C, *) per channel:
+    y = (x - mu) / sqrt(sigma^2 + eps) * weight + bias.
+
+    ``training=True``: mu and sigma^2 are the batch's (mean and biased variance over N and *),
+    and ``running_mean``/``running_var`` (where given) are updated in place:
+    running = (1 - momentum) running + momentum batch, with the unbiased batch variance for
+    running_var. ``training=False``: mu and sigma^2 are ``running_mean`` and ``running_var``.
+    """
+    if input.ndim < 2:
+        raise ValueError(
+            f"batch_norm: expected an input of shape (N, C, *), got a {input.ndim}D input of "
+            f"shape {tuple(input.shape)}"
+        )
+    if training:
+        _more_than_one_value(list(input.shape))
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    channels = input.shape[1]
+    if not training and (running_mean is None or running_var is None):
+        which = "running_mean" if running_mean is None else "running_var"
+        raise RuntimeError(f"{which} must be defined in evaluation mode")
+    for name, value in (("running_mean", running_mean), ("running_var", running_var),
+                        ("weight", weight), ("bias", bias)):
+        _per_channel(name, value, channels)
+    return _norm.BatchNorm.apply(input, weight, bias, (running_mean, running_var), training,
+                                 momentum, eps)
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Layer normalisation over the last dims (``normalized_shape``) of each sample:
+    y = (x - mu) / sqrt(sigma^2 + eps) * weight + bias, mu and sigma^2 (biased) over those dims.
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
+        tuple(int(n) for n in normalized_shape)
+    ndims = len(shape)
+    if ndims == 0 or tuple(input.shape[input.ndim - ndims:]) != shape or input.ndim < ndims:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape "
+            f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}"
+        )
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and tuple(value.shape) != shape:
+            raise RuntimeError(
+                f"Expected {name} to be of same shape as normalized_shape, but got {name} of "
+                f"shape {list(value.shape)} and normalized_shape = {list(shape)}"
+            )
+    return _norm.LayerNorm.apply(input, weight, bias, ndims, eps)
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Group normalisation of input (N, C, *): the channels split into ``num_groups`` groups,
+    each sample's group standardised over its channels and *, then scaled and shifted per
+    channel by weight and bias."""
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
+        )
+    n, channels = input.shape[0], input.shape[1]
+    if num_groups <= 0 or channels % num_groups:
+        raise RuntimeError(
+            "Expected number of channels in input to be divisible by num_groups, but got input "
+            f"of shape {list(input.shape)} and num_groups={num_groups}"
+        )
+    _more_than_one_value([n * channels // num_groups, num_groups] + list(input.shape[2:]))
+    for name, value in (("weight", weight), ("bias", bias)):
+        if value is not None and (value.ndim != 1 or value.numel() != channels):
+            raise RuntimeError(
+                f"Expected {name} to be a vector of size equal to the number of channels in "
+                f"input, but got {name} of shape {list(value.shape)} and input of shape "
+                f"{list(input.shape)}"
+            )
+    return _norm.GroupNorm.apply(input, weight, bias, num_groups, eps)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    """Zero whole channels: one draw per (sample, channel) of input (N, C, *), survivors
+    scaled by 1/(1-p)."""
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        scale: Any = 0.0
+    else:
+        keep = 1.0 - p
+        mask_shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
+        uniform = ag.rand(mask_shape, dtype=input.dtype, device=input.device)
+        mask = (uniform.data < keep) * (1.0 / keep)
+        scale = ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+    return _inplace.apply_(input, Tensor.__mul__, scale) if inplace else input * scale
+
+
+def _check_p(p: float) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Channel dropout for (N, C, L) or unbatched (C, L) input: each channel input[n, c] is
+    zeroed as a whole with probability p, the others scaled by 1/(1-p); the identity when
+    ``training`` is False."""
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
+            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial "
+            "dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D "
+            "inputs)."
+        )
+    if input.ndim == 3:
+        return _feature_dropout(input, p, training, inplace)
+    result = _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0)
+    if inplace and result is not input:
+        return _inplace.apply_(input, lambda t: result)
+    return result
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Channel dropout for (N, C, H, W) input: each channel input[n, c] is zeroed as a whole
+    with probability p, the others scaled by 1/(1-p); the identity when ``training`` is False.
+
+    As PyTorch does, a 3D input is taken as (N, C, L) (channel-wise 1D dropout, with a
+    warning: use dropout1d for that), and other ranks of at least 2 drop input[n, c] with a
+    warning.
+    """
+    _check_p(p)
+    if input.ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and "
+            "will result in an error in a future release. To retain the behavior and silence "
+            "this warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, "
+            "and an optional batch dimension (i.e. 3D or 4D inputs).",
+            UserWarning, stacklevel=_outside_nn_stacklevel(),
+        )
+    if input.ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            UserWarning, stacklevel=_outside_nn_stacklevel(),
+        )
+    if input.ndim < 2 and training:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _feature_dropout(input, p, training, inplace)
+
+
+def _embedding_renorm_(weight: Tensor, indices: Any, max_norm: float, norm_type: float) -> None:
+    """Rescale, in place, each row of ``weight`` that ``indices`` looks up and whose
+    ``norm_type``-norm exceeds ``max_norm`` to norm max_norm (PyTorch: max_norm / (norm + 1e-7))."""
+    xp = backend.get_array_module(weight.data)
+    with ag.no_grad():
+        rows = xp.unique(indices.reshape(-1))
+        values = weight.data[rows]
+        if norm_type == float("inf"):
+            norms = xp.abs(values).max(axis=1)
+        else:
+            norms = (xp.abs(values) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+        scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        # written through the Tensor, so that a graph that saved weight refuses, as in PyTorch
+        weight[ag.as_tensor(rows)] = ag.as_tensor(values * scale.astype(values.dtype)[:, None])
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Look up rows of ``weight`` (num_embeddings, embedding_dim) by the integer indices of
+    ``input`` (any shape): output shape input.shape + (embedding_dim,).
+
+    The gradient of a row is the sum of the gradients at every position that looked it up;
+    the ``padding_idx`` row gets none. ``max_norm`` renormalises, in place, the rows looked up
+    whose norm exceeds it; ``scale_grad_by_freq`` divides each row's gradient by how often the
+    row occurs in ``input``. ``sparse`` gradients are not supported.
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"embedding: input must be a Tensor of indices, got {type(input).__name__}")
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    num_embeddings = weight.shape[0]
+    if padding_idx is not None:
+        if not -num_embeddings <= padding_idx < num_embeddings:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx %= num_embeddings
+    if sparse:
+        raise NotImplementedError("embedding: sparse gradients are not supported; "
+                                  "use sparse=False")
+    indices = input.data
+    if indices.dtype not in (np.int64, np.int32):
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got {input.dtype} instead (while checking arguments for "
+            "embedding)"
+        )
+    if input.device != weight.device:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{weight.device} and {input.device}! (embedding's indices)"
+        )
+    if indices.size:
+        check_in_range(indices, 0, num_embeddings, lambda v: IndexError(
+            f"index out of range in self: index {v} of an embedding with {num_embeddings} rows"))
+    if max_norm is not None:
+        _embedding_renorm_(weight, indices, max_norm, norm_type)
+    return _norm.Embedding.apply(weight, indices, padding_idx, scale_grad_by_freq)

@@ -82,6 +82,15 @@ from test_device_nn import (  # noqa: E402,F401
     test_the_readme_training_loop_runs_on_the_gpu,
     test_training_on_the_gpu_follows_the_cpu,
 )
+from test_device_normalization import (  # noqa: E402,F401
+    test_a_training_step_with_norm_layers_never_waits_for_the_gpu,
+    test_batch_norm_gradcheck_on_the_gpu,
+    test_channel_dropout_on_the_gpu_draws_the_cpu_mask,
+    test_embedding_lookup_and_backward_never_wait_for_the_gpu,
+    test_embedding_on_the_gpu_equals_the_cpu,
+    test_norm_layers_on_the_gpu_equal_the_cpu,
+    test_out_of_range_embedding_index_on_the_gpu_raises_at_the_next_read,
+)
 from test_fake_device_ops import (  # noqa: E402,F401
     test_autograd_grad_and_retain_grad_on_gpu,
     test_boolean_mask_and_slices_on_gpu,
