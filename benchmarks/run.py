@@ -11,6 +11,7 @@ in a fresh process per implementation.
     python benchmarks/run.py            # everything, the results in benchmarks/results/
     python benchmarks/run.py --quick    # a smoke run: fewer repeats, smaller N
     python benchmarks/run.py --only W2,W3
+    python benchmarks/run.py --only W6     # the LSTM alone
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ TARGETS = {
     "W2": "engine <= 2.5x numpy",
     "W3": "<= 15 us per op fwd+bwd; peak <= 2x live arrays",
     "W4": "peak memory <= 1.2x numpy",
+    "W6": "engine <= 2.0x numpy",
 }
 
 
@@ -165,7 +167,7 @@ def memory_row(label: str, spec: dict[str, Any], impls: list[str]) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller N")
-    parser.add_argument("--only", default="W1,W2,W3,W4,GPU",
+    parser.add_argument("--only", default="W1,W2,W3,W4,W6,GPU",
                         help="comma-separated workloads (default: all)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
     parser.add_argument("--threads", type=int, default=None,
@@ -234,6 +236,12 @@ def main() -> None:
             mem["time_s"] = {k: med(v) for k, v in s.items()}
             print(f"    time per step: engine {med(s['engine']):.3f} s, "
                   f"numpy {med(s['numpy']):.3f} s")
+    if "W6" in only:
+        # an LSTM (input 8, hidden 64) over 32 steps, batch 16, BPTT and one Adam step
+        spec = {"repeats": 5 if quick else 41, "inner": 2 if quick else 3}
+        rows.append(timed_rows("w6", "W6 LSTM 8-64, 32 steps, batch 16, BPTT, Adam", spec,
+                               torch, "ms/step", 1e3, 2.0))
+        print_row(rows[-1])
     gpu: dict[str, Any] = {}
     if "GPU" in only:
         reason = gpu_reason()

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import autograd as ag
-from autograd.ops.recurrent import lstm_gates
+from autograd.ops.recurrent import gate
 
 from . import functional as F
 from . import init
@@ -68,11 +68,14 @@ def lstm_cell(input: Tensor, hx: Tensor, cx: Tensor, w_ih: Tensor, w_hh: Tensor,
         h' = o * tanh(c')
 
     The four gates come from one product each with W_ih and W_hh, whose rows hold the
-    gates' weights stacked in the order i, f, g, o; ``lstm_gates`` applies the four
-    activations to the four blocks of that product in one node. Returns (h', c').
+    gates' weights stacked in the order i, f, g, o; ``gate(a, k, 4, fn)`` is fn of the
+    k-th block of that (N, 4H) sum, one node. Returns (h', c').
     """
-    gates = F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)  # (N, 4H): i, f, g, o
-    i, f, g, o = lstm_gates(gates).chunk(4, 1)
+    a = F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)  # (N, 4H): i, f, g, o
+    i = gate(a, 0, 4, "sigmoid")
+    f = gate(a, 1, 4, "sigmoid")
+    g = gate(a, 2, 4, "tanh")
+    o = gate(a, 3, 4, "sigmoid")
     cy = f * cx + i * g
     hy = o * ag.tanh(cy)
     return hy, cy
@@ -92,9 +95,10 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
     """
     gi = F.linear(input, w_ih, b_ih)  # (N, 3H): r, z, n
     gh = F.linear(hx, w_hh, b_hh)
+    a = gi + gh  # r's and z's pre-activations (n's block of this sum is not used)
+    r = gate(a, 0, 3, "sigmoid")
+    z = gate(a, 1, 3, "sigmoid")
     h = hx.shape[-1]
-    rz = ag.sigmoid(gi[:, :2 * h] + gh[:, :2 * h])  # r and z side by side
-    r, z = rz.chunk(2, 1)
     n = ag.tanh(gi[:, 2 * h:] + r * gh[:, 2 * h:])
     return n + z * (hx - n)
 
@@ -474,6 +478,11 @@ class RNNBase(Module):
                 weights = tuple(getattr(self, name, None) for name in (
                     f"{kind}_l{layer}{'_reverse' if direction else ''}"
                     for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")))
+                w_ih, w_hh, b_ih, b_hh = weights
+                if b_ih is not None and self.mode != "GRU":
+                    # The two biases only ever appear as their sum (a GRU's b_hn aside):
+                    # added once here, not at every step.
+                    weights = (w_ih, w_hh, b_ih + b_hh, None)
                 if states is None:
                     zeros = ag.zeros((batch, self.hidden_size), dtype=input_like.dtype,
                                      device=input_like.device)

@@ -1,13 +1,16 @@
-"""The one fused op of the recurrent layers: an LSTM's four gate activations in one node.
+"""The one fused op of the recurrent layers: a gate, one block of a product, activated.
 
-An LSTM cell computes its four gates from one (N, 4H) block of pre-activations,
-laid out as PyTorch lays them out, i, f, g, o:
+An LSTM computes its four gates from one (N, 4H) product laid out as PyTorch lays it
+out, the blocks i, f, g, o side by side:
 
+    a = W_ih x + b_ih + W_hh h + b_hh
     i = sigmoid(a_i)   f = sigmoid(a_f)   g = tanh(a_g)   o = sigmoid(a_o)
 
-Written as four slices and four activations that is eight nodes per time step;
-this op is one. Everything else in the cell (the products, the sum, tanh(c)) is
-composed of the ordinary ops in ``nn/rnn.py``.
+(a GRU's r and z likewise from blocks of its (N, 3H) product). Written as a slice and
+an activation, each gate is two nodes of the graph; ``gate(a, k, chunks, fn)`` is one,
+which a recurrent layer feels: it runs once per gate, time step and layer. Everything
+else in the cells (the products, the sums, tanh(c)) is composed of the ordinary ops
+in ``nn/rnn.py``.
 """
 
 from __future__ import annotations
@@ -16,65 +19,52 @@ from typing import Any
 
 from ..backend import expit, get_array_module
 from ..dtypes import scalar_like
-from ..function import Function, unwrap
+from ..function import Function
+from .shape import _index_backward
 
-__all__ = ["LSTMGates", "lstm_gates"]
+__all__ = ["Gate", "gate"]
 
-# Per (4H, dtype, array module): the row that is 1 on the g block and 0 elsewhere (see backward).
-_G_ROWS: dict[tuple[int, Any, Any], Any] = {}
-
-
-def _g_row(xp: Any, width: int, dtype: Any) -> Any:
-    """A row of ``width`` = 4H numbers: 1 on the cell gate's block [2H, 3H), 0 elsewhere.
-
-    Cached per width, dtype and array module (it is a constant of the layer's shape).
-    """
-    key = (width, dtype, xp)
-    try:
-        return _G_ROWS[key]
-    except KeyError:
-        pass
-    if len(_G_ROWS) > 64:
-        _G_ROWS.clear()
-    h = width // 4
-    row = xp.zeros(width, dtype=dtype)
-    row[2 * h:3 * h] = 1
-    _G_ROWS[key] = row
-    return row
+_NONLINEARITIES = ("sigmoid", "tanh")
 
 
-class LSTMGates(Function):
-    """y = [sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)] along the last axis of a,
-    whose length is 4H (the four blocks of H in PyTorch's order i, f, g, o).
+class Gate(Function):
+    """y = f(a_k), a_k the k-th of ``chunks`` equal blocks of a's last axis, f sigmoid or tanh.
 
-    dy/da = y (1 - y) on the sigmoid blocks and 1 - y^2 on the tanh block: both are
-    (1 - y)(y + m), with m = 0 on the sigmoid blocks and 1 on the tanh block, so the rule
-    is one expression over the whole row (and works on Tensors, for create_graph).
+    dL/da is dL/dy * f'(a_k) in block k and 0 elsewhere, with f' from the output:
+    y (1 - y) for sigmoid, 1 - y^2 for tanh.
     """
 
     array_level = True
 
     @staticmethod
-    def forward(ctx, a):
-        if a.ndim == 0 or a.shape[-1] % 4:
+    def forward(ctx, a, k, chunks, nonlinearity):
+        if a.ndim == 0 or a.shape[-1] % chunks or not 0 <= k < chunks:
             raise RuntimeError(
-                f"lstm_gates: the last dimension holds the 4 gates i, f, g, o, so its size "
-                f"must be a multiple of 4, got shape {tuple(a.shape)}"
+                f"gate: cannot take block {k} of {chunks} equal blocks of the last dimension "
+                f"of a tensor of shape {tuple(a.shape)}"
             )
-        h = a.shape[-1] // 4
-        y = expit(a)  # sigmoid everywhere, then tanh over the g block
-        y[..., 2 * h:3 * h] = get_array_module(a).tanh(a[..., 2 * h:3 * h])
+        width = a.shape[-1] // chunks
+        block = (Ellipsis, slice(k * width, (k + 1) * width))
+        ctx.shape, ctx.dtype, ctx.block, ctx.nonlinearity = a.shape, a.dtype, block, nonlinearity
+        y = expit(a[block]) if nonlinearity == "sigmoid" else get_array_module(a).tanh(a[block])
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, grad):
         (y,) = ctx.saved_tensors
-        data = unwrap(y)  # y is a Tensor when create_graph records this rule
-        m = _g_row(get_array_module(data), data.shape[-1], data.dtype)
-        return grad * (scalar_like(1, y) - y) * (y + m)
+        one = scalar_like(1, y)
+        slope = (one - y) * y if ctx.nonlinearity == "sigmoid" else one - y * y
+        # the block's gradient put back in place, zeros elsewhere (as indexing's backward)
+        da = _index_backward(get_array_module(grad), grad * slope, ctx.shape, ctx.dtype,
+                             ctx.block)
+        return da, None, None, None
 
 
-def lstm_gates(input: Any) -> Any:
-    """The four gate activations of an LSTM from its (..., 4H) pre-activations (see LSTMGates)."""
-    return LSTMGates.apply(input)
+def gate(input: Any, k: int, chunks: int, nonlinearity: str = "sigmoid") -> Any:
+    """``nonlinearity`` ('sigmoid' or 'tanh') of the k-th of ``chunks`` equal blocks of
+    ``input``'s last axis: ``gate(a, 2, 4, 'tanh')`` is tanh(a[..., 2H:3H]) for a of
+    width 4H, as one node."""
+    if nonlinearity not in _NONLINEARITIES:
+        raise ValueError(f"gate: nonlinearity must be 'sigmoid' or 'tanh', got {nonlinearity!r}")
+    return Gate.apply(input, k, chunks, nonlinearity)
