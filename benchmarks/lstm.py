@@ -113,12 +113,13 @@ class NumpyLSTM:
     db_ih = db_hh = sum_t sum_n da_t, each one product (or sum) over all steps.
     """
 
-    def __init__(self, weights: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray):
-        self.params = [weights[name].copy() for name in PARAMETER_ORDER]
-        self.x, self.y = x, y
+    def __init__(self, weights: dict[str, np.ndarray], x: np.ndarray, y: np.ndarray,
+                 dtype: Any = np.float32):
+        self.params = [weights[name].astype(dtype) for name in PARAMETER_ORDER]
+        self.x, self.y = x.astype(dtype, copy=False), y.astype(dtype, copy=False)
         batch, steps, input_size = x.shape
         hidden = self.params[1].shape[1]
-        f32 = np.float32
+        f32 = dtype
         self.xw = np.empty((batch, steps, 4 * hidden), f32)
         self.h = np.zeros((steps + 1, batch, hidden), f32)  # h[0] = h_0 = 0
         self.c = np.zeros((steps + 1, batch, hidden), f32)
@@ -139,6 +140,12 @@ class NumpyLSTM:
         self.t = 0
 
     def step(self) -> float:
+        loss = self.forward_backward()
+        self._adam()
+        return loss
+
+    def forward_backward(self) -> float:
+        """The loss, and every parameter's gradient in ``self.grads``."""
         w_ih, w_hh, b_ih, b_hh, w_fc, b_fc = self.params
         x, y, h, c, act, tanh_c = self.x, self.y, self.h, self.c, self.act, self.tanh_c
         batch, steps, _ = x.shape
@@ -202,7 +209,6 @@ class NumpyLSTM:
         np.matmul(flat.T, x_steps, out=gw_ih)
         flat.sum(axis=0, out=gb_ih)
         gb_hh[...] = gb_ih
-        self._adam()
         return loss
 
     def _adam(self) -> None:

@@ -43,11 +43,13 @@ TARGETS = {
 THREADS: int | None = None  # --threads: BLAS/OpenMP threads in the benchmark processes
 
 
-def bench_env() -> dict[str, str]:
+def bench_env(threads: int | None = None) -> dict[str, str]:
+    """The benchmark processes' environment; ``threads`` (else --threads) BLAS/OpenMP threads."""
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    if THREADS is not None:
+    threads = THREADS if threads is None else threads
+    if threads is not None:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[name] = str(THREADS)
+            env[name] = str(threads)
     root = str(HERE.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
@@ -57,8 +59,8 @@ def run_job(spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
     """Run one worker process; its result, or {'error': ...}."""
     cmd = [sys.executable, str(HERE / "worker.py"), json.dumps(spec)]
     try:
-        proc = subprocess.run(cmd, env=bench_env(), cwd=HERE, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(cmd, env=bench_env(spec.get("threads")), cwd=HERE,
+                              capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s", "spec": spec}
     for line in proc.stdout.splitlines():
@@ -237,8 +239,14 @@ def main() -> None:
             print(f"    time per step: engine {med(s['engine']):.3f} s, "
                   f"numpy {med(s['numpy']):.3f} s")
     if "W6" in only:
-        # an LSTM (input 8, hidden 64) over 32 steps, batch 16, BPTT and one Adam step
-        spec = {"repeats": 5 if quick else 41, "inner": 2 if quick else 3}
+        # An LSTM (input 8, hidden 64) over 32 steps, batch 16, BPTT and one Adam step
+        # (benchmarks/lstm.py), on one BLAS thread: its products are small (16 x 64 by
+        # 64 x 256 a step), which OpenBLAS runs on one thread anyway, and the few larger
+        # ones of the hand-written backward (512 rows) would take a second thread that, on
+        # a machine others are using, stalls them: 62 ms a numpy step with two threads
+        # against 11 ms with one, in one run at a load average of 7 (2.9 ms when quiet).
+        spec = {"repeats": 5 if quick else 41, "inner": 2 if quick else 3,
+                "threads": THREADS if THREADS is not None else 1}
         rows.append(timed_rows("w6", "W6 LSTM 8-64, 32 steps, batch 16, BPTT, Adam", spec,
                                torch, "ms/step", 1e3, 2.0))
         print_row(rows[-1])
