@@ -55,9 +55,12 @@ class Gate(Function):
         (y,) = ctx.saved_tensors
         one = scalar_like(1, y)
         slope = (one - y) * y if ctx.nonlinearity == "sigmoid" else one - y * y
-        # the block's gradient put back in place, zeros elsewhere (as indexing's backward)
-        da = _index_backward(get_array_module(grad), grad * slope, ctx.shape, ctx.dtype,
-                             ctx.block)
+        xp = get_array_module(grad)
+        if hasattr(grad, "grad_fn"):  # create_graph: a differentiable scatter, as indexing's
+            return _index_backward(xp, grad * slope, ctx.shape, ctx.dtype, ctx.block), \
+                None, None, None
+        da = xp.zeros(ctx.shape, dtype=ctx.dtype)  # the block's gradient, zeros elsewhere
+        xp.multiply(grad, slope, out=da[ctx.block])
         return da, None, None, None
 
 
