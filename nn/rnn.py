@@ -386,9 +386,9 @@ class RNNBase(Module):
         lstm = self.mode == "LSTM"
         name = {"LSTM": "LSTM", "GRU": "GRU"}.get(self.mode, "RNN")
         num_directions = 2 if self.bidirectional else 1
-        states = None if hx is None else ((hx[0], hx[1]) if lstm else (hx,))
         if lstm and hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTM: hx must be a tuple (h_0, c_0) of two Tensors")
+        states = None if hx is None else ((hx[0], hx[1]) if lstm else (hx,))
 
         packed = isinstance(input, PackedSequence)
         if packed:

@@ -372,6 +372,8 @@ def test_other_errors_are_pytorchs() -> None:
         nn.LSTM(2, 3)(ag.zeros(5, 2, 2), (ag.zeros(1, 2, 3), ag.zeros(1, 2, 4)))
     with pytest.raises(RuntimeError, match=r"Expected hidden size \(2, 2, 3\), got \[1, 2, 3\]"):
         nn.GRU(2, 3, num_layers=2)(ag.zeros(5, 2, 2), ag.zeros(1, 2, 3))
+    with pytest.raises(TypeError, match=r"LSTM: hx must be a tuple \(h_0, c_0\)"):
+        nn.LSTM(2, 3)(ag.zeros(5, 2, 2), ag.zeros(1, 2, 3))
     with pytest.raises(RuntimeError, match="For batched 3-D input, hx should also be 3-D but "
                                            "got 2-D tensor"):
         nn.RNN(2, 3)(ag.zeros(5, 2, 2), ag.zeros(2, 3))
