@@ -82,6 +82,10 @@ from test_device_nn import (  # noqa: E402,F401
     test_the_readme_training_loop_runs_on_the_gpu,
     test_training_on_the_gpu_follows_the_cpu,
 )
+from test_device_rnn import (  # noqa: E402,F401
+    test_cells_on_the_gpu_match_the_cpu,
+    test_layers_on_the_gpu_match_the_cpu,
+)
 from test_fake_device_ops import (  # noqa: E402,F401
     test_autograd_grad_and_retain_grad_on_gpu,
     test_boolean_mask_and_slices_on_gpu,

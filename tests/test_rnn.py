@@ -10,12 +10,10 @@ training; the same results on the GPU backend (the fake CuPy of tests/fake_cuda.
 
 from __future__ import annotations
 
-import copy
 import math
 import warnings
 from typing import Any
 
-import fake_cuda
 import numpy as np
 import pytest
 
@@ -713,58 +711,3 @@ def test_a_training_loop_learns_to_sum_a_sequence() -> None:
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.02 * losses[0]
-
-
-# --- the GPU backend ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize("mode", LAYERS)
-def test_layers_on_the_fake_gpu_match_the_cpu(mode: str) -> None:
-    ag.manual_seed(28)
-    cpu = LAYERS[mode](3, 4, num_layers=2, bidirectional=True, batch_first=True,
-                       dtype=ag.float64)
-    rng = np.random.default_rng(29)
-    x_np = rng.standard_normal((2, 5, 3))
-    h_np = rng.standard_normal((4, 2, 4))
-
-    def run(model: nn.Module, device: str) -> list[np.ndarray]:
-        x = ag.tensor(x_np, device=device, requires_grad=True)
-        states = [ag.tensor(h_np, device=device) for _ in range(2 if mode == "LSTM" else 1)]
-        out, h = model(x, tuple(states) if mode == "LSTM" else states[0])
-        hs = list(h) if mode == "LSTM" else [h]
-        loss = (out * out).sum() + sum((s * 2).sum() for s in hs)
-        loss.backward()
-        assert all(t.is_cuda == (device == "cuda") for t in [out, *hs, x.grad])
-        return [_np(out), *map(_np, hs), _np(x.grad), *(_np(p.grad) for p in model.parameters())]
-
-    expected = run(cpu, "cpu")
-    with fake_cuda.installed():
-        gpu = copy.deepcopy(cpu)
-        for p in gpu.parameters():
-            p.grad = None
-        gpu.to("cuda")
-        got = run(gpu, "cuda")
-        packed = pack_sequence([ag.ones(3, 3, device="cuda", dtype=ag.float64),
-                                ag.ones(2, 3, device="cuda", dtype=ag.float64)])
-        out_packed, _ = gpu(packed)
-        assert out_packed.data.is_cuda
-        padded, lengths = pad_packed_sequence(out_packed)
-        assert padded.is_cuda and padded.shape == (3, 2, 8)
-    for a, b in zip(got, expected, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
-
-
-@pytest.mark.parametrize("name", CELLS)
-def test_cells_on_the_fake_gpu(name: str) -> None:
-    ag.manual_seed(30)
-    cpu = CELLS[name](3, 4, dtype=ag.float64)
-    x_np = np.random.default_rng(31).standard_normal((2, 3))
-    expected = cpu(ag.tensor(x_np))
-    expected = _np(expected[0] if name == "LSTMCell" else expected)
-    with fake_cuda.installed():
-        gpu = copy.deepcopy(cpu).to("cuda")
-        out = gpu(ag.tensor(x_np, device="cuda"))
-        out = out[0] if name == "LSTMCell" else out
-        assert out.is_cuda
-        out.sum().backward()
-        assert all(p.grad.is_cuda for p in gpu.parameters())
-        np.testing.assert_allclose(_np(out), expected, rtol=1e-12)
