@@ -17,6 +17,13 @@ per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` (G*H, H_in)
 ``weight_hh_l{k}`` (G*H, H), ``bias_ih_l{k}`` and ``bias_hh_l{k}`` (G*H,), with the G gates
 stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), all drawn from
 U(-1/sqrt(H), 1/sqrt(H)). A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
+
+Cost: a time step of an LSTM layer is 12 nodes of the graph (two products, their sum,
+four ``gate`` nodes, three ops for c', two for h'), a GRU's 13, an Elman RNN's 4. Where
+the input itself requires a gradient (an embedding's output), each step's slice x_t
+gives backward a gradient the size of the whole input, so that part of backward grows
+as L^2 (as indexing in a loop does in PyTorch, whose fused layers avoid it with a
+one-node ``unbind``); the inner layers of a stack pass their h_t on without slicing.
 """
 
 from __future__ import annotations
