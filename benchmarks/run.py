@@ -247,8 +247,9 @@ def main() -> None:
         # against 11 ms with one, in one run at a load average of 7 (2.9 ms when quiet).
         spec = {"repeats": 5 if quick else 41, "inner": 2 if quick else 3,
                 "threads": THREADS if THREADS is not None else 1}
-        rows.append(timed_rows("w6", "W6 LSTM 8-64, 32 steps, batch 16, BPTT, Adam", spec,
-                               torch, "ms/step", 1e3, 2.0))
+        threads = f"{spec['threads']} BLAS thread" + ("s" if spec["threads"] != 1 else "")
+        rows.append(timed_rows("w6", f"W6 LSTM 8-64, 32 steps, batch 16, BPTT, Adam ({threads})",
+                               spec, torch, "ms/step", 1e3, 2.0))
         print_row(rows[-1])
     gpu: dict[str, Any] = {}
     if "GPU" in only:
