@@ -15,8 +15,9 @@ h_t side by side.
 Parameters, their names, shapes, order and initialisation are PyTorch's: per layer k (and
 per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` (G*H, H_in),
 ``weight_hh_l{k}`` (G*H, H), ``bias_ih_l{k}`` and ``bias_hh_l{k}`` (G*H,), with the G gates
-stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), all drawn from
-U(-1/sqrt(H), 1/sqrt(H)). A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
+stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), and an LSTM's
+``weight_hr_l{k}`` (P, H) with ``proj_size`` = P, all drawn from U(-1/sqrt(H), 1/sqrt(H)).
+A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
 
 Cost: a time step of an LSTM layer is 12 nodes of the graph (two products, their sum,
 four ``gate`` nodes, three ops for c', two for h'), a GRU's 13, an Elman RNN's 4. Where
@@ -257,20 +258,25 @@ class GRUCell(RNNCellBase):
 # --- the layers: a cell over time, over layers, over directions ----------------------------
 
 # One step of each mode on a state tuple: (h,) for RNN and GRU, (h, c) for LSTM.
+# ``weights`` = (w_ih, w_hh, b_ih, b_hh, w_hr), the last None but for an LSTM with proj_size.
 def _rnn_tanh_step(x: Tensor, state: tuple, weights: tuple) -> tuple:
-    return (rnn_tanh_cell(x, state[0], *weights),)
+    return (rnn_tanh_cell(x, state[0], *weights[:4]),)
 
 
 def _rnn_relu_step(x: Tensor, state: tuple, weights: tuple) -> tuple:
-    return (rnn_relu_cell(x, state[0], *weights),)
+    return (rnn_relu_cell(x, state[0], *weights[:4]),)
 
 
 def _lstm_step(x: Tensor, state: tuple, weights: tuple) -> tuple:
-    return lstm_cell(x, state[0], state[1], *weights)
+    h, c = lstm_cell(x, state[0], state[1], *weights[:4])
+    w_hr = weights[4]
+    if w_hr is not None:  # proj_size: h = W_hr (o * tanh(c)), of width proj_size
+        h = F.linear(h, w_hr)
+    return h, c
 
 
 def _gru_step(x: Tensor, state: tuple, weights: tuple) -> tuple:
-    return (gru_cell(x, state[0], *weights),)
+    return (gru_cell(x, state[0], *weights[:4]),)
 
 
 _STEPS: dict[str, Callable[[Tensor, tuple, tuple], tuple]] = {
@@ -287,7 +293,8 @@ class RNNBase(Module):
     ``batch_first=True``, (L, H_in) unbatched, or a :class:`PackedSequence`) and returns
     (output, h_n): output (L, N, D*H) holds the last layer's h_t at every step (D = 2
     when bidirectional, the two directions side by side), h_n (D*num_layers, N, H) each
-    layer's and direction's final h. An LSTM's state is the pair (h, c) in and out.
+    layer's and direction's final h. An LSTM's state is the pair (h, c) in and out (h of
+    width proj_size where that is set).
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
@@ -320,9 +327,6 @@ class RNNBase(Module):
                              "projections")
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
-        if proj_size:
-            raise NotImplementedError("LSTM with proj_size > 0 (projections of h) is not "
-                                      "supported; use proj_size=0")
         if mode not in _STEPS:
             raise ValueError("Unrecognized RNN mode: " + mode)
         self.mode = mode
@@ -336,17 +340,22 @@ class RNNBase(Module):
         self.proj_size = proj_size
         num_directions = 2 if bidirectional else 1
         gate_size = _GATES[mode] * hidden_size
-        # Registered in PyTorch's order: layer by layer, each direction's w_ih, w_hh, b_ih, b_hh.
+        real_hidden_size = proj_size if proj_size > 0 else hidden_size  # the width of h
+        # Registered in PyTorch's order: layer by layer, each direction's w_ih, w_hh, b_ih,
+        # b_hh (and w_hr, an LSTM's projection of h, with proj_size).
         self._flat_weights_names: list[str] = []
         self._all_weights: list[list[str]] = []
         for layer in range(num_layers):
             for direction in range(num_directions):
-                layer_input_size = input_size if layer == 0 else hidden_size * num_directions
+                layer_input_size = input_size if layer == 0 else \
+                    real_hidden_size * num_directions
                 suffix = "_reverse" if direction == 1 else ""
                 shapes = {"weight_ih": (gate_size, layer_input_size),
-                          "weight_hh": (gate_size, hidden_size)}
+                          "weight_hh": (gate_size, real_hidden_size)}
                 if bias:
                     shapes.update(bias_ih=(gate_size,), bias_hh=(gate_size,))
+                if proj_size:
+                    shapes["weight_hr"] = (proj_size, hidden_size)
                 names = []
                 for kind, shape in shapes.items():
                     name = f"{kind}_l{layer}{suffix}"
@@ -363,7 +372,7 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh]."""
+        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh] (and w_hr)."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def flatten_parameters(self) -> None:
@@ -388,6 +397,11 @@ class RNNBase(Module):
     # --- forward ---------------------------------------------------------------------
     def _state_count(self) -> int:
         return 2 if self.mode == "LSTM" else 1
+
+    def _state_sizes(self) -> tuple[int, ...]:
+        """The widths of the state: h's (proj_size where set, else hidden_size), and c's."""
+        h = self.proj_size if self.proj_size > 0 else self.hidden_size
+        return (h, self.hidden_size) if self.mode == "LSTM" else (h,)
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Any, Any]:
         lstm = self.mode == "LSTM"
@@ -434,9 +448,9 @@ class RNNBase(Module):
             batch = input.shape[batch_dim]
             batch_sizes = None
             steps = list(input.unbind(1 if self.batch_first else 0))  # x_1, ..., x_L
-        expected = (self.num_layers * num_directions, batch, self.hidden_size)
         if states is not None:
             for k, s in enumerate(states):
+                expected = (self.num_layers * num_directions, batch, self._state_sizes()[k])
                 if tuple(s.shape) != expected:
                     which = f"hidden[{k}]" if lstm else "hidden"
                     raise RuntimeError(f"Expected {which} size {expected}, got {list(s.shape)}")
@@ -484,16 +498,16 @@ class RNNBase(Module):
                 k = layer * num_directions + direction
                 weights = tuple(getattr(self, name, None) for name in (
                     f"{kind}_l{layer}{'_reverse' if direction else ''}"
-                    for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")))
-                w_ih, w_hh, b_ih, b_hh = weights
+                    for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")))
+                w_ih, w_hh, b_ih, b_hh, w_hr = weights
                 if b_ih is not None and self.mode != "GRU":
                     # The two biases only ever appear as their sum (a GRU's b_hn aside):
                     # added once here, not at every step.
-                    weights = (w_ih, w_hh, b_ih + b_hh, None)
+                    weights = (w_ih, w_hh, b_ih + b_hh, None, w_hr)
                 if states is None:
-                    zeros = ag.zeros((batch, self.hidden_size), dtype=input_like.dtype,
-                                     device=input_like.device)
-                    initial = (zeros,) * self._state_count()
+                    initial = tuple(ag.zeros((batch, size), dtype=input_like.dtype,
+                                             device=input_like.device)
+                                    for size in self._state_sizes())
                 else:
                     initial = tuple(s[k] for s in states)
                 outs, final = _run_direction(step, steps, initial, weights, batch_sizes,
@@ -584,9 +598,12 @@ class LSTM(RNNBase):
     """A multi-layer LSTM: :func:`lstm_cell` over time, each layer's h_t the next layer's x_t.
 
     ``LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-    dropout=0.0, bidirectional=False, proj_size=0)`` (``proj_size`` > 0 is not
-    supported); forward(input, (h_0, c_0)=None) returns (output, (h_n, c_n)), shapes as
-    in :class:`RNNBase`, c_n like h_n.
+    dropout=0.0, bidirectional=False, proj_size=0)``; forward(input, (h_0, c_0)=None)
+    returns (output, (h_n, c_n)), shapes as in :class:`RNNBase`, c_n like h_n.
+
+    With ``proj_size`` = P > 0, each step's h is projected to P features, h_t = W_hr (o *
+    tanh(c_t)) with ``weight_hr_l{k}`` (P, H): h_t, the output and h_n have P features,
+    c_t keeps H, and W_hh is (4H, P).
 
     The usual sequence-to-one model (a time series, a sentence's class) reads the last
     step's output::

@@ -263,6 +263,76 @@ def test_state_dict_from_pytorch_loads_and_gives_its_numbers() -> None:
                                theirs(torch.tensor(x))[0].detach().numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [ag.float64, ag.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("config", [dict(), dict(num_layers=2, bidirectional=True,
+                                                 batch_first=True, state=True),
+                                    dict(unbatched=True, state=True),
+                                    dict(packed=True, bidirectional=True, state=True)],
+                         ids=lambda c: "-".join(c) or "default")
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")
+def test_lstm_with_projections_matches_pytorch(config: dict, dtype: Any) -> None:
+    """proj_size = 3 < hidden_size = 5: h (and the output, h_n) has 3 features, c has 5."""
+    torch = pytest.importorskip("torch")
+    config = dict(config)
+    with_state, unbatched = config.pop("state", False), config.pop("unbatched", False)
+    packed = config.pop("packed", False)
+    ag.manual_seed(31)
+    ours = nn.LSTM(4, 5, proj_size=3, dtype=dtype, **config)
+    theirs = _twin(ours, torch.nn.LSTM(4, 5, proj_size=3, **config), torch, dtype)
+    layers = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
+    w_hh = [p for n, p in ours.named_parameters() if n.startswith("weight_hh")]
+    assert [tuple(p.shape) for n, p in ours.named_parameters() if "hr" in n] == \
+        [(3, 5)] * layers and all(tuple(p.shape) == (20, 3) for p in w_hh)
+    rng = np.random.default_rng(32)
+    lead = () if unbatched else (2,)
+    if packed:
+        seqs = [_rand(rng, n, 4, dtype=dtype) for n in (3, 5)]
+        x = pack_sequence(seqs, enforce_sorted=False)
+        seqs_t = [torch.tensor(_np(s), requires_grad=True) for s in seqs]
+        x_t = torch.nn.utils.rnn.pack_sequence(seqs_t, enforce_sorted=False)
+        pairs = list(zip(seqs, seqs_t))
+    else:
+        x = _rand(rng, *((2, 6, 4) if config.get("batch_first") else ((6, 4) if unbatched
+                                                                       else (6, 2, 4))),
+                  dtype=dtype)
+        x_t = torch.tensor(_np(x), requires_grad=True)
+        pairs = [(x, x_t)]
+    hx = hx_t = None
+    if with_state:
+        states = [_rand(rng, layers, *lead, width, dtype=dtype) for width in (3, 5)]
+        states_t = [torch.tensor(_np(s), requires_grad=True) for s in states]
+        pairs += list(zip(states, states_t))
+        hx, hx_t = tuple(states), tuple(states_t)
+    out, (h, c) = ours(x, hx)
+    out_t, (h_t, c_t) = theirs(x_t, hx_t)
+    if packed:
+        out, out_t = pad_packed_sequence(out)[0], torch.nn.utils.rnn.pad_packed_sequence(out_t)[0]
+    tol = TOL[dtype]
+    for a, b in ((out, out_t), (h, h_t), (c, c_t)):
+        assert tuple(a.shape) == tuple(b.shape)
+        np.testing.assert_allclose(_np(a), b.detach().numpy(), **tol)
+    directions = 2 if config.get("bidirectional") else 1
+    assert h.shape[-1] == 3 and c.shape[-1] == 5 and out.shape[-1] == 3 * directions
+    weights = [rng.standard_normal(tuple(t.shape)) for t in (out, h, c)]
+    loss = sum((t * ag.tensor(w, dtype=dtype)).sum() for t, w in zip((out, h, c), weights))
+    loss_t = sum((t * torch.tensor(w, dtype=t.dtype)).sum()
+                 for t, w in zip((out_t, h_t, c_t), weights))
+    loss.backward()
+    loss_t.backward()
+    _check_grads(ours, theirs, pairs, tol)
+
+
+def test_lstm_with_projections_errors_and_repr() -> None:
+    m = nn.LSTM(4, 5, proj_size=3, num_layers=2)
+    assert repr(m) == "LSTM(4, 5, proj_size=3, num_layers=2)"
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[0\] size \(2, 1, 3\), got "
+                                           r"\[2, 1, 5\]"):
+        m(ag.zeros(2, 1, 4), (ag.zeros(2, 1, 5), ag.zeros(2, 1, 5)))
+    with pytest.raises(RuntimeError, match=r"Expected hidden\[1\] size \(2, 1, 5\), got "
+                                           r"\[2, 1, 3\]"):
+        m(ag.zeros(2, 1, 4), (ag.zeros(2, 1, 3), ag.zeros(2, 1, 3)))
+
+
 # --- finite differences ---------------------------------------------------------------------
 
 def _layer_fn(m: nn.Module, names: list[str], lstm: bool, with_state: bool):
@@ -299,6 +369,16 @@ def test_layer_gradcheck(mode: str, config: dict) -> None:
     params = [ag.tensor(_np(p), requires_grad=True) for p in m.parameters()]
     fn = _layer_fn(m, names, name == "LSTM", with_state)
     assert ag.gradcheck(fn, [x, *states, *params])
+
+
+def test_lstm_with_projections_gradcheck() -> None:
+    ag.manual_seed(33)
+    m = nn.LSTM(2, 3, proj_size=2, num_layers=2, bidirectional=True, dtype=ag.float64)
+    names = [n for n, _ in m.named_parameters()]
+    rng = np.random.default_rng(34)
+    x, h, c = _rand(rng, 3, 2, 2), _rand(rng, 4, 2, 2), _rand(rng, 4, 2, 3)
+    params = [ag.tensor(_np(p), requires_grad=True) for p in m.parameters()]
+    assert ag.gradcheck(_layer_fn(m, names, True, True), [x, h, c, *params])
 
 
 @pytest.mark.parametrize("name", [*CELLS, "RNNCell_relu"])
@@ -394,8 +474,6 @@ def test_other_errors_are_pytorchs() -> None:
 
 
 def test_constructor_errors_are_pytorchs() -> None:
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(4, 8, proj_size=2)
     with pytest.raises(ValueError, match="proj_size argument is only supported for LSTM"):
         nn.GRU(4, 8, proj_size=2)
     with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
