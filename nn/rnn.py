@@ -411,6 +411,7 @@ class RNNBase(Module):
             raise TypeError("LSTM: hx must be a tuple (h_0, c_0) of two Tensors")
         states = None if hx is None else ((hx[0], hx[1]) if lstm else (hx,))
 
+        # The time steps x_1, ..., x_L as a list of (N_t, H_in) tensors, and the batch size.
         packed = isinstance(input, PackedSequence)
         if packed:
             data, batch_sizes = input.data, [int(b) for b in input.batch_sizes.tolist()]
@@ -455,6 +456,7 @@ class RNNBase(Module):
                     which = f"hidden[{k}]" if lstm else "hidden"
                     raise RuntimeError(f"Expected {which} size {expected}, got {list(s.shape)}")
 
+        # The cells over layers, directions and steps; then the outputs in the input's form.
         outputs, finals = self._run(steps, states, batch_sizes, batch, input_like=steps[0])
 
         # finals: per layer and direction, its final state tuple; h_n stacks them
