@@ -30,12 +30,12 @@ all steps in one product, as the hand-written step does, would need a node whose
 backward stacks the steps' gradients (a multi-output ``unbind``); sliced per step from a
 single node, its backward costs a full-size gradient at every step.
 
-Measured (``run.py --only W6``, 2026-12-07): 1.98x, 1.96x, 1.97x, 1.94x, 1.96x and 1.95x
-in six runs at a load average of about 2 (numpy 2.6 ms a step, the engine 5.0-5.5 ms,
-PyTorch 0.8x numpy), 2.01x in a ``--quick`` run; 2.05x and 2.31x in two runs at a load
-average of 7-8 (numpy 8.2-8.4 ms). The margin is thin: an in-process interleaved run
-measured 2.14x. Under ``perf``, 52% of the engine's step is the Python interpreter,
-17% numpy's loops, 13% BLAS.
+Measured (``run.py --only W6``, 2026-12-07): 1.98x, 1.96x, 1.97x, 1.94x, 1.96x, 1.95x,
+1.89x and 1.95x in eight runs at a load average of about 2 (numpy 2.5-2.6 ms a step, the
+engine 4.8-5.5 ms, PyTorch 0.73-0.85x numpy), 2.01x in a ``--quick`` run; 2.05x and
+2.31x in two runs at a load average of 7-8 (numpy 8.2-8.4 ms). The margin is thin: an
+in-process interleaved run measured 2.14x. Under ``perf``, 52% of the engine's step is
+the Python interpreter, 17% numpy's loops, 13% BLAS.
 """
 
 from __future__ import annotations
