@@ -12,6 +12,7 @@ in a fresh process per implementation.
     python benchmarks/run.py --quick    # a smoke run: fewer repeats, smaller N
     python benchmarks/run.py --only W2,W3
     python benchmarks/run.py --only W5 --threads 1   # the CNN alone, one BLAS thread
+    python benchmarks/run.py --only W6     # the LSTM alone
 """
 
 from __future__ import annotations
@@ -37,17 +38,20 @@ TARGETS = {
     "W3": "<= 15 us per op fwd+bwd; peak <= 2x live arrays",
     "W4": "peak memory <= 1.2x numpy",
     "W5": "engine <= 1.25x numpy; peak memory <= 1.5x numpy",
+    "W6": "engine <= 2.0x numpy",
 }
 
 
 THREADS: int | None = None  # --threads: BLAS/OpenMP threads in the benchmark processes
 
 
-def bench_env() -> dict[str, str]:
+def bench_env(threads: int | None = None) -> dict[str, str]:
+    """The benchmark processes' environment; ``threads`` (else --threads) BLAS/OpenMP threads."""
     env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    if THREADS is not None:
+    threads = THREADS if threads is None else threads
+    if threads is not None:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[name] = str(THREADS)
+            env[name] = str(threads)
     root = str(HERE.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     return env
@@ -57,8 +61,8 @@ def run_job(spec: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
     """Run one worker process; its result, or {'error': ...}."""
     cmd = [sys.executable, str(HERE / "worker.py"), json.dumps(spec)]
     try:
-        proc = subprocess.run(cmd, env=bench_env(), cwd=HERE, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(cmd, env=bench_env(spec.get("threads")), cwd=HERE,
+                              capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s", "spec": spec}
     for line in proc.stdout.splitlines():
@@ -167,7 +171,7 @@ def memory_row(label: str, spec: dict[str, Any], impls: list[str]) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller N")
-    parser.add_argument("--only", default="W1,W2,W3,W4,W5,GPU",
+    parser.add_argument("--only", default="W1,W2,W3,W4,W5,W6,GPU",
                         help="comma-separated workloads (default: all)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch column")
     parser.add_argument("--threads", type=int, default=None,
@@ -251,6 +255,19 @@ def main() -> None:
         summarize_w4_memory(mem, target=1.5)
         memory.append(mem)
         print_memory(mem)
+    if "W6" in only:
+        # An LSTM (input 8, hidden 64) over 32 steps, batch 16, BPTT and one Adam step
+        # (benchmarks/lstm.py), on one BLAS thread: its products are small (16 x 64 by
+        # 64 x 256 a step), which OpenBLAS runs on one thread anyway, and the few larger
+        # ones of the hand-written backward (512 rows) would take a second thread that, on
+        # a machine others are using, stalls them: 62 ms a numpy step with two threads
+        # against 11 ms with one, in one run at a load average of 7 (2.9 ms when quiet).
+        spec = {"repeats": 5 if quick else 41, "inner": 2 if quick else 3,
+                "threads": THREADS if THREADS is not None else 1}
+        threads = f"{spec['threads']} BLAS thread" + ("s" if spec["threads"] != 1 else "")
+        rows.append(timed_rows("w6", f"W6 LSTM 8-64, 32 steps, batch 16, BPTT, Adam ({threads})",
+                               spec, torch, "ms/step", 1e3, 2.0))
+        print_row(rows[-1])
     gpu: dict[str, Any] = {}
     if "GPU" in only:
         reason = gpu_reason()

@@ -15,6 +15,7 @@ import bare_engine
 import chain
 import cnn
 import harness
+import lstm
 import mlp
 import numpy as np
 import xor
@@ -275,6 +276,30 @@ def mem_cnn(spec: dict[str, Any]) -> dict[str, Any]:
     return harness.measure_peak(setup, step, spec.get("traced", True))
 
 
+
+
+# --- W6: an LSTM over 32 steps, backpropagation through time -----------------------------
+
+_LSTM = {"engine": lstm.EngineLSTM, "numpy": lstm.NumpyLSTM, "torch": lstm.TorchLSTM}
+
+
+def time_lstm(spec: dict[str, Any]) -> dict[str, Any]:
+    weights, x, y = lstm.make_problem()
+    names = spec["impls"]
+    # The same computation: a few steps from the same start give the same weights.
+    finals = {}
+    for name in names:
+        impl = _LSTM[name](weights, x, y)
+        for _ in range(3):
+            impl.step()
+        finals[name] = impl.weights()
+    reference = finals["numpy"]
+    check = {name: _max_rel_diff(finals[name], reference) for name in names}
+    impls = {name: _LSTM[name](weights, x, y).step for name in names}
+    wall, cpu = harness.interleaved(impls, spec["repeats"], spec.get("inner", 1), warmup=2)
+    return {"seconds": wall, "cpu_seconds": cpu, "check_max_rel_diff": check}
+
+
 JOBS = {
     ("w1", "time"): time_mlp,
     ("gpu", "time"): time_mlp,
@@ -285,6 +310,7 @@ JOBS = {
     ("w4", "time"): time_w4,
     ("w5", "time"): time_cnn,
     ("w5", "mem"): mem_cnn,
+    ("w6", "time"): time_lstm,
 }
 
 

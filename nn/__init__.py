@@ -51,6 +51,8 @@ from .pooling import (
     MaxPool2d,
 )
 from .sparse import Embedding
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .utils import rnn as _utils_rnn  # noqa: F401 - nn.utils.rnn, reachable after import nn
 
 __all__ = [
     "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
@@ -63,4 +65,5 @@ __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
     "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm", "Dropout1d",
     "Dropout2d", "Embedding", "Unflatten",
+    "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU",
 ]

@@ -1041,9 +1041,9 @@ def _avg_pool(name: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, 
             raise RuntimeError("divisor must be not zero")
         divisor = float(divisor_override)
     else:
-        xp = backend.get_array_module(input.data)
+        xp = backend.get_array_module(input._array)
         divisor = _pool.avg_divisor(xp, input.shape[2:], kernel, stride, padding, out_hw,
-                                    count_include_pad, input.data.dtype)
+                                    count_include_pad, input._array.dtype)
     out = _pool.AvgPool2d.apply(input, kernel, stride, padding, out_hw, divisor)
     return _pool_output(out, nd, unbatched)
 
@@ -1224,8 +1224,8 @@ def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> 
         keep = 1.0 - p
         mask_shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
         uniform = ag.rand(mask_shape, dtype=input.dtype, device=input.device)
-        mask = (uniform.data < keep) * (1.0 / keep)
-        scale = ag.as_tensor(mask.astype(input.data.dtype, copy=False))
+        mask = (uniform._array < keep) * (1.0 / keep)
+        scale = ag.as_tensor(mask.astype(input._array.dtype, copy=False))
     return _inplace.apply_(input, Tensor.__mul__, scale) if inplace else input * scale
 
 
@@ -1291,10 +1291,10 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
 def _embedding_renorm_(weight: Tensor, indices: Any, max_norm: float, norm_type: float) -> None:
     """Rescale, in place, each row of ``weight`` that ``indices`` looks up and whose
     ``norm_type``-norm exceeds ``max_norm`` to norm max_norm (PyTorch: max_norm / (norm + 1e-7))."""
-    xp = backend.get_array_module(weight.data)
+    xp = backend.get_array_module(weight._array)
     with ag.no_grad():
         rows = xp.unique(indices.reshape(-1))
-        values = weight.data[rows]
+        values = weight._array[rows]
         if norm_type == float("inf"):
             norms = xp.abs(values).max(axis=1)
         else:
@@ -1327,7 +1327,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     if sparse:
         raise NotImplementedError("embedding: sparse gradients are not supported; "
                                   "use sparse=False")
-    indices = input.data
+    indices = input._array
     if indices.dtype not in (np.int64, np.int32):
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "

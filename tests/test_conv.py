@@ -445,7 +445,7 @@ def test_fake_cuda_equals_cpu(name, fn, shapes, dtype) -> None:
             for x in xs:
                 assert x.grad.device == ag.device(device)
                 if device == "cuda":
-                    assert isinstance(x.grad.data, fake_cuda.ndarray)
+                    assert isinstance(x.grad._array, fake_cuda.ndarray)
             results[device] = [y.detach().cpu().numpy()] + [x.grad.cpu().numpy() for x in xs]
     tol = 1e-12 if dtype == np.float64 else 1e-5
     for a, b in zip(results["cpu"], results["cuda"], strict=True):

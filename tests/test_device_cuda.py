@@ -90,6 +90,9 @@ from test_device_normalization import (  # noqa: E402,F401
     test_embedding_on_the_gpu_equals_the_cpu,
     test_norm_layers_on_the_gpu_equal_the_cpu,
     test_out_of_range_embedding_index_on_the_gpu_raises_at_the_next_read,
+from test_device_rnn import (  # noqa: E402,F401
+    test_cells_on_the_gpu_match_the_cpu,
+    test_layers_on_the_gpu_match_the_cpu,
 )
 from test_fake_device_ops import (  # noqa: E402,F401
     test_autograd_grad_and_retain_grad_on_gpu,

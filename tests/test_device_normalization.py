@@ -29,7 +29,7 @@ def gpu():
 
 
 def _on_gpu(t: ag.Tensor) -> np.ndarray:
-    assert t.is_cuda and isinstance(t.data, backend.cuda_module().ndarray), f"{t.device}"
+    assert t.is_cuda and isinstance(t._array, backend.cuda_module().ndarray), f"{t.device}"
     return t.detach().cpu().numpy()
 
 

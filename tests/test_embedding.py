@@ -101,7 +101,7 @@ def test_from_pretrained_shares_freezes_and_keeps_the_padding_row():
     assert not emb.weight.requires_grad and emb.padding_idx == 1
     np.testing.assert_array_equal(emb.weight.detach().numpy()[1], [3.0, 4.0])  # not zeroed
     np.testing.assert_array_equal(emb(ag.tensor([2, 1])).numpy(), [[5, 6], [3, 4]])
-    assert emb.weight.data is table.data  # shared, as in PyTorch
+    assert emb.weight._array is table._array  # shared, as in PyTorch
     trainable = nn.Embedding.from_pretrained(table, freeze=False)
     assert trainable.weight.requires_grad
     assert repr(emb) == "Embedding(3, 2, padding_idx=1)"

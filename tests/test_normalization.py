@@ -419,7 +419,7 @@ def _torch_pair(torch, ours, theirs, rng, dtype):
     params = {n: rng.standard_normal(tuple(p.shape)) for n, p in ours.named_parameters()}
     with ag.no_grad():
         for n, p in ours.named_parameters():
-            p.data[...] = params[n]
+            p._array[...] = params[n]
     with torch.no_grad():
         for n, p in theirs.named_parameters():
             p.copy_(torch.tensor(params[n], dtype=p.dtype))

@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, Op
 
 # One geometry per spatial axis pair: (kh, kw), (sh, sw), (dh, dw), (ho, wo).
 Pair = tuple[int, int]
@@ -147,7 +147,7 @@ def _out_size(size: int, pad: int, k: int, s: int, d: int) -> int:
     return (size + pad - d * (k - 1) - 1) // s + 1
 
 
-class Conv2d(Function):
+class Conv2d(Op):
     """y[n, o] = b[o] + sum_{c, a, b} w[o, c, a, b] x[n, c, i*s + a*d, j*s + b*d] (per group).
 
     As matrices: y = cols @ W^T + b, with cols = im2col(x). So
@@ -155,8 +155,6 @@ class Conv2d(Function):
     ``padding`` is (top, bottom, left, right) zeros; 'same' may pad unevenly.
     Only the cols matrix is saved (and only when W needs a gradient), not the input.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
@@ -208,7 +206,7 @@ class Conv2d(Function):
         return grad_x, grad_w, grad_b, None, None, None, None
 
 
-class ConvTranspose2d(Function):
+class ConvTranspose2d(Op):
     """The adjoint of conv2d wrt its input: each input pixel spreads w[c] times its value
     over a kh x kw patch of the output (patches stride apart, overlaps adding up).
 
@@ -217,8 +215,6 @@ class ConvTranspose2d(Function):
     dL/dW = X^T @ im2col(G), dL/db = sum of G over (n, i, j). ``weight`` is
     (C_in, C_out/groups, kh, kw), as PyTorch's.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, output_padding, dilation, groups):
@@ -269,14 +265,12 @@ class ConvTranspose2d(Function):
         return grad_x, grad_w, grad_b, None, None, None, None, None
 
 
-class Unfold(Function):
+class Unfold(Op):
     """F.unfold: the sliding windows of x (N, C, H, W) as columns, (N, C*kh*kw, L).
 
     Forward is im2col (zero padding first); backward is col2im, which adds each
     window's gradient back onto the pixels it covers.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
@@ -298,11 +292,9 @@ class Unfold(Function):
         return gx[:, :, ph:ph + h, pw:pw + w], None, None, None, None
 
 
-class Fold(Function):
+class Fold(Op):
     """F.fold: columns (N, C*kh*kw, L) summed back into an image (N, C, H, W), the adjoint
     of unfold. Forward is col2im (then the padding cropped); backward is im2col."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, cols, output_size, kernel, dilation, padding, stride, blocks_hw):
@@ -328,7 +320,7 @@ _NUMPY_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "edge
                 "circular": "wrap"}
 
 
-class Pad(Function):
+class Pad(Op):
     """F.pad: x with ``widths[axis] = (before, after)`` added along each axis.
 
     'constant' adds ``value``; its gradient is the gradient's middle (the padding
@@ -337,8 +329,6 @@ class Pad(Function):
     some element of x, so its gradient is added back onto that element. Negative
     widths ('constant' only) crop.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, widths, mode, value):

@@ -28,7 +28,7 @@ import math
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function
+from ..function import Function, Op
 from .shape import _index_backward
 
 
@@ -69,13 +69,13 @@ def channel_shape(x: Any) -> tuple[int, ...]:
 def _update_running(buffer: Any, batch: Any, momentum: float) -> None:
     """buffer = (1 - momentum) buffer + momentum batch, in place in the buffer Tensor's array
     (its version counted, as any in-place update's: a graph that saved it will refuse)."""
-    data = buffer.data
+    data = buffer._array
     data *= 1.0 - momentum
     data += momentum * batch
     buffer._version += 1
 
 
-class BatchNorm(Function):
+class BatchNorm(Op):
     """Batch normalisation of x (N, C, *) per channel C: A = (0, 2, 3, ...), M = N * prod(*).
 
     Training: mu and sigma^2 are the batch's (biased variance). The running statistics,
@@ -89,8 +89,6 @@ class BatchNorm(Function):
     dL/dy, which give dL/dbeta and dL/dgamma as well:
     dL/dx = gamma inv_std (dL/dy - mean_A dL/dy - xhat mean_A(dL/dy xhat)).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, running, training, momentum, eps):
@@ -107,8 +105,8 @@ class BatchNorm(Function):
                 _update_running(running_var, var.reshape(-1) * (count / (count - 1)), momentum)
         else:
             # copies (astype), in x's dtype: a later training step updates the buffers in place
-            mean = running_mean.data.reshape(shape).astype(x.dtype)
-            inv_std = 1.0 / xp.sqrt(running_var.data.reshape(shape).astype(x.dtype) + eps)
+            mean = running_mean._array.reshape(shape).astype(x.dtype)
+            inv_std = 1.0 / xp.sqrt(running_var._array.reshape(shape).astype(x.dtype) + eps)
             centred = x - mean
         # y = xhat gamma + beta, with gamma inv_std as one factor per channel: one pass less
         scale = inv_std if weight is None else inv_std * weight.reshape(shape)
@@ -146,11 +144,9 @@ class BatchNorm(Function):
         return grad_x, grad_w, grad_b, None, None, None, None
 
 
-class LayerNorm(Function):
+class LayerNorm(Op):
     """Layer normalisation over the last ``ndims`` dims of x (one normalized_shape per sample):
     A = the last ndims axes; gamma and beta have the normalized shape."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, ndims, eps):
@@ -184,12 +180,10 @@ class LayerNorm(Function):
         return grad_x, grad_w, grad_b, None, None
 
 
-class GroupNorm(Function):
+class GroupNorm(Op):
     """Group normalisation of x (N, C, *): the C channels in G groups of C/G, statistics per
     sample and group (x viewed as (N, G, M), A = axis 2, M = C/G prod(*)); gamma and beta
     per channel."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, weight, bias, num_groups, eps):
@@ -228,15 +222,13 @@ class GroupNorm(Function):
         return grad_x, grad_w, grad_b, None, None
 
 
-class Embedding(Function):
+class Embedding(Op):
     """y[..., :] = W[i, :] for each index i of ``indices`` (any shape): a row lookup.
 
     dL/dW[k] = sum of dL/dy over the positions where i = k (repeated indices add up: a
     scatter-add), zero for ``padding_idx``; with ``scale_grad_by_freq`` each of those
     gradients is divided by how often k occurs in ``indices``.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):

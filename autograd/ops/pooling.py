@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import device_of, get_array_module, scatter_add, to_device
-from ..function import Function
+from ..function import Function, Op
 from .conv import first_order_only, windows
 
 Pair = tuple[int, int]
@@ -64,7 +64,7 @@ def _offset_slices(a: int, b: int, stride: Pair, dilation: Pair, out_hw: Pair) -
             slice(b * dw, b * dw + sw * (wo - 1) + 1, sw))
 
 
-class MaxPool2d(Function):
+class MaxPool2d(Op):
     """y[n, c, i, j] = max over the window of output pixel (i, j) (padding is -inf).
 
     dL/dx: each window's dL/dy goes to its first maximum (``argmax``), added up over
@@ -74,8 +74,6 @@ class MaxPool2d(Function):
     A window holding a NaN gives NaN, as in PyTorch; its gradient goes to the window's
     first NaN (PyTorch's kernel picks the last one).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_hw, found):
@@ -139,14 +137,12 @@ def avg_divisor(xp: Any, size: Pair, kernel: Pair, stride: Pair, padding: Pair, 
     return (counts[0].reshape(-1, 1) * counts[1].reshape(1, -1)).astype(dtype)
 
 
-class AvgPool2d(Function):
+class AvgPool2d(Op):
     """y[n, c, i, j] = (sum over the window of (i, j)) / divisor[i, j] (zero padding).
 
     dL/dx: every element of the window gets dL/dy[i, j] / divisor[i, j]; overlapping
     windows add up. ``divisor`` is an array (Ho, Wo) or a number (divisor_override).
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, out_hw, divisor):
@@ -189,11 +185,9 @@ def adaptive_avg_matrix(n: int, m: int, dtype: Any, like: Any) -> Any:
     return to_device(a, device_of(like))
 
 
-class AdaptiveAvgPool2d(Function):
+class AdaptiveAvgPool2d(Op):
     """y = A_h @ x @ A_w^T over the last two axes (A: adaptive_avg_matrix);
     dL/dx = A_h^T @ G @ A_w. Differentiable again (two matrix products)."""
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, out_hw):
@@ -209,15 +203,13 @@ class AdaptiveAvgPool2d(Function):
         return a_h.T @ (grad @ a_w), None
 
 
-class AdaptiveMaxPool2d(Function):
+class AdaptiveMaxPool2d(Op):
     """y[n, c, i, j] = max over the adaptive window (i, j); dL/dx: each window's dL/dy
     to its first maximum, added up where windows overlap.
 
     Windows may differ in size by one: each is read as the largest size, the elements
     past its end masked with -inf. ``found`` as in MaxPool2d, with flat indices.
     """
-
-    array_level = True
 
     @staticmethod
     def forward(ctx, x, out_hw, found):
