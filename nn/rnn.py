@@ -414,7 +414,7 @@ class RNNBase(Module):
         # The time steps x_1, ..., x_L as a list of (N_t, H_in) tensors, and the batch size.
         packed = isinstance(input, PackedSequence)
         if packed:
-            data, batch_sizes = input._array, [int(b) for b in input.batch_sizes.tolist()]
+            data, batch_sizes = input.data, [int(b) for b in input.batch_sizes.tolist()]
             sorted_indices, unsorted_indices = input.sorted_indices, input.unsorted_indices
             if states is not None and sorted_indices is not None:
                 states = tuple(s.index_select(1, sorted_indices) for s in states)

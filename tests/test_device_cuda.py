@@ -90,6 +90,7 @@ from test_device_normalization import (  # noqa: E402,F401
     test_embedding_on_the_gpu_equals_the_cpu,
     test_norm_layers_on_the_gpu_equal_the_cpu,
     test_out_of_range_embedding_index_on_the_gpu_raises_at_the_next_read,
+)
 from test_device_rnn import (  # noqa: E402,F401
     test_cells_on_the_gpu_match_the_cpu,
     test_layers_on_the_gpu_match_the_cpu,

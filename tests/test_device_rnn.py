@@ -58,10 +58,10 @@ def test_layers_on_the_gpu_match_the_cpu(mode: str) -> None:
     seqs = [rng.standard_normal((n, 3)) for n in (2, 4, 3)]
     packed_cpu = pack_sequence([ag.tensor(s) for s in seqs], enforce_sorted=False)
     packed = pack_sequence([ag.tensor(s, device="cuda") for s in seqs], enforce_sorted=False)
-    assert packed._array.is_cuda and packed.sorted_indices.is_cuda
+    assert packed.data.is_cuda and packed.sorted_indices.is_cuda
     out_packed, h = model(packed)
     padded, lengths = pad_packed_sequence(out_packed, batch_first=True)
-    assert out_packed._array.is_cuda and padded.is_cuda and padded.shape == (3, 4, 8)
+    assert out_packed.data.is_cuda and padded.is_cuda and padded.shape == (3, 4, 8)
     padded_cpu, _ = pad_packed_sequence(cpu(packed_cpu)[0], batch_first=True)
     np.testing.assert_allclose(_np(padded), _np(padded_cpu), rtol=1e-12, atol=1e-14)
     assert _np(lengths).tolist() == [2, 4, 3]

@@ -592,7 +592,7 @@ def test_pack_and_pad_packed_match_pytorch(enforce_sorted: bool, batch_first: bo
     packed = pack_padded_sequence(padded, lengths, batch_first, enforce_sorted)
     theirs = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(_np(padded)), lengths,
                                                      batch_first, enforce_sorted)
-    np.testing.assert_array_equal(_np(packed._array), theirs._array.numpy())
+    np.testing.assert_array_equal(_np(packed.data), theirs.data.numpy())
     np.testing.assert_array_equal(_np(packed.batch_sizes), theirs.batch_sizes.numpy())
     for a, b in ((packed.sorted_indices, theirs.sorted_indices),
                  (packed.unsorted_indices, theirs.unsorted_indices)):
@@ -670,7 +670,7 @@ def test_packed_sequence_through_layers_matches_pytorch(mode: str, config: dict,
     out_t, h_t = theirs(packed_t, hx_t)
     assert isinstance(out, PackedSequence)
     tol = TOL[dtype]
-    np.testing.assert_allclose(_np(out._array), out_t._array.detach().numpy(), **tol)
+    np.testing.assert_allclose(_np(out.data), out_t.data.detach().numpy(), **tol)
     np.testing.assert_array_equal(_np(out.batch_sizes), out_t.batch_sizes.numpy())
     hs, hs_t = (list(h), list(h_t)) if mode == "LSTM" else ([h], [h_t])
     for a, b in zip(hs, hs_t, strict=True):

@@ -47,8 +47,8 @@ class PackedSequence(NamedTuple):
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         """``data`` (and the indices, which follow it) moved or cast; ``batch_sizes`` stays
         on the CPU, as in PyTorch."""
-        data = self._array.to(*args, **kwargs)
-        if data is self._array:
+        data = self.data.to(*args, **kwargs)
+        if data is self.data:
             return self
         move = (lambda t: None if t is None else t.to(data.device))
         return type(self)(data, self.batch_sizes, move(self.sorted_indices),
@@ -68,7 +68,7 @@ class PackedSequence(NamedTuple):
 
     @property
     def is_cuda(self) -> bool:
-        return self._array.is_cuda
+        return self.data.is_cuda
 
 
 def pad_sequence(sequences: Any, batch_first: bool = False, padding_value: float = 0.0,
@@ -179,7 +179,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     """The inverse of :func:`pack_padded_sequence`: (padded, lengths), padded (T, B, *)
     ((B, T, *) with ``batch_first``) in the original batch order, T = the longest
     length (or ``total_length``), lengths an int64 tensor of the B lengths."""
-    data, batch_sizes = sequence._array, [int(b) for b in sequence.batch_sizes.tolist()]
+    data, batch_sizes = sequence.data, [int(b) for b in sequence.batch_sizes.tolist()]
     batch, longest = batch_sizes[0], len(batch_sizes)
     if total_length is not None:
         if total_length < longest:
