@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from . import backend
+from . import backend, safetensors_io
 from .tensor import Tensor
 
 __all__ = ["save", "load"]
@@ -21,7 +21,13 @@ _STRUCTURE = "__structure__"
 
 
 def save(obj: Any, f: Any) -> None:
-    """Write a Tensor, or dicts / lists / tuples of Tensors, arrays and plain values, to ``f``."""
+    """Write a Tensor, or dicts / lists / tuples of Tensors, arrays and plain values, to ``f``.
+
+    A path ending in ``.safetensors`` gets the safetensors format instead (a
+    flat dict of str -> Tensor, such as a state_dict; see ``safetensors_io``).
+    """
+    if safetensors_io.is_safetensors_path(f):
+        return safetensors_io.save_file(obj, f)
     arrays: dict[str, np.ndarray] = {}
 
     def encode(x: Any) -> Any:
@@ -64,7 +70,13 @@ def save(obj: Any, f: Any) -> None:
 
 
 def load(f: Any, map_location: Any = None) -> Any:
-    """Read what :func:`save` wrote. ``map_location='cpu'`` puts every tensor on the CPU."""
+    """Read what :func:`save` wrote. ``map_location='cpu'`` puts every tensor on the CPU.
+
+    A path ending in ``.safetensors`` is read as a safetensors file, into a
+    dict of str -> Tensor (on the CPU unless ``map_location`` names a device).
+    """
+    if safetensors_io.is_safetensors_path(f):
+        return safetensors_io.load_file(f, map_location)
     with np.load(f, allow_pickle=False) as archive:
         if _STRUCTURE not in archive.files:
             raise ValueError(f"{f!r} is not a file written by ag.save (no structure record)")
