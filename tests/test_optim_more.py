@@ -350,3 +350,24 @@ def test_trains_a_model_through_the_engine():
             opt.step()
             first = loss.item() if first is None else first
         assert loss.item() < 0.1 * first, name
+
+
+@pytest.mark.parametrize("case", CASES[::2], ids=case_id)
+def test_on_the_gpu_the_update_equals_the_cpu_and_never_waits(case):
+    import fake_cuda
+
+    name, options, second = case
+    cpu, _ = run_ours(name, options, second, steps=10)
+    with fake_cuda.installed():
+        params = [ag.tensor(w, dtype=ag.float64, device="cuda", requires_grad=True)
+                  for w in START]
+        opt = getattr(optim, name)(groups_of(params, options, second), **options)
+        for t in range(10):
+            for p in params:
+                p.grad = ag.tensor(grad_of(p.data.get(), t), dtype=ag.float64, device="cuda")
+            before = fake_cuda.host_reads
+            opt.step()
+            assert fake_cuda.host_reads == before  # no read of GPU data by the host
+        for p, w in zip(params, cpu):
+            assert p.device.type == "cuda"
+            np.testing.assert_allclose(p.data.get(), w, rtol=1e-13, atol=1e-15)
