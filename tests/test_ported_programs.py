@@ -54,10 +54,16 @@ def run_program(path: Path, cwd: Path) -> str:
     return done.stdout
 
 
+_swapped_outputs: dict[str, str] = {}
+
+
 def run_swapped(name: str, tmp_path: Path) -> str:
-    swapped = tmp_path / name
-    swapped.write_text(swap_imports((PORTED / name).read_text()))
-    return run_program(swapped, tmp_path)
+    """What the program prints after the import swap (run once per session)."""
+    if name not in _swapped_outputs:
+        swapped = tmp_path / name
+        swapped.write_text(swap_imports((PORTED / name).read_text()))
+        _swapped_outputs[name] = run_program(swapped, tmp_path)
+    return _swapped_outputs[name]
 
 
 def numbers(text: str) -> list[float]:
@@ -83,6 +89,7 @@ def test_swap_touches_import_lines_only():
         assert not re.search(r"^\s*(import|from) torch\b", swapped, re.MULTILINE), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_program_prints_what_pytorch_prints(name, tmp_path):
     pytest.importorskip("torch")
