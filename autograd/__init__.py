@@ -260,3 +260,17 @@ def count_nonzero(input: Tensor, dim: _Any = None) -> Tensor:
 
 
 __version__ = "0.1.0"
+
+
+# --- PyTorch's dotted names: torch.autograd, torch.utils.data, torch.nn, torch.optim -------------
+from . import _aliases, autograd, functional, utils  # noqa: E402 - ag.autograd.grad, ag.utils._array
+from .autograd import backward  # noqa: E402
+
+_aliases.install()  # `import autograd.nn as nn` and `from autograd.optim import SGD` work
+
+
+def __getattr__(name: str) -> _Any:
+    """``ag.nn`` and ``ag.optim``: the top-level packages, imported on first use (PEP 562)."""
+    if name in ("nn", "optim"):
+        return _aliases.resolve(name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from . import backend
+from . import backend, safetensors_io
 from .tensor import Tensor
 
 __all__ = ["save", "load", "LoadError"]
@@ -25,7 +25,13 @@ _STRUCTURE = "__structure__"
 
 
 def save(obj: Any, f: Any) -> None:
-    """Write a Tensor, or dicts / lists / tuples of Tensors, arrays and plain values, to ``f``."""
+    """Write a Tensor, or dicts / lists / tuples of Tensors, arrays and plain values, to ``f``.
+
+    A path ending in ``.safetensors`` gets the safetensors format instead (a
+    flat dict of str -> Tensor, such as a state_dict; see ``safetensors_io``).
+    """
+    if safetensors_io.is_safetensors_path(f):
+        return safetensors_io.save_file(obj, f)
     arrays: dict[str, np.ndarray] = {}
 
     def encode(x: Any) -> Any:
@@ -81,11 +87,16 @@ MAX_STRUCTURE_BYTES = 64 * 2**20  # the JSON record of the dicts and lists aroun
 def load(f: Any, map_location: Any = None) -> Any:
     """Read what :func:`save` wrote. ``map_location='cpu'`` puts every tensor on the CPU.
 
+    A path ending in ``.safetensors`` is read as a safetensors file, into a
+    dict of str -> Tensor (on the CPU unless ``map_location`` names a device).
+
     Nothing is unpickled, and nothing is inflated before its size is checked: every
     array's size, as its zip entry and its .npy header declare it, must agree and fit the
     file. Only the arrays that the structure record refers to are read. A file that is not
     one ``save`` wrote, or is damaged, raises :class:`LoadError` (a ValueError) saying why.
     """
+    if safetensors_io.is_safetensors_path(f):
+        return safetensors_io.load_file(f, map_location)
     name = _file_name(f)
     try:
         archive = zipfile.ZipFile(f)

@@ -1,4 +1,8 @@
-"""Gradient clipping, as ``torch.nn.utils``: call between ``loss.backward()`` and ``opt.step()``."""
+"""Gradient clipping and parameter flattening, as ``torch.nn.utils``.
+
+Clip between ``loss.backward()`` and ``opt.step()``; ``parameters_to_vector`` /
+``vector_to_parameters`` move all parameters into one flat vector and back.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import Any
 
 import autograd as ag
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters"]
 
 
 def _grads(parameters: Any) -> list[ag.Tensor]:
@@ -51,3 +55,52 @@ def clip_grad_value_(parameters: Iterable[ag.Tensor] | ag.Tensor, clip_value: fl
     with ag.no_grad():
         for g in _grads(parameters):
             g.clamp_(min=-clip_value, max=clip_value)
+
+
+# --- one flat vector for all parameters -------------------------------------------------------
+def _check_same_device(parameters: list[ag.Tensor]) -> None:
+    devices = {str(p.device) for p in parameters}
+    if len(devices) > 1:
+        raise TypeError(
+            f"Found parameters on different devices ({', '.join(sorted(devices))}); "
+            "move them to one device first"
+        )
+
+
+def parameters_to_vector(parameters: Iterable[ag.Tensor]) -> ag.Tensor:
+    """All parameters flattened and joined into one 1-D Tensor (in iteration order).
+
+    The vector is computed by differentiable ops (a reshape per parameter and a
+    concatenation), so a loss of it backpropagates into the parameters.
+    """
+    if isinstance(parameters, ag.Tensor):
+        raise TypeError(
+            f"expected an iterable of Tensors (e.g. model.parameters()), got a Tensor of shape "
+            f"{tuple(parameters.shape)}"
+        )
+    parameters = list(parameters)
+    _check_same_device(parameters)
+    return ag.cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: ag.Tensor, parameters: Iterable[ag.Tensor]) -> None:
+    """Copy the consecutive slices of the 1-D ``vec`` into the parameters, as PyTorch does.
+
+    Each parameter's data becomes a view of its slice of ``vec``, reshaped to
+    the parameter's shape (so, as in PyTorch, the two share memory afterwards).
+    """
+    if not isinstance(vec, ag.Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    parameters = list(parameters)
+    _check_same_device(parameters)
+    total = sum(p.numel() for p in parameters)
+    if vec.ndim != 1 or vec.numel() != total:
+        raise RuntimeError(
+            f"vector_to_parameters needs a 1-D vector of {total} elements (the parameters' "
+            f"total), got shape {tuple(vec.shape)}"
+        )
+    pointer = 0
+    for p in parameters:
+        n = p.numel()
+        p._array = vec._array[pointer:pointer + n].reshape(p.shape)
+        pointer += n
