@@ -263,7 +263,7 @@ __version__ = "0.1.0"
 
 
 # --- PyTorch's dotted names: torch.autograd, torch.utils.data, torch.nn, torch.optim -------------
-from . import _aliases, autograd, functional, utils  # noqa: E402 - ag.autograd.grad, ag.utils._array
+from . import _aliases, autograd, functional, utils  # noqa: E402 - ag.autograd.grad, ag.utils.data
 from .autograd import backward  # noqa: E402
 
 _aliases.install()  # `import autograd.nn as nn` and `from autograd.optim import SGD` work

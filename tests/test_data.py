@@ -1,4 +1,4 @@
-"""ag._array: TensorDataset, DataLoader (the lecture's three regimes), Subset, random_split."""
+"""ag.data: TensorDataset, DataLoader (the lecture's three regimes), Subset, random_split."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ def test_swap_touches_import_lines_only():
         "import autograd.nn as nn",
         "import autograd.nn.functional as F",
         "from autograd import nn, optim",
-        "from autograd.utils._array import DataLoader",
+        "from autograd.utils.data import DataLoader",
         "from autograd.autograd import Function",
         "x = torch.nn.Linear(2, 3)  # import torch in a comment stays",
     ]

@@ -1,4 +1,4 @@
-"""PyTorch's dotted names: autograd.nn, autograd.optim, autograd.utils._array, autograd.autograd.
+"""PyTorch's dotted names: autograd.nn, autograd.optim, autograd.utils.data, autograd.autograd.
 
 A PyTorch program runs here after its imports are swapped (``import torch`` ->
 ``import autograd as torch``, ``import torch.nn as nn`` -> ``import autograd.nn as nn``),
@@ -35,7 +35,7 @@ def test_import_autograd_alone_imports_neither_nn_nor_optim():
         import sys
         import autograd
         print(sorted(m for m in sys.modules if m.split('.')[0] in ('nn', 'optim')))
-        print(autograd.utils._array.DataLoader.__name__, autograd.autograd.Function.__name__)
+        print(autograd.utils.data.DataLoader.__name__, autograd.autograd.Function.__name__)
         print(sorted(m for m in sys.modules if m.split('.')[0] in ('nn', 'optim')))
     """)
     assert out.split("\n")[:3] == ["[]", "DataLoader Function", "[]"]
@@ -49,7 +49,7 @@ def test_every_import_form_gives_the_top_level_objects_in_a_fresh_interpreter():
         from autograd import optim
         from autograd.optim import SGD
         from autograd.nn import Linear
-        from autograd.utils._array import DataLoader, TensorDataset
+        from autograd.utils.data import DataLoader, TensorDataset
         from autograd.autograd import Function
         import autograd as torch
         import nn as real_nn, nn.functional as real_F, optim as real_optim
@@ -57,7 +57,7 @@ def test_every_import_form_gives_the_top_level_objects_in_a_fresh_interpreter():
         assert nn is real_nn and F is real_F and optim is real_optim
         assert sched is real_optim.lr_scheduler and SGD is real_optim.SGD
         assert Linear is real_nn.Linear and torch.nn.Linear is real_nn.Linear
-        assert DataLoader is autograd.data.DataLoader and TensorDataset is torch._array.TensorDataset
+        assert DataLoader is autograd.data.DataLoader and TensorDataset is torch.data.TensorDataset
         assert Function is autograd.function.Function
         # the real modules keep their own names and specs
         assert nn.__name__ == 'nn' and nn.__spec__.name == 'nn'
@@ -90,15 +90,15 @@ def test_import_statements_in_this_process():
     import autograd.nn.functional as F2
     import autograd.nn.init as init2
     import autograd.optim.lr_scheduler as sched2
-    import autograd.utils._array as data2
-    from autograd.utils._array import DataLoader, Dataset, Subset, TensorDataset, random_split
+    import autograd.utils.data as data2
+    from autograd.utils.data import DataLoader, Dataset, Subset, TensorDataset, random_split
 
     from autograd import nn as nn3
     from autograd import optim as optim3
     from autograd.autograd import Function, grad
 
     assert nn2 is nn and nn3 is nn and F2 is nn.functional and init2 is nn.init
-    assert optim3 is optim and sched2 is optim.lr_scheduler and data2 is ag._array
+    assert optim3 is optim and sched2 is optim.lr_scheduler and data2 is ag.data
     assert (DataLoader, Dataset, Subset, TensorDataset, random_split) == (
         ag.data.DataLoader, ag.data.Dataset, ag.data.Subset, ag.data.TensorDataset,
         ag.data.random_split)

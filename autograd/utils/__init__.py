@@ -1,8 +1,8 @@
-"""``autograd.utils``: home of ``autograd.utils._array``, PyTorch's ``torch.utils.data``.
+"""``autograd.utils``: home of ``autograd.utils.data``, PyTorch's ``torch.utils.data``.
 
-``autograd.utils._array`` is the module :mod:`autograd.data` itself (Dataset,
+``autograd.utils.data`` is the module :mod:`autograd.data` itself (Dataset,
 TensorDataset, Subset, DataLoader, random_split, default_collate), so
-``from autograd.utils._array import DataLoader`` gives the same class as
+``from autograd.utils.data import DataLoader`` gives the same class as
 ``ag.data.DataLoader``.
 """
 
@@ -10,6 +10,6 @@ import sys
 
 from .. import data
 
-sys.modules[__name__ + "._array"] = data  # `import autograd.utils._array` finds it here
+sys.modules[__name__ + ".data"] = data  # `import autograd.utils.data` finds it here
 
 __all__ = ["data"]
