@@ -25,6 +25,8 @@ _ndarray = np.ndarray
 __all__ = [
     "Device",
     "device",
+    "get_default_device",
+    "set_default_device",
     "get_array_module",
     "device_of",
     "asarray",
@@ -96,6 +98,19 @@ class Device:
 
 device = Device
 CPU = Device("cpu")
+_default_device = CPU  # where creation functions put tensors when not told: set_default_device
+
+
+def get_default_device() -> Device:
+    """The device that ``tensor``, ``zeros``, ``randn``, ... use when not given ``device=``."""
+    return _default_device
+
+
+def set_default_device(device: Any) -> None:
+    """Make ``device`` ('cpu', 'cuda', 'cuda:1', an ag.device; None for the CPU) the default
+    of every creation function, as ``torch.set_default_device``."""
+    global _default_device
+    _default_device = CPU if device is None else Device(device)
 
 # --- the CUDA array module -------------------------------------------------------------
 # ``None`` until a CUDA device is first used. Tests install a strict fake here

@@ -20,7 +20,7 @@ __all__ = [
 
 
 def _device(device: Any) -> backend.Device:
-    return backend.CPU if device is None else backend.Device(device)
+    return backend.get_default_device() if device is None else backend.Device(device)
 
 
 def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Any:
@@ -95,7 +95,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with a numpy array (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Tensor._make(as_array(array), None)
+    return Tensor._make(as_array(array, device=backend.CPU), None)
 
 
 def _shape(size: tuple) -> tuple[int, ...]:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import function as _function
+from . import hooks as _hooks
 from .backend import device_of, get_array_module
 from .dtypes import NUMPY_FLOAT32 as _float32
 from .function import FREED, Function, check_versions
@@ -106,8 +107,14 @@ def run_backward(
     # go through a _Collector.
     collect = None if inputs is None and not create_graph else _Collector(inputs, create_graph)
     handed: set[int] = set()  # arrays already given to a .grad: copy before sharing them
+    # Tensor hooks (autograd.hooks), looked for only once any was registered: a leaf with
+    # hooks collects its gradient here and gets it, through its hooks, after the pass.
+    hooked = _hooks.any_hooks
+    hooked_leaves: dict[Any, Any] = {}
     for t, g in leaf_roots:
-        if collect is None:
+        if hooked and _hooks.hooks_of_leaf(t) is not None:
+            hooked_leaves[t] = g
+        elif collect is None:
             _accumulate(t, g, g, handed)
         else:
             collect.leaf(t, g)
@@ -156,6 +163,8 @@ def run_backward(
                 for t, version in versions:
                     if t._version != version:
                         check_versions(node)  # raises, naming the tensor
+            if hooked and node._hooks:
+                g = _hooks.run_hooks(node._hooks, g, Tensor)
             if retained and node._retained is not None:
                 owner = node._retained()
                 if owner is not None:  # its .grad accumulates over backward calls, as a leaf's
@@ -208,7 +217,10 @@ def run_backward(
                     ig = ig.to(dtype) if isinstance(ig, Tensor) else ig.astype(dtype)
                 if anomaly:
                     _check_finite(node, _input_index(edges, in_grads, edge, ig), ig)
-                if collect is not None:
+                if hooked and _hooks.hooks_of_leaf(edge) is not None:
+                    prev = hooked_leaves.get(edge)
+                    hooked_leaves[edge] = ig if prev is None else prev + ig
+                elif collect is not None:
                     collect.leaf(edge, ig)
                 elif edge.grad is None and type(ig) is _ndarray and ig is not g \
                         and ig.base is None and (key := id(ig)) not in handed:
@@ -222,6 +234,12 @@ def run_backward(
                     edge.grad = t
                 else:
                     _accumulate(edge, ig, g, handed)
+        for leaf, total in hooked_leaves.items():  # each hooked leaf's whole gradient
+            g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total, Tensor)
+            if collect is not None:
+                collect.leaf(leaf, g)
+            else:
+                _accumulate(leaf, g, total, handed)
     finally:
         if create_graph or prev_create:
             state.create_graph = prev_create

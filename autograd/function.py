@@ -163,6 +163,7 @@ class Function:
     # Rarely set, so kept out of the slots: an op pays nothing for them until it is.
     _retained: Any = None  # weakref to the output tensor when it called retain_grad(): retain()
     _trace: Any = None  # where the op was created, under detect_anomaly()
+    _hooks: Any = None  # the output tensor's register_hook() hooks (autograd.hooks)
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
