@@ -48,3 +48,18 @@ __all__ = [
     "LeakyReLU", "ELU", "GELU", "SiLU", "MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "functional", "init",
 ]
+
+# --- more activations and losses ---------------------------------------------------------------
+from .activation import SELU, Hardtanh, Mish, PReLU, ReLU6, Softsign  # noqa: E402
+from .loss import (  # noqa: E402
+    CosineEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
+    MarginRankingLoss,
+    SmoothL1Loss,
+)
+
+__all__ += [
+    "PReLU", "SELU", "Mish", "Softsign", "Hardtanh", "ReLU6", "SmoothL1Loss", "HuberLoss",
+    "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
+]
