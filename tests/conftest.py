@@ -34,6 +34,7 @@ def _clean_global_state():
     yield
     backend._deferred.clear()  # a GPU check one test left unread must not fail the next
     ag.set_default_dtype(ag.float32)
+    backend.set_default_device(None)
     state.grad_enabled = True
     state.anomaly = False
     state.create_graph = False

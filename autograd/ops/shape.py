@@ -661,10 +661,8 @@ class Triangle(Function):
     def forward(ctx, x, upper, diagonal):
         xp = get_array_module(x)
         rows, cols = x.shape[-2:]
-        if upper:  # j >= i + k is "not j <= i + k - 1"
-            keep = ~xp.tri(rows, cols, diagonal - 1, dtype=bool)
-        else:
-            keep = xp.tri(rows, cols, diagonal, dtype=bool)
+        offset = xp.arange(cols) - xp.arange(rows).reshape(-1, 1)  # j - i at [i, j]
+        keep = offset >= diagonal if upper else offset <= diagonal
         ctx.save_for_backward(keep)
         return xp.where(keep, x, xp.zeros((), dtype=x.dtype))
 
