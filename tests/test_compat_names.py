@@ -277,8 +277,8 @@ def test_var_mean_matches_torch():
     torch = torch_or_skip()
     a = np.random.default_rng(6).standard_normal((3, 4))
     for i in (0, 1):
-        compare_with_torch(lambda x: ag.var_mean(x, 1, keepdim=True)[i],
-                           lambda x: torch.var_mean(x, 1, keepdim=True)[i], [a])
+        compare_with_torch(lambda x, i=i: ag.var_mean(x, 1, keepdim=True)[i],
+                           lambda x, i=i: torch.var_mean(x, 1, keepdim=True)[i], [a])
 
 
 def test_median_all_and_along_dim():
@@ -381,7 +381,7 @@ def test_hook_matches_torch():
     x, xt = t64(a), torch.tensor(a, requires_grad=True)
     for t, lib in ((x, ag), (xt, torch)):
         h = t.exp()
-        h.register_hook(lambda g: g * h.detach())
+        h.register_hook(lambda g, h=h: g * h.detach())
         t.register_hook(lambda g: g.clamp(-1.0, 3.0))
         lib.sin(h).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12)
@@ -452,7 +452,7 @@ def test_type_strings_match_torch():
 
 def test_format_spec():
     w = ag.tensor(0.123456)
-    assert f"{w:+.2f}" == "+0.12" and "{:.3e}".format(w) == "1.235e-01"
+    assert f"{w:+.2f}" == "+0.12" and "{:.3e}".format(w) == "1.235e-01"  # noqa: UP032
     assert f"{ag.tensor(3):04d}" == "0003"
     assert f"{ag.tensor([1.0, 2.0])}" == str(ag.tensor([1.0, 2.0]))  # empty spec: str()
     with pytest.raises(TypeError, match="unsupported format string passed to Tensor.__format__"):
