@@ -325,6 +325,9 @@ def test_unfold_windows():
     assert y.shape == (2, 3, 2, 3)
     assert y[1, 2, 1].tolist() == [21.0, 22.0, 23.0]
     assert ag.arange(24.0).reshape(2, 3, 4).unfold(-2, 2, 1).shape == (2, 2, 4, 2)
+    assert ag.arange(5.0).unfold(0, 0, 1).shape == (6, 0)  # as PyTorch: six empty windows
+    assert ag.tensor(2.0).unfold(0, 1, 1).tolist() == [2.0]
+    assert ag.tensor(2.0).unfold(0, 0, 1).shape == (0,)
 
 
 def test_unfold_gradients_add_over_overlaps():

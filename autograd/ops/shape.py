@@ -780,8 +780,8 @@ def unfold(input: Any, dimension: int, size: int, step: int) -> Any:
         raise RuntimeError(
             f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
         )
-    if ndim == 0:
-        return Unfold.apply(reshape(input, 1), 0, size, step)
+    if ndim == 0:  # a scalar is one window of itself (or none, for size 0), as in PyTorch
+        return reshape(input, 1) if size else reshape(input, 1)[0:0]
     return Unfold.apply(input, dim, size, step)
 
 
