@@ -394,3 +394,19 @@ def test_cosine_similarity_formula_and_gradcheck():
     same = F.cosine_similarity(ag.tensor(a), ag.tensor(a * 3.0))
     np.testing.assert_allclose(same.numpy(), 1.0, rtol=1e-15)
     assert math.isclose(F.cosine_similarity(ag.zeros(3), ag.ones(3), dim=0).item(), 0.0)
+
+
+def test_layers_follow_the_default_device():
+    import fake_cuda
+
+    with fake_cuda.installed():
+        ag.set_default_device("cuda")
+        try:
+            model = nn.Sequential(nn.Linear(2, 3), nn.PReLU(3), nn.Mish())
+            assert all(p.device.type == "cuda" for p in model.parameters())
+            out = model(ag.randn(4, 2))
+            assert out.device.type == "cuda"
+            F.huber_loss(out, ag.zeros(4, 3)).backward()
+            assert model[1].weight.grad.device.type == "cuda"
+        finally:
+            ag.set_default_device(None)
