@@ -259,6 +259,31 @@ def count_nonzero(input: Tensor, dim: _Any = None) -> Tensor:
     return input.count_nonzero(dim)
 
 
+# --- compat-names: more of PyTorch's names --------------------------------------------------
+from . import accelerator  # noqa: E402 - ag.accelerator, as torch.accelerator
+from .backend import get_default_device, set_default_device  # noqa: E402
+from .legacy import (  # noqa: E402
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    set_default_tensor_type,
+)
+from .ops.arithmetic import atan2  # noqa: E402
+from .ops.reduction import median, var_mean  # noqa: E402
+from .ops.select import masked_fill  # noqa: E402
+from .ops.shape import diag, scatter, tril, triu  # noqa: E402
+from .ops.unary import exp2  # noqa: E402
+from .size import Size  # noqa: E402
+
+arctan2 = atan2
+
+
 __version__ = "0.1.0"
 
 

@@ -27,6 +27,8 @@ _ndarray = np.ndarray
 __all__ = [
     "Device",
     "device",
+    "get_default_device",
+    "set_default_device",
     "get_array_module",
     "device_of",
     "asarray",
@@ -98,6 +100,19 @@ class Device:
 
 device = Device
 CPU = Device("cpu")
+_default_device = CPU  # where creation functions put tensors when not told: set_default_device
+
+
+def get_default_device() -> Device:
+    """The device that ``tensor``, ``zeros``, ``randn``, ... use when not given ``device=``."""
+    return _default_device
+
+
+def set_default_device(device: Any) -> None:
+    """Make ``device`` ('cpu', 'cuda', 'cuda:1', an ag.device; None for the CPU) the default
+    of every creation function, as ``torch.set_default_device``."""
+    global _default_device
+    _default_device = CPU if device is None else Device(device)
 
 # --- the CUDA array module -------------------------------------------------------------
 # ``None`` until a CUDA device is first used. Tests install a strict fake here
@@ -394,7 +409,7 @@ def cuda_device_count() -> int:
 
 def as_array(data: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Any:
     """``data`` (nested lists, numbers, arrays, Tensors) as a backend array."""
-    dev = CPU if device is None else Device(device)
+    dev = get_default_device() if device is None else Device(device)
     np_dtype = None if dtype is None else dtypes.to_numpy_dtype(dtype)
     if hasattr(data, "_array"):  # a Tensor
         data = data._array

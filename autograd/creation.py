@@ -20,7 +20,7 @@ __all__ = [
 
 
 def _device(device: Any) -> backend.Device:
-    return backend.CPU if device is None else backend.Device(device)
+    return backend.get_default_device() if device is None else backend.Device(device)
 
 
 as_array = backend.as_array
@@ -45,7 +45,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with a numpy array (changes to one show in the other)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    return Tensor(as_array(array))
+    return Tensor(as_array(array, device=backend.CPU))
 
 
 def _shape(size: tuple) -> tuple[int, ...]:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import function as _function
+from . import hooks as _hooks
 from .backend import device_of, get_array_module
 from .function import FREED, Function, check_versions, saved_as_tensors
 from .grad_mode import anomaly_enabled, create_graph_enabled, grad_enabled
@@ -115,6 +116,8 @@ def run_backward(
                 if not retain_graph and node.saved_tensors:
                     node.saved_tensors, node._saved_versions = FREED, None
                 continue
+            if node._hooks:  # register_hook() on the node's output: may replace g
+                g = _hooks.run_hooks(node._hooks, g, Tensor)
             in_grads = _run_rule(node, g, create_graph, retain_graph, sink)
             sent = [] if on_node is not None else None
             for i, (edge, ig) in enumerate(zip(node.edges, in_grads)):
@@ -142,6 +145,7 @@ def run_backward(
                     sink.leaf(edge, ig, g)
             if on_node is not None:
                 on_node(node, g, sent)
+        sink.deliver_hooked()
     finally:
         create_graph_enabled.reset(create_token)
         grad_enabled.reset(grad_token)
@@ -242,6 +246,8 @@ class _Sink:
         self.captured: dict[int, Any] = {}
         self.wanted: dict[int, int] = {}  # id(leaf) or id(node) -> position in inputs
         self.only = None  # backward(inputs=...): the tensors whose .grad is accumulated
+        self.hooked = _hooks.any_hooks  # leaves with hooks get their whole gradient at the end
+        self.hooked_leaves: dict[Any, Any] = {}
         targets = inputs if inputs is not None else accumulate_into
         if targets is not None:
             if isinstance(targets, Tensor):
@@ -259,6 +265,20 @@ class _Sink:
     def leaf(self, leaf: Any, g: Any, incoming: Any) -> None:
         """The gradient ``g`` reached ``leaf`` (``incoming``: the gradient of the node that
         sent it, which ``g`` may be, passed through)."""
+        if self.hooked and _hooks.hooks_of_leaf(leaf) is not None:
+            prev = self.hooked_leaves.get(leaf)
+            self.hooked_leaves[leaf] = g if prev is None else prev + g
+            return
+        self._deliver(leaf, g, incoming)
+
+    def deliver_hooked(self) -> None:
+        """Each hooked leaf's whole gradient, through its hooks, to where it goes."""
+        Tensor = _function._tensor_cls
+        for leaf, total in self.hooked_leaves.items():
+            g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total, Tensor)
+            self._deliver(leaf, g, total)
+
+    def _deliver(self, leaf: Any, g: Any, incoming: Any) -> None:
         if self.inputs is not None:
             i = self.wanted.get(id(leaf))
             if i is not None:

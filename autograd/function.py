@@ -130,6 +130,7 @@ class Function(FunctionCtx):
     array_level = False  # forward and backward work on arrays (Op), or on Tensors
     _retained: Any = None  # weakref to the output when it called retain_grad()
     _trace: Any = None  # the stack where the node was made, under detect_anomaly()
+    _hooks: Any = None  # the output's register_hook() hooks (autograd.hooks)
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:

@@ -61,7 +61,7 @@ def _rng(generator: Generator | None) -> np.random.Generator:
 
 
 def _finish(arr: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
-    dev = backend.CPU if device is None else backend.Device(device)
+    dev = backend.get_default_device() if device is None else backend.Device(device)
     t = Tensor(arr if dev.type == "cpu" else backend.asarray(arr, device=dev))
     if requires_grad:
         t.requires_grad_(True)

@@ -30,6 +30,7 @@ from .ops import reduction as R
 from .ops import select as S
 from .ops import shape as SH
 from .ops import unary as U
+from .size import Size
 
 __all__ = ["Tensor"]
 
@@ -169,8 +170,8 @@ class Tensor:
 
     # --- properties ------------------------------------------------------------------
     @property
-    def shape(self) -> tuple[int, ...]:
-        return self._array.shape
+    def shape(self) -> Size:
+        return Size(self._array.shape)
 
     @property
     def ndim(self) -> int:
@@ -197,7 +198,7 @@ class Tensor:
         return SH.transpose(self, -2, -1)
 
     def size(self, dim: int | None = None) -> Any:
-        return self._array.shape if dim is None else self._array.shape[dim]
+        return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
         return self._array.ndim
@@ -536,7 +537,7 @@ class Tensor:
         return S.Where.apply(_raw(condition), self, _operand(self, other))
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
-        return S.Where.apply(_raw(mask), _operand(self, value), self)
+        return S.masked_fill(self, mask, value)
 
     # --- reductions ------------------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
@@ -863,6 +864,59 @@ class Tensor:
         axes = R.reduced_dims(dim, self.ndim)
         xp = backend.get_array_module(self._array)
         return Tensor(xp.asarray((self._array != 0).sum(axis=axes), dtype=np.int64))
+
+
+    # --- more of PyTorch's names --------------------------------------------------------
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return I.masked_fill_(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return SH.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return SH.triu(self, diagonal)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return SH.diag(self, diagonal)
+
+    def atan2(self, other: Any) -> Tensor:
+        return A.atan2(self, _operand(self, other))
+
+    arctan2 = atan2
+
+    def exp2(self) -> Tensor:
+        return U.exp2(self)
+
+    def scatter(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+                reduce: Any = None) -> Tensor:
+        return SH.scatter(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_(self, dim: int, index: Tensor, src: Any = None, *, value: Any = None,
+                 reduce: Any = None) -> Tensor:
+        return I.scatter_(self, dim, index, src, value=value, reduce=reduce)
+
+    def median(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return R.median(self, dim, keepdim)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return SH.unfold(self, dimension, size, step)
+
+    def register_hook(self, hook: Any) -> Any:
+        from .hooks import register_hook
+
+        return register_hook(self, hook)
+
+    def type(self, dtype: Any = None, non_blocking: bool = False) -> Any:
+        """``x.type()`` is PyTorch's type string ('torch.FloatTensor'); ``x.type(t)`` converts
+        to ``t`` (a dtype, a legacy type such as ag.DoubleTensor, or a type string)."""
+        from . import legacy
+
+        return legacy.type_string(self) if dtype is None else legacy.convert_type(self, dtype)
+
+    def __format__(self, format_spec: str) -> str:
+        if self._array.ndim == 0:  # a 0-d tensor formats as its number: f"{loss:.4f}"
+            return self.item().__format__(format_spec)
+        return object.__format__(self, format_spec)  # TypeError for a non-empty spec
 
 
 _set_tensor_class(Tensor)

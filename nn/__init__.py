@@ -67,3 +67,18 @@ __all__ = [
     "Dropout2d", "Embedding", "Unflatten",
     "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell", "RNNBase", "RNN", "LSTM", "GRU",
 ]
+
+# --- more activations and losses ---------------------------------------------------------------
+from .activation import SELU, Hardtanh, Mish, PReLU, ReLU6, Softsign  # noqa: E402
+from .loss import (  # noqa: E402
+    CosineEmbeddingLoss,
+    HuberLoss,
+    KLDivLoss,
+    MarginRankingLoss,
+    SmoothL1Loss,
+)
+
+__all__ += [
+    "PReLU", "SELU", "Mish", "Softsign", "Hardtanh", "ReLU6", "SmoothL1Loss", "HuberLoss",
+    "KLDivLoss", "CosineEmbeddingLoss", "MarginRankingLoss",
+]

@@ -7,6 +7,8 @@ and, with the code, in ``autograd.ops.activations``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import autograd as ag
 
 from . import functional as F
@@ -232,3 +234,96 @@ class SiLU(Module):
         return _inplace_repr(self.inplace)
 
 
+
+
+# --- more of PyTorch's activations -----------------------------------------------------------
+
+__all__ += ["PReLU", "SELU", "Mish", "Softsign", "Hardtanh", "ReLU6"]
+
+
+class PReLU(Module):
+    """PReLU: f(x) = x for x > 0, a x otherwise, with a learned slope a: one for all channels
+    (``num_parameters=1``) or one per channel (dim 1 of the input), each starting at ``init``."""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(ag.empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        with ag.no_grad():
+            self.weight.fill_(self.init)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class SELU(Module):
+    """SELU: f(x) = scale x for x > 0, scale alpha (e^x - 1) otherwise (alpha ~ 1.6733,
+    scale ~ 1.0507): self-normalising, for nn.init's 'selu' gain."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.selu(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Mish(Module):
+    """Mish: f(x) = x tanh(softplus(x))."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.mish(input, self.inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)
+
+
+class Softsign(Module):
+    """Softsign: f(x) = x / (1 + |x|);  f'(x) = 1 / (1 + |x|)^2."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softsign(input)
+
+
+class Hardtanh(Module):
+    """HardTanh: f(x) = min(max(x, min_val), max_val);  f'(x) = 1 strictly between, else 0."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError("min_val cannot be greater than max_val")
+        self.min_val = min_val
+        self.max_val = max_val
+        self.inplace = inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
+
+    def extra_repr(self) -> str:
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"min_val={self.min_val}, max_val={self.max_val}{inplace}"
+
+
+class ReLU6(Hardtanh):
+    """ReLU6: f(x) = min(max(0, x), 6);  f'(x) = 1 for 0 < x < 6, else 0."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return _inplace_repr(self.inplace)

@@ -1345,3 +1345,170 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     if max_norm is not None:
         _embedding_renorm_(weight, indices, max_norm, norm_type)
     return _norm.Embedding.apply(weight, indices, padding_idx, scale_grad_by_freq)
+# --- more activations and losses ---------------------------------------------------------------
+
+__all__ += [
+    "prelu", "selu", "mish", "softsign", "hardtanh", "hardtanh_", "relu6", "smooth_l1_loss",
+    "huber_loss", "kl_div", "cosine_embedding_loss", "margin_ranking_loss", "normalize",
+    "cosine_similarity",
+]
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """PReLU: f(x) = x for x > 0, a x otherwise, with a learned ``weight`` a (one number, or
+    one per channel: dim 1 of input);  f'(x) = 1 or a, df/da = 0 or x."""
+    return _act.prelu(input, weight)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """SELU: f(x) = scale (max(0, x) + min(0, alpha (e^x - 1))), alpha ~ 1.6733, scale ~ 1.0507;
+    f'(x) = scale for x > 0, else scale alpha e^x."""
+    return _inplace.apply_(input, _act.selu) if inplace else _act.selu(input)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """Mish: f(x) = x tanh(softplus(x));
+    f'(x) = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x))."""
+    return _inplace.apply_(input, _act.mish) if inplace else _act.mish(input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """Softsign: f(x) = x / (1 + |x|), in (-1, 1);  f'(x) = 1 / (1 + |x|)^2."""
+    return input / (input.abs() + 1)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """HardTanh: f(x) = min(max(x, min_val), max_val);  f'(x) = 1 strictly between, else 0."""
+    if inplace:
+        return _inplace.apply_(input, _act.hardtanh, min_val, max_val)
+    return _act.hardtanh(input, min_val, max_val)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` in place: the result is written into ``input``, which is returned."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """ReLU6: f(x) = min(max(0, x), 6), hardtanh(x, 0, 6);  f'(x) = 1 for 0 < x < 6, else 0."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Smooth L1: l_n = (x_n - y_n)^2 / (2 beta) where |x_n - y_n| < beta, else
+    |x_n - y_n| - beta / 2 (beta = 0: the L1 loss)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    input, target = _loss_operands("smooth_l1_loss", input, target, integer_target=True)
+    return _loss.HuberLoss.apply(input, target, float(beta), False, reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Huber: l_n = (x_n - y_n)^2 / 2 where |x_n - y_n| < delta, else
+    delta (|x_n - y_n| - delta / 2)."""
+    reduction = _reduction(None, None, reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None:
+        raise NotImplementedError("huber_loss(weight=...) is not supported")
+    input, target = _loss_operands("huber_loss", input, target, integer_target=True)
+    return _loss.HuberLoss.apply(input, target, float(delta), True, reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL divergence of log-probabilities ``input`` from ``target`` (probabilities, or log-
+    probabilities with ``log_target=True``): l_n = y_n (ln y_n - x_n).
+
+    ``reduction='batchmean'`` divides the sum by the batch size (input.size(0)): the KL
+    divergence per sample. 'mean' divides by the element count (PyTorch warns about it).
+    """
+    if reduction == "batchmean":
+        if size_average is not None or reduce is not None:
+            reduction = _legacy_reduction(size_average, reduce, "mean")
+    else:
+        reduction = _reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn(
+            "reduction: 'mean' divides the total loss by both the batch size and the support "
+            "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
+            "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
+            "major release.", UserWarning, stacklevel=_outside_nn_stacklevel())
+    input, target = _loss_operands("kl_div", input, target)
+    denominator = None
+    if reduction == "batchmean":
+        reduction, denominator = "mean", (input.shape[0] if input.ndim else 1)
+    return _loss.KLDivLoss.apply(input, target, bool(log_target), reduction, denominator)
+
+
+def _reduced(loss: Tensor, reduction: str) -> Tensor:
+    return loss if reduction == "none" else (loss.sum() if reduction == "sum" else loss.mean())
+
+
+_COSINE_EPSILON = 1e-12  # PyTorch's floor under the squared norms in cosine_embedding_loss
+
+
+def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                          size_average: Any = None, reduce: Any = None,
+                          reduction: str = "mean") -> Tensor:
+    """l_n = 1 - cos(x1_n, x2_n) where y_n = 1, max(0, cos(x1_n, x2_n) - margin) where y_n = -1;
+    cos over the last dim, with 1e-12 added to each squared norm (PyTorch's formula)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.ndim not in (1, 2) or tuple(input1.shape) != tuple(input2.shape):
+        raise RuntimeError(
+            f"cosine_embedding_loss: expected input1 and input2 of one shape, 1-D or 2-D, got "
+            f"{tuple(input1.shape)} and {tuple(input2.shape)}"
+        )
+    if target.ndim != input1.ndim - 1:
+        raise RuntimeError(
+            f"{input1.ndim}D target tensor expects {input1.ndim - 1}D target tensor, but got "
+            f"{target.ndim}D ({tuple(target.shape)})"
+        )
+    dim = input1.ndim - 1
+    product = (input1 * input2).sum(dim)
+    squares1 = (input1 * input1).sum(dim) + _COSINE_EPSILON
+    squares2 = (input2 * input2).sum(dim) + _COSINE_EPSILON
+    cos = product / (squares1 * squares2).sqrt()
+    zero = ag.zeros_like(cos)
+    loss = ag.where(target == 1, 1 - cos, zero) + ag.where(target == -1,
+                                                         (cos - margin).clamp_min(0), zero)
+    return _reduced(loss, reduction)
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
+                        size_average: Any = None, reduce: Any = None,
+                        reduction: str = "mean") -> Tensor:
+    """l_n = max(0, -y_n (x1_n - x2_n) + margin), y_n = 1 (x1 should rank higher) or -1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not (input1.ndim == input2.ndim == target.ndim):
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {tuple(input1.shape)}, input2: {tuple(input2.shape)}, "
+            f"target: {tuple(target.shape)} "
+        )
+    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    return _reduced(loss, reduction)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Any = None) -> Tensor:
+    """input / max(||input||_p, eps) along ``dim``: unit vectors, as ``F.normalize``."""
+    if out is not None:
+        raise NotImplementedError("normalize(out=...) is not supported")
+    return input / input.norm(p, dim, keepdim=True).clamp_min(eps)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (broadcasting),
+    PyTorch's formula: each vector is divided by its norm first, which keeps the result in
+    [-1, 1]. As there, the clamp at eps changes the value only: the gradient flows through the
+    norm as if unclamped."""
+    norm1 = x1.norm(2, dim, keepdim=True)
+    norm2 = x2.norm(2, dim, keepdim=True)
+    norm1 = norm1 + (norm1.clamp_min(eps) - norm1).detach()
+    norm2 = norm2 + (norm2.clamp_min(eps) - norm2).detach()
+    return ((x1 / norm1) * (x2 / norm2)).sum(dim)

@@ -34,6 +34,7 @@ def _clean_global_state():
     yield
     backend._deferred.clear()  # a GPU check one test left unread must not fail the next
     ag.set_default_dtype(ag.float32)
+    backend.set_default_device(None)
     grad_enabled.set(True)
     anomaly_enabled.set(False)
     create_graph_enabled.set(False)

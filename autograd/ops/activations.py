@@ -418,3 +418,123 @@ def soft_exponential(input: Any, alpha: Any) -> Any:
             f"{tuple(alpha.shape)}"
         )
     return SoftExponential.apply(input, alpha)
+
+
+# --- more of PyTorch's activations -----------------------------------------------------------
+
+# SELU's constants, from Klambauer et al. (2017), as PyTorch has them
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class PReLU(Op):
+    """f(x) = x for x > 0, w x otherwise, w learned;  df/dx = 1 or w, df/dw = 0 or x.
+
+    ``w`` arrives shaped to broadcast against x (one slope per channel, dim 1); the engine
+    sums dL/dw back to that shape.
+    """
+
+    @staticmethod
+    def forward(ctx, x, w):
+        xp = get_array_module(x)
+        ctx.save_for_backward(x, w)
+        return xp.where(x > 0, x, w * x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        xp = get_array_module(grad)
+        need_x, need_w = ctx.needs_input_grad
+        positive = x > 0
+        grad_x = xp.where(positive, grad, grad * w) if need_x else None
+        grad_w = xp.where(positive, 0.0, grad * x) if need_w else None
+        return grad_x, grad_w
+
+
+class SELU(Op):
+    """f(x) = scale x for x > 0, scale alpha (e^x - 1) otherwise;
+    f'(x) = scale or scale alpha e^x (alpha and scale: SELU_ALPHA, SELU_SCALE)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = get_array_module(x)
+        ctx.save_for_backward(x)
+        negative = xp.where(x > 0, 0.0, x)  # e^x only where x <= 0: no overflow for large x
+        out = xp.where(x > 0, x, SELU_ALPHA * xp.expm1(negative)) * SELU_SCALE
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        negative = xp.where(x > 0, 0.0, x)
+        slope = xp.where(x > 0, SELU_SCALE, (SELU_SCALE * SELU_ALPHA) * xp.exp(negative))
+        return grad * slope
+
+
+class Mish(Op):
+    """f(x) = x tanh(softplus(x));  f'(x) = t + x (1 - t^2) sigmoid(x), t = tanh(softplus(x))."""
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = get_array_module(x)
+        ctx.save_for_backward(x)
+        return (x * xp.tanh(stable_softplus(x))).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        t = xp.tanh(stable_softplus(x))
+        return grad * (t + x * (1 - t * t) * stable_sigmoid(x))
+
+
+class Hardtanh(Op):
+    """f(x) = min(max(x, lo), hi);  f'(x) = 1 for lo < x < hi, else 0 (0 at both bounds,
+    as PyTorch's hardtanh and relu6, unlike clamp's 1)."""
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.lo, ctx.hi = lo, hi
+        ctx.save_for_backward(x)
+        return get_array_module(x).clip(x, lo, hi).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        return xp.where((x > ctx.lo) & (x < ctx.hi), grad, 0.0), None, None
+
+
+def prelu(input: Any, weight: Any) -> Any:
+    """PReLU with one slope (weight of one element) or one per channel (dim 1 of input)."""
+    n = weight.numel()
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: weight must be a scalar or 1-D, got shape "
+                           f"{tuple(weight.shape)}")
+    if n != 1:
+        channels = input.shape[1] if input.ndim >= 2 else 1  # no channel dim below 2-D
+        if n != channels:
+            raise RuntimeError(
+                f"Mismatch of parameter numbers and input channel size. Found parameter "
+                f"numbers = {n} and channel size = {channels}."
+            )
+        if input.ndim >= 2:  # one slope per channel: shape (C, 1, ..., 1) against (N, C, ...)
+            weight = weight.reshape((n,) + (1,) * (input.ndim - 2))
+    elif weight.ndim:
+        weight = weight.reshape(())
+    return PReLU.apply(input, weight)
+
+
+def selu(input: Any) -> Any:
+    return SELU.apply(input)
+
+
+def mish(input: Any) -> Any:
+    return Mish.apply(input)
+
+
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Any:
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return Hardtanh.apply(input, min_val, max_val)

@@ -251,3 +251,33 @@ def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
     """input + value * tensor1 / tensor2."""
     quotient = Div.apply(tensor1, tensor2)
     return Add.apply(input, quotient if value == 1 else Mul.apply(quotient, value))
+
+
+class Atan2(Op):
+    """f(y, x) = atan2(y, x), the angle of the point (x, y), in (-pi, pi];
+    df/dy = x / (x^2 + y^2),  df/dx = -y / (x^2 + y^2).
+
+    Integer inputs give the default float dtype, as in PyTorch.
+    """
+
+    @staticmethod
+    def forward(ctx, y, x):
+        y, x = promote_operands(y, x)
+        like = y if hasattr(y, "dtype") else x
+        xp = get_array_module(like)
+        dtype = like.dtype if like.dtype.kind == "f" else default_float()  # ints give floats
+        y, x = xp.asarray(y, dtype=dtype), xp.asarray(x, dtype=dtype)
+        ctx.save_for_backward(y, x)
+        return xp.arctan2(y, x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, x = ctx.saved_tensors
+        need_y, need_x = ctx.needs_input_grad
+        scale = grad / (x * x + y * y)
+        return (scale * x if need_y else None), (-scale * y if need_x else None)
+
+
+def atan2(input: Any, other: Any) -> Any:
+    """The angle atan2(input, other) of the point (other, input), element-wise with broadcasting."""
+    return Atan2.apply(input, other)

@@ -177,3 +177,34 @@ def setitem(t: Any, index: Any, value: Any) -> None:
     check_index_arrays(t._array, index)
     t._array[index] = unwrap(value)
     t._version_counter[0] += 1
+
+
+def _write(t: Any, result: Any, value: Any) -> Any:
+    """t takes result's values: recorded (t takes result's place in the graph) or written."""
+    if _tracked(t, value):
+        return _rebase(t, result)
+    t._array[...] = result._array
+    t._version_counter[0] += 1
+    return t
+
+
+def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
+    """``t.masked_fill_(mask, value)``: value written where mask is True; mask broadcasts to t."""
+    from .select import masked_fill
+
+    result = masked_fill(t.detach() if not _tracked(t, value) else t, mask, value)
+    if tuple(result.shape) != tuple(t.shape):
+        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast "
+                           f"shape {list(result.shape)}")
+    return _write(t, result, value)
+
+
+def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
+             reduce: Any = None) -> Any:
+    """``t.scatter_(dim, index, src)``: src (or value) written into t at index along dim."""
+    from .shape import scatter
+
+    source = value if src is None else src
+    result = scatter(t.detach() if not _tracked(t, source) else t, dim, index, src, value=value,
+                     reduce=reduce)
+    return _write(t, result, source)

@@ -429,3 +429,88 @@ class NLLLoss(Op):
 __all__ = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
            "CrossEntropyIndexLoss", "NLLLoss",
            "ClassTargets", "class_targets", "check_reduction"]
+
+
+# --- more of PyTorch's losses ----------------------------------------------------------------
+
+class HuberLoss(Op):
+    """Huber and smooth L1, with d = x - y and b = delta (huber) or beta (smooth L1):
+
+    huber:     l = d^2 / 2 where |d| < b, else b (|d| - b / 2);   dl/dx = d, else b sign(d)
+    smooth L1: l = d^2 / (2b) where |d| < b, else |d| - b / 2;  dl/dx = d / b, else sign(d)
+
+    so smooth_l1(beta) = huber(delta=beta) / beta; smooth L1 with beta = 0 is the L1 loss.
+    dl/dy = -dl/dx.
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, b, huber, reduction):
+        xp = get_array_module(x)
+        d = x - target
+        a = xp.abs(d)
+        ctx.b, ctx.huber, ctx.reduction, ctx.count = b, huber, reduction, d.size
+        ctx.save_for_backward(x, target)
+        if huber:
+            loss = xp.where(a < b, 0.5 * d * d, b * (a - 0.5 * b))
+        elif b == 0:
+            loss = a
+        else:
+            loss = xp.where(a < b, 0.5 * d * d / b, a - 0.5 * b)
+        return _reduce(loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target = ctx.saved_tensors
+        xp = get_array_module(grad)
+        d = x - target
+        b = ctx.b
+        if ctx.huber:
+            slope = xp.where(xp.abs(d) < b, d, b * xp.sign(d))
+        elif b == 0:
+            slope = xp.sign(d)
+        else:
+            slope = xp.where(xp.abs(d) < b, d / b, xp.sign(d))
+        g = slope * _grad_scale(grad, ctx.reduction, ctx.count)
+        need_x, need_t = ctx.needs_input_grad[:2]
+        return (g if need_x else None), (-g if need_t else None), None, None, None
+
+
+class KLDivLoss(Op):
+    """Kullback-Leibler divergence of input x (log-probabilities) from target y:
+
+    l = y (ln y - x), 0 where y = 0;  dl/dx = -y,  dl/dy = ln y + 1 - x
+    log_target (y given as ln y): l = e^y (y - x);  dl/dx = -e^y,  dl/dy = e^y (y - x + 1)
+
+    ``denominator`` is the count the 'mean' divides by (the batch size for 'batchmean').
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, log_target, reduction, denominator):
+        xp = get_array_module(x)
+        ctx.log_target, ctx.reduction, ctx.denominator = log_target, reduction, denominator
+        ctx.save_for_backward(x, target)
+        if log_target:
+            loss = xp.exp(target) * (target - x)
+        else:
+            positive = target > 0  # y ln y -> 0 as y -> 0: no log(0) evaluated
+            loss = xp.where(positive, target * (xp.log(xp.where(positive, target, 1.0)) - x),
+                            -target * x)
+        return _reduce(loss.astype(x.dtype, copy=False), reduction, denominator)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, target = ctx.saved_tensors
+        xp = get_array_module(grad)
+        g = _grad_scale(grad, ctx.reduction, ctx.denominator)
+        need_x, need_t = ctx.needs_input_grad[:2]
+        grad_x = grad_t = None
+        if ctx.log_target:
+            p = xp.exp(target)
+            grad_x = -p * g if need_x else None
+            grad_t = p * (target - x + 1) * g if need_t else None
+        else:
+            grad_x = -target * g if need_x else None
+            if need_t:
+                positive = target > 0
+                grad_t = (xp.log(xp.where(positive, target, 1.0)) + 1 - x) * g
+        return grad_x, grad_t, None, None, None

@@ -369,3 +369,77 @@ def cumsum(input: Any, dim: int) -> Any:
         normalize_dims(dim, 0)
         return Cumsum.apply(input.reshape((1,)), 0).reshape(())
     return Cumsum.apply(input, normalize_dims(dim, input.ndim)[0])
+
+
+def var_mean(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
+             *, correction: int | None = None) -> tuple:
+    """(variance, mean) over ``dim``, as ``torch.var_mean``: the variance divides by
+    N - correction (correction=1, Bessel's, by default; ``unbiased=False`` means 0).
+    ``var_mean(x, True)`` is the old overload whose second argument is ``unbiased``."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    elif unbiased is not None:
+        raise RuntimeError("var_mean(): pass either correction= or unbiased, not both")
+    return (var(input, dim, correction=correction, keepdim=keepdim),
+            mean(input, dim, keepdim=keepdim))
+
+
+class Median(Op):
+    """m = the lower median of all elements (the ((n - 1) // 2)-th smallest; NaN if any is);
+    dm/dx_i = 1 / k on the k elements equal to m, else 0, as PyTorch shares it among ties."""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        xp = get_array_module(x)
+        m = x.reshape(-1)[index]  # index: the chosen element, from median_indices
+        ties = (x == m) | (xp.isnan(x) & xp.isnan(m))
+        ctx.save_for_backward((ties / ties.sum()).astype(x.dtype))
+        return m
+
+    @staticmethod
+    def backward(ctx, grad):
+        (share,) = ctx.saved_tensors
+        return grad * share, None
+
+
+def median_indices(x: Any, axis: int) -> Any:
+    """Per slice along ``axis`` (kept, size 1): the index of its lower median, or of its first
+    NaN where it has one (the median is NaN then, as in PyTorch)."""
+    xp = get_array_module(x)
+    n = x.shape[axis]
+    order = xp.argsort(x, axis=axis, kind="stable")  # NaNs sort last
+    index = xp.take(order, xp.asarray([(n - 1) // 2]), axis=axis)
+    if x.dtype.kind == "f":
+        nan = xp.isnan(x)
+        first_nan = xp.argmax(nan, axis=axis, keepdims=True)
+        index = xp.where(nan.any(axis=axis, keepdims=True), first_nan, index)
+    return index.astype(np.int64)
+
+
+def median(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """Without ``dim``: the lower median of all elements (a 0-d tensor). With ``dim``:
+    (values, indices) of the lower median along it; the gradient goes to the chosen element."""
+    from ..tensor import _ValuesIndices  # the (values, indices) tuple max(dim) returns too
+    from .shape import TakeAlongDim, squeeze
+
+    Tensor = type(input)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError("median() input tensor cannot be empty")
+        flat = input._array.reshape(-1)
+        index = median_indices(flat, 0).reshape(())
+        return Median.apply(input, index)
+    if input.ndim == 0:  # a scalar is its own median, at index 0
+        normalize_dims(dim, 0)
+        zero = get_array_module(input._array).zeros((), dtype=np.int64)
+        return _ValuesIndices((input.clone(), Tensor(zero)))
+    axis = normalize_dims(dim, input.ndim)[0]
+    if input.shape[axis] == 0:
+        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
+    index = median_indices(input._array, axis)
+    values = TakeAlongDim.apply(input, Tensor(index), axis)
+    if not keepdim:
+        values, index = squeeze(values, axis), index.squeeze(axis)
+    return _ValuesIndices((values, Tensor(index)))

@@ -129,3 +129,43 @@ def maximum(input: Any, other: Any) -> Any:
 
 def minimum(input: Any, other: Any) -> Any:
     return Minimum.apply(input, other)
+
+
+class MaskedFill(Op):
+    """y = value where mask else x, in x's dtype;  dL/dx = g where not mask,
+    dL/dvalue = the sum of g where mask (value is a number or a 0-d tensor)."""
+
+    @staticmethod
+    def forward(ctx, x, mask, value):
+        xp = get_array_module(x)
+        ctx.save_for_backward(mask)
+        return xp.where(mask, xp.asarray(value, dtype=x.dtype), x)  # x's dtype, as PyTorch
+
+    @staticmethod
+    def backward(ctx, grad):
+        (mask,) = ctx.saved_tensors
+        xp = get_array_module(grad)
+        need_x, _, need_value = ctx.needs_input_grad
+        grad_x = xp.where(mask, 0.0, grad) if need_x else None
+        grad_value = xp.where(mask, grad, 0.0) if need_value else None  # summed by the engine
+        return grad_x, None, grad_value
+
+
+def masked_fill(input: Any, mask: Any, value: Any) -> Any:
+    """``input`` with ``value`` where the bool ``mask`` (broadcast against input) is True."""
+    raw_mask = unwrap(mask)
+    if getattr(raw_mask, "dtype", None) is None or raw_mask.dtype.kind != "b":
+        kind = getattr(mask, "dtype", type(mask).__name__)
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{kind}")
+    if getattr(value, "ndim", 0) != 0:
+        raise RuntimeError(
+            f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+            f"{value.ndim} dimension(s)."
+        )
+    if hasattr(mask, "grad_fn") and mask.device != input.device:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{input.device} and {mask.device}! (masked_fill's mask)"
+        )
+    return MaskedFill.apply(input, raw_mask, value)

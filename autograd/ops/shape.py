@@ -623,3 +623,218 @@ def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
     # CuPy's sort is always stable and takes no kind= other than None
     stable = {"kind": "stable"} if xp is np else {}
     return xp.argsort(key, axis=axis, **stable), axis
+
+
+# --- triangles, diagonals, sliding windows, scatter ---------------------------------------------
+
+class Triangle(Op):
+    """tril / triu of the last two dims: y = x where kept, else 0;  dL/dx = g kept the same way.
+
+    ``tril(diagonal=k)`` keeps x[i, j] with j <= i + k, ``triu(diagonal=k)`` those with
+    j >= i + k; k = 0 is the main diagonal, k > 0 above it, k < 0 below.
+    """
+
+    @staticmethod
+    def forward(ctx, x, upper, diagonal):
+        xp = get_array_module(x)
+        rows, cols = x.shape[-2:]
+        offset = xp.arange(cols) - xp.arange(rows).reshape(-1, 1)  # j - i at [i, j]
+        keep = offset >= diagonal if upper else offset <= diagonal
+        ctx.save_for_backward(keep)
+        return xp.where(keep, x, xp.zeros((), dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (keep,) = ctx.saved_tensors
+        return get_array_module(grad).where(keep, grad, 0.0), None, None
+
+
+def _triangle(name: str, input: Any, diagonal: int, upper: bool) -> Any:
+    if input.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions, got shape "
+                           f"{tuple(input.shape)}")
+    return Triangle.apply(input, upper, int(diagonal))
+
+
+def tril(input: Any, diagonal: int = 0) -> Any:
+    """The lower triangle of the last two dims (entries with j <= i + diagonal), the rest 0."""
+    return _triangle("tril", input, diagonal, False)
+
+
+def triu(input: Any, diagonal: int = 0) -> Any:
+    """The upper triangle of the last two dims (entries with j >= i + diagonal), the rest 0."""
+    return _triangle("triu", input, diagonal, True)
+
+
+def _diagonal_index(xp: Any, n: int, diagonal: int) -> tuple:
+    """(rows, cols) of the ``diagonal``-th diagonal, n entries long."""
+    k = xp.arange(n)
+    return (k, k + diagonal) if diagonal >= 0 else (k - diagonal, k)
+
+
+class Diag(Op):
+    """``diag`` both ways. A vector v of n gives the (n + |k|)-square matrix with v on the
+    k-th diagonal (dL/dv = g read off that diagonal); a matrix gives its k-th diagonal as a
+    vector (dL/dx = zeros with g put on that diagonal)."""
+
+    @staticmethod
+    def forward(ctx, x, diagonal):
+        xp = get_array_module(x)
+        ctx.shape, ctx.dtype = x.shape, x.dtype
+        if x.ndim == 1:
+            n = x.shape[0] + abs(diagonal)
+            ctx.index = _diagonal_index(xp, x.shape[0], diagonal)
+            out = xp.zeros((n, n), dtype=x.dtype)
+            out[ctx.index] = x
+            return out
+        rows, cols = x.shape
+        length = max(0, min(rows, cols - diagonal) if diagonal >= 0 else min(rows + diagonal, cols))
+        ctx.index = _diagonal_index(xp, length, diagonal)
+        return x[ctx.index]
+
+    @staticmethod
+    def backward(ctx, grad):
+        if len(ctx.shape) == 1:
+            return grad[ctx.index], None
+        return _index_backward(get_array_module(ctx.index[0]), grad, ctx.shape, ctx.dtype,
+                               ctx.index), None
+
+
+def diag(input: Any, diagonal: int = 0) -> Any:
+    """A 1-D input becomes a square matrix with it on the ``diagonal``-th diagonal; a 2-D
+    input gives its ``diagonal``-th diagonal (k > 0 above the main one, k < 0 below)."""
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    return Diag.apply(input, int(diagonal))
+
+
+class Unfold(Op):
+    """``x.unfold(dim, size, step)``: every window of ``size`` entries along ``dim``, starting
+    every ``step``, as a new last dimension; dim becomes the number of windows,
+    (n - size) // step + 1. dL/dx adds each window's gradient back where the window came
+    from (overlapping windows add up).
+
+    On the CPU the result is a strided view of x, as PyTorch's (read-only here: write to a
+    ``.clone()``); elsewhere it is a gather.
+    """
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        xp = get_array_module(x)
+        count = (x.shape[dim] - size) // step + 1
+        ctx.shape, ctx.dtype, ctx.dim = x.shape, x.dtype, dim
+        # window w, element j comes from position w * step + j along dim
+        ctx.index = (slice(None),) * dim + (
+            xp.arange(count).reshape(-1, 1) * step + xp.arange(size),)
+        if xp is np:
+            windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=dim)
+            return windows[(slice(None),) * dim + (slice(None, None, step),)]
+        gathered = x[ctx.index]  # (..., count, size, ...): the window axis right after dim
+        return xp.moveaxis(gathered, dim + 1, -1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = get_array_module(grad)
+        ndim = grad.ndim  # moves the window axis (last) back to just after dim
+        order = tuple(range(ctx.dim + 1)) + (ndim - 1,) + tuple(range(ctx.dim + 1, ndim - 1))
+        g = xp.transpose(grad, order)
+        return _index_backward(get_array_module(ctx.index[-1]), g, ctx.shape, ctx.dtype,
+                               ctx.index), None, None, None
+
+
+def unfold(input: Any, dimension: int, size: int, step: int) -> Any:
+    """Windows of ``size`` along ``dimension`` every ``step``, as ``Tensor.unfold``."""
+    ndim = input.ndim
+    dim = normalize_dims(dimension, ndim)[0] if ndim else 0
+    length = input.shape[dim] if ndim else 1
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if size < 0 or size > length:
+        raise RuntimeError(
+            f"maximum size for tensor at dimension {dim} is {length} but size is {size}"
+        )
+    if ndim == 0:  # a scalar is one window of itself (or none, for size 0), as in PyTorch
+        return reshape(input, 1) if size else reshape(input, 1)[0:0]
+    return Unfold.apply(input, dim, size, step)
+
+
+class Scatter(Op):
+    """y = x with y[index[i][j]][j] = src[i][j] (dim=0), as ``torch.scatter``;
+    dL/dx = g with zeros where y was overwritten, dL/dsrc = g gathered at index.
+
+    ``src`` reaches forward already cut to index's shape (or a number). Where an index
+    repeats, one of the writes wins (PyTorch leaves which undefined).
+    """
+
+    @staticmethod
+    def forward(ctx, x, index, dim, src):
+        xp = get_array_module(x)
+        ctx.index = _full_index(index, dim)
+        out = x.copy()
+        out[ctx.index] = src
+        kept = xp.ones(x.shape, dtype=bool)
+        kept[ctx.index] = False
+        ctx.save_for_backward(kept)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (kept,) = ctx.saved_tensors
+        need_x, _, _, need_src = ctx.needs_input_grad
+        xp = get_array_module(grad)
+        grad_x = xp.where(kept, grad, 0.0) if need_x else None
+        return grad_x, None, None, (grad[ctx.index] if need_src else None)
+
+
+def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
+            reduce: Any = None) -> Any:
+    """``input`` with the values of ``src`` (a tensor, or the number ``value``) written at
+    ``index`` along ``dim``: out[index[i][j]][j] = src[i][j] for dim=0, as ``torch.scatter``."""
+    if reduce is not None:
+        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add-style "
+                                  "code with index_put or a one-hot matmul")
+    if src is None:
+        src = value
+    if src is None:
+        raise TypeError("scatter() missing the values to write: pass src (a tensor) or value=")
+    ndim = input.ndim
+    dim = normalize_dims(dim, ndim)[0] if ndim else 0
+    raw = unwrap(index)
+    if getattr(raw, "dtype", None) is None or raw.dtype != np.int64:
+        raise RuntimeError(f"scatter(): Expected dtype int64 for index, got "
+                           f"{getattr(index, 'dtype', type(index).__name__)}")
+    if hasattr(index, "grad_fn") and index.device != input.device:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{input.device} and {index.device}! (scatter's index)"
+        )
+    shape, index_shape = tuple(input.shape), tuple(raw.shape)
+    is_tensor = hasattr(src, "grad_fn")
+    if ndim == 0:
+        raise RuntimeError("scatter(): input must have at least one dimension; reshape(1) it")
+    if raw.size == 0:
+        return Clone.apply(input)
+    if len(index_shape) != ndim or any(
+        m > n for d, (m, n) in enumerate(zip(index_shape, shape)) if d != dim
+    ):
+        raise RuntimeError(
+            f"scatter(): index of shape {index_shape} does not fit input of shape {shape}: it "
+            f"needs as many dims, and no larger size except in dimension {dim}"
+        )
+    check_in_range(raw, 0, shape[dim], lambda v: RuntimeError(
+        f"scatter(): index {v} is out of bounds for dimension {dim} with size {shape[dim]}"))
+    if is_tensor:
+        if src.dtype != input.dtype:
+            raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype "
+                               f"({input.dtype} vs {src.dtype})")
+        if src.ndim != ndim or any(m > n for m, n in zip(index_shape, src.shape)):
+            raise RuntimeError(
+                f"scatter(): index of shape {index_shape} is larger than src of shape "
+                f"{tuple(src.shape)}"
+            )
+        if tuple(src.shape) != index_shape:  # only the index-shaped corner of src is read
+            src = GetItem.apply(src, tuple(slice(0, n) for n in index_shape))
+    elif getattr(src, "ndim", 0) != 0:
+        raise TypeError(f"scatter(): value must be a number, got {type(src).__name__}")
+    return Scatter.apply(input, raw, dim, src)
+

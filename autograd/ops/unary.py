@@ -471,3 +471,23 @@ def erf(input: Any) -> Any:
     from .activations import Erf
 
     return Erf.apply(input)
+
+
+class Exp2(Op):
+    """y = 2^x;  dy/dx = y ln 2 (integers are computed in the default float dtype)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        x = _as_float(x)
+        y = get_array_module(x).exp2(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * y * _LN2
+
+
+def exp2(input: Any) -> Any:
+    return Exp2.apply(input)

@@ -1,0 +1,41 @@
+"""``ag.Size``: the shape of a tensor, a tuple of ints that prints as PyTorch's torch.Size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["Size"]
+
+
+class Size(tuple):
+    """What ``x.size()`` and ``x.shape`` return: a tuple of ints, ``autograd.Size([3, 28, 28])``.
+
+    It compares equal to the plain tuple, and slices and sums of it are Sizes again.
+    """
+
+    __slots__ = ()
+
+    def numel(self) -> int:
+        """The number of elements a tensor of this shape holds (1 for ``Size([])``)."""
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __getitem__(self, index: Any) -> Any:
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other: Any) -> Size:
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __radd__(self, other: Any) -> Size:
+        return Size(tuple(other) + tuple(self))
+
+    def __repr__(self) -> str:
+        return f"autograd.Size({list(self)})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        return (Size, (tuple(self),))
