@@ -61,14 +61,8 @@ COURSE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def checks():
-    sys.path.insert(0, str(EXERCISES))
-    try:
-        import checks as module
-    finally:
-        sys.path.remove(str(EXERCISES))
-    return module
+# The notebooks' `import checks` finds this module (their cells run in this process).
+checks = sys.modules.setdefault("checks", _load("checks", EXERCISES / "checks.py"))
 
 
 def run(stem: str, replace: tuple[tuple[str, str], ...] = (), student: bool = False):
@@ -113,9 +107,7 @@ def run(stem: str, replace: tuple[tuple[str, str], ...] = (), student: bool = Fa
 
 
 def failure(stem: str, *replace: tuple[str, str]) -> str:
-    """The message of the one test cell that a wrong answer makes fail."""
-    import checks
-
+    """The message of the first test cell that a wrong answer makes fail."""
     failed = [exc for exc in run(stem, replace) if exc is not None]
     assert len(failed) >= 1, f"{stem}: the wrong answer {replace} passed every check"
     exc = failed[0]
