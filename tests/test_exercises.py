@@ -356,3 +356,9 @@ def test_feedback_never_shows_solution_code():
                     line = line.strip()
                     if len(line) > 15:
                         assert not any(line in m for m in messages), line
+
+
+def test_the_feedback_shown_on_the_site_is_what_the_check_says():
+    page = (ROOT / "docs" / "exercises" / "index.md").read_text(encoding="utf-8")
+    message = failure("02_activation_derivatives", ("grad_output * y * (1 - y)", "grad_output * y"))
+    assert f"```\n{message}\n```" in page
