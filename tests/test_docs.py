@@ -153,3 +153,11 @@ def test_ops_reference_lists_what_autograd_exports():
     text = hooks.ops_reference()
     for left_out in hooks.OPS_LEFT_OUT:
         assert re.search(rf"\b{left_out}\b", text) is None
+
+
+def test_speed_page_shows_the_latest_benchmark_table(site):
+    html = _page(site, "speed")
+    latest = ROOT / "benchmarks" / "results" / "latest.md"
+    assert "make bench" in html
+    if latest.is_file():
+        assert "<table>" in html and "W1 MLP" in html

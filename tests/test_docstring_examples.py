@@ -105,3 +105,31 @@ def test_a_wrong_example_is_reported():
     attempted, failed, report = run_examples(tests)
     assert (attempted, failed) == (3, 1)
     assert "Expected:\n    tensor([2., 5.])\nGot:\n    tensor([2., 4.])" in report
+
+
+def page_scripts(path: Path) -> list[str]:
+    """The ``python`` code blocks of a page that are scripts (no ``>>>`` prompts)."""
+    text = path.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+    return [b for b in blocks if ">>>" not in b]
+
+
+SCRIPTS = [(p, i, code) for p in PAGES for i, code in enumerate(page_scripts(p))]
+
+
+@pytest.mark.parametrize("path, index, code", SCRIPTS,
+                         ids=[f"{p.stem}-{i}" for p, i, _ in SCRIPTS])
+def test_code_blocks_of_docs_pages_run(path, index, code, tmp_path, monkeypatch, capsys):
+    if "ag.viz" in code:
+        import shutil
+
+        if shutil.which("dot") is None:
+            pytest.skip("Graphviz's dot is not installed (make test installs it)")
+    monkeypatch.chdir(tmp_path)
+    ag.manual_seed(0)
+    exec(compile(code, f"{path.name} block {index}", "exec"), {"__name__": "__docs__"})
+
+
+def test_the_pages_have_code_blocks_to_run():
+    assert {p.name for p, _, _ in SCRIPTS} >= {"getting-started.md", "graph-pictures.md",
+                                                "devices.md"}
