@@ -200,6 +200,7 @@ def test_parse_reads_grade_cells_and_rejects_unknown_markers(tmp_path):
         build.parse(src)
 
 
+@pytest.mark.notebooks
 def test_a_teacher_notebook_runs_in_a_jupyter_kernel():
     pytest.importorskip("nbclient")
     notebooks = _load("notebook_execute", ROOT / "notebooks" / "execute.py")
