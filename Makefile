@@ -5,12 +5,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench lint graphviz torch clean notebooks
+.PHONY: demo test bench lint graphviz torch clean notebooks exercises docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,notebooks]'
+	$(PY) -m pip install --quiet -e '.[dev,notebooks,docs]'
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -45,8 +45,16 @@ torch: $(STAMP)
 notebooks: $(STAMP) graphviz
 	$(PY) notebooks/execute.py
 
+# Rebuild the exercises' student and teacher notebooks (after editing exercises/src/*.py).
+exercises: $(STAMP)
+	$(PY) exercises/build.py
+
+# The documentation site, into site/: the pages of docs/, the notebooks, the API reference.
+docs: $(STAMP)
+	$(PY) -m mkdocs build --strict
+
 lint: $(STAMP)
-	$(PY) -m ruff check autograd nn optim tests benchmarks demo.py
+	$(PY) -m ruff check autograd nn optim tests benchmarks demo.py exercises docs/hooks.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info demo_output
+	rm -rf $(VENV) build *.egg-info demo_output site
