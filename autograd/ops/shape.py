@@ -379,7 +379,7 @@ def stack(tensors: Any, dim: int = 0) -> Any:
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
-    """out[i][j][k] = input[index[i][j][k]][j][k] (dim=0), as ``torch.gather``."""
+    """``out[i][j][k] = input[index[i][j][k]][j][k]`` (dim=0), as ``torch.gather``."""
     dim = dim % input.ndim if input.ndim else 0
     shape, index_shape = tuple(input.shape), tuple(index.shape)
     if len(index_shape) != len(shape) or any(
@@ -789,7 +789,7 @@ class Scatter(Op):
 def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
             reduce: Any = None) -> Any:
     """``input`` with the values of ``src`` (a tensor, or the number ``value``) written at
-    ``index`` along ``dim``: out[index[i][j]][j] = src[i][j] for dim=0, as ``torch.scatter``."""
+    ``index`` along ``dim``: ``out[index[i][j]][j] = src[i][j]`` for dim=0, as ``torch.scatter``."""
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add-style "
                                   "code with index_put or a one-hot matmul")
