@@ -21,6 +21,7 @@ from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
+from numpy import generic, ndarray
 
 from . import function as _function
 from . import hooks as _hooks
@@ -246,6 +247,7 @@ class _Sink:
         self.captured: dict[int, Any] = {}
         self.wanted: dict[int, int] = {}  # id(leaf) or id(node) -> position in inputs
         self.only = None  # backward(inputs=...): the tensors whose .grad is accumulated
+        self.selective = inputs is not None or accumulate_into is not None
         self.hooked = _hooks.any_hooks  # leaves with hooks get their whole gradient at the end
         self.hooked_leaves: dict[Any, Any] = {}
         targets = inputs if inputs is not None else accumulate_into
@@ -268,25 +270,30 @@ class _Sink:
         if self.hooked and _hooks.hooks_of_leaf(leaf) is not None:
             prev = self.hooked_leaves.get(leaf)
             self.hooked_leaves[leaf] = g if prev is None else prev + g
-            return
-        self._deliver(leaf, g, incoming)
+        elif self.selective:
+            self._select(leaf, g, incoming)
+        else:
+            self._accumulate(leaf, g, incoming)
 
     def deliver_hooked(self) -> None:
         """Each hooked leaf's whole gradient, through its hooks, to where it goes."""
         Tensor = _function._tensor_cls
         for leaf, total in self.hooked_leaves.items():
             g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total, Tensor)
-            self._deliver(leaf, g, total)
+            if self.selective:
+                self._select(leaf, g, total)
+            else:
+                self._accumulate(leaf, g, total)
 
-    def _deliver(self, leaf: Any, g: Any, incoming: Any) -> None:
+    def _select(self, leaf: Any, g: Any, incoming: Any) -> None:
+        """autograd.grad captures the inputs' gradients; backward(inputs=...) accumulates
+        only theirs."""
         if self.inputs is not None:
             i = self.wanted.get(id(leaf))
             if i is not None:
                 self._capture(i, g)
-            return
-        if self.only is not None and id(leaf) not in self.only:
-            return
-        self._accumulate(leaf, g, incoming)
+        elif id(leaf) in self.only:
+            self._accumulate(leaf, g, incoming)
 
     def node(self, node: Function, g: Any) -> None:
         """The gradient of ``node``'s output: an input of autograd.grad, or of
@@ -317,7 +324,7 @@ class _Sink:
             with grad_lock:
                 leaf._grad = g if leaf._grad is None else leaf._grad + g
             return
-        if not isinstance(g, np.ndarray) and isinstance(g, np.generic):
+        if type(g) is not ndarray and isinstance(g, generic):
             g = np.asarray(g)  # numpy gives scalars for 0-d results
         with grad_lock:
             current = leaf._grad
@@ -352,7 +359,8 @@ def _root_gradient(k: int, t: Any, g: Any, create_graph: bool, Tensor: type) -> 
                 f"grad can be implicitly created only for scalar outputs; this tensor has "
                 f"shape {tuple(data.shape)}: pass gradient= (a tensor of that shape) to backward()"
             )
-        g = get_array_module(data).ones_like(data)
+        g = get_array_module(data).empty_like(data)
+        g.fill(1)
     else:
         g_data = g._array if isinstance(g, Tensor) else g
         if tuple(g_data.shape) != tuple(data.shape):

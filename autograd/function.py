@@ -31,12 +31,14 @@ place where a node of the graph is recorded.
 from __future__ import annotations
 
 import itertools
+from operator import is_not
 import sys
 import traceback
 import weakref
 from typing import Any
 
 import numpy as np
+from numpy import ndarray
 
 from . import backend
 from .grad_mode import anomaly_enabled, grad_enabled
@@ -45,6 +47,7 @@ __all__ = ["Function", "FunctionCtx", "Op"]
 
 _sequence = itertools.count()  # creation order of the nodes: a topological order
 _FLOAT32 = np.dtype(np.float32)
+_NONES = itertools.repeat(None)
 
 
 def unwrap(value: Any) -> Any:
@@ -95,7 +98,7 @@ class FunctionCtx:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
-        return tuple([edge is not None for edge in self.edges])
+        return tuple(map(is_not, self.edges, _NONES))
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep inputs, the output or computed values of forward for backward; they are
@@ -191,21 +194,21 @@ class Function(FunctionCtx):
                 _check_one_device(args)  # numpy's errors for devices and shapes: PyTorch's
                 _check_broadcast(cls, args)
                 raise
-            if type(out) is not np.ndarray and not isinstance(out, backend.ARRAY_TYPES):
+            if type(out) is not ndarray and not isinstance(out, backend.ARRAY_TYPES):
                 out = _scalar_output(node, out)  # numpy gives scalars for 0-d results
         else:
             out = _forward_on_tensors(cls, node, args)
         counter = None if out.base is None else _shared_counter(out, args)
         dtype = out.dtype
         if not record or (dtype is not _FLOAT32 and dtype.kind not in "fc"):
-            return Tensor(out, version_counter=counter)  # ints and bools carry no gradient
+            return Tensor(out, None, False, None, None, counter)  # ints, bools: no gradient
 
         node._seq = next(_sequence)
         node._out_shape = out.shape
         node._out_dtype = dtype
         if anomaly_enabled.get():
             node._trace = traceback.format_stack()[:-1]
-        result = Tensor(out, grad_fn=node, version_counter=counter)
+        result = Tensor(out, None, False, None, node, counter)
         if node.saved_tensors:
             _note_saved(node, arrays, args, result)
         return result

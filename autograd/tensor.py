@@ -49,12 +49,12 @@ class Tensor:
     __hash__ = object.__hash__  # == is element-wise, so hashing goes by identity, as in PyTorch
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
-                 device: Any = None, *, grad_fn: Any = None,
-                 version_counter: list[int] | None = None):
+                 device: Any = None, grad_fn: Any = None, version_counter: list | None = None):
         """``data`` (numbers, nested lists, an array) as a tensor, sharing an array's memory.
 
-        ``grad_fn`` and ``version_counter`` are set by the engine: the node that computed
-        ``data``, and the counter of the tensor whose memory ``data`` views.
+        ``grad_fn`` and ``version_counter`` are the engine's: the node that computed
+        ``data``, and the counter of the tensor whose memory ``data`` views. (The engine
+        passes all six positionally: a call with keywords costs a third more.)
         """
         if dtype is not None or device is not None or type(data) not in backend.ARRAY_TYPES:
             data = backend.as_array(data, dtype, device)
@@ -161,7 +161,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """The same memory, cut from the graph (in-place writes to either count for both)."""
-        return Tensor(self._array, version_counter=self._version_counter)
+        return Tensor(self._array, None, False, None, None, self._version_counter)
 
     def detach_(self) -> Tensor:
         self.grad_fn = None

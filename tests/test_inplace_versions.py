@@ -45,11 +45,26 @@ def test_an_optimizer_step_between_forward_and_backward_is_refused():
     ag.manual_seed(0)
     model = nn.Linear(3, 1)
     opt = optim.SGD(model.parameters(), lr=0.1)
-    loss = model(ag.randn(4, 3)).sum()
+    # the input needs a gradient, which needs the weight: Linear saved it (as in PyTorch, a
+    # weight that no gradient needs is not saved, and changing it is no error)
+    loss = model(ag.randn(4, 3, requires_grad=True)).sum()
     loss.backward(retain_graph=True)
     opt.step()  # changes the weight that Linear saved
     with pytest.raises(RuntimeError, match="Parameter of shape \\(1, 3\\)"):
         loss.backward()
+
+
+def test_an_optimizer_step_changes_nothing_saved_when_the_input_needs_no_gradient():
+    ag.manual_seed(0)
+    model = nn.Linear(3, 1)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    x = ag.randn(4, 3)
+    loss = model(x).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    loss.backward()  # dL/dW = sum of the rows of x: no saved value changed, as in PyTorch
+    np.testing.assert_allclose(model.weight.grad.numpy(), 2 * x.numpy().sum(0, keepdims=True),
+                               rtol=1e-6)
 
 
 def test_the_usual_training_loop_is_unaffected():

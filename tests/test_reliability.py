@@ -161,7 +161,7 @@ def test_a_step_bumps_the_version_so_an_older_graph_refuses_to_backward(case):
     ag.manual_seed(0)
     model = nn.Linear(3, 2)
     opt = getattr(optim, name)(model.parameters(), **options)
-    x = ag.randn(4, 3)
+    x = ag.randn(4, 3, requires_grad=True)  # its gradient needs the weight: Linear saves it
     loss = (model(x) ** 2).sum()
     loss.backward(retain_graph=True)
     versions = [p._version for p in model.parameters()]

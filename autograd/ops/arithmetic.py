@@ -57,7 +57,8 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        need_a, need_b = ctx.needs_input_grad  # save only what a gradient needs
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
         a, b = promote_operands(a, b)
         return a * b
 

@@ -104,7 +104,8 @@ class Linear(Op):
             raise RuntimeError(
                 f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
             )
-        ctx.save_for_backward(x, weight)
+        need_x, need_w, _ = ctx.needs_input_grad  # save only what a gradient needs
+        ctx.save_for_backward(x if need_w else None, weight if need_x else None)
         try:
             out = _matmul_2d(x, weight.T) if x.ndim == 2 else x @ weight.T
         except ValueError:  # the shapes are checked only when the product has failed
