@@ -50,6 +50,7 @@ COURSE = [
     "09_minibatches_and_generalisation",
     "10_convolutional_networks",
     "12_regularisation",
+    "13_recurrent_networks",
 ]
 MAX_BYTES = 1_000_000
 MAX_SECONDS = 150  # each runs in well under a minute on a laptop; 2 busy CI cores are slower
