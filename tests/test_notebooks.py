@@ -49,6 +49,7 @@ COURSE = [
     "08_optimizers",
     "09_minibatches_and_generalisation",
     "10_convolutional_networks",
+    "11_transfer_learning",
     "12_regularisation",
     "13_recurrent_networks",
 ]
