@@ -232,17 +232,17 @@ assert np.all(gain[:3] > 0.05)                 # 1, 2, 3 per class: transfer cle
 assert gain[-1] < 0                            # 20 per class: scratch has caught up and passed
 
 # %% [markdown]
-# Transfer learning pays where labelled data is scarcest: with 1 to 3 examples per class it is
-# far ahead. (The curves are bumpy: each point is the mean of only three runs, and with a
-# handful of training images one unlucky draw moves the mean by several percent.) By about 5 examples per class the network trained from scratch has caught up, and
-# with 20 it is better: the frozen features were learnt to tell 0-4 apart and are not quite the
-# best ones for 5-9, while a network trained on enough 5-9 examples learns exactly the features
-# it needs. (Our digits are small and simple; for photographs, where a network needs millions
-# of images to learn good features, the crossover lies much further to the right, which is why
-# nearly every image model in practice starts from pretrained weights.) Two common refinements,
-# once the new head has been trained: *unfreeze* the features and train the whole network a
-# little more with a small learning rate; or freeze only the first layers, which hold the most
-# general features.
+# Transfer learning pays where labelled data is scarcest: with 1 to 3 examples per class it is far
+# ahead. (The curves are bumpy: each point is the mean of only three runs, and with a handful of
+# training images one unlucky draw moves the mean by several percent.) By about 5 examples per
+# class the network trained from scratch has caught up, and with 20 it is better: the frozen
+# features were learnt to tell 0-4 apart and are not quite the best ones for 5-9, while a network
+# trained on enough 5-9 examples learns exactly the features it needs. (Our digits are small and
+# simple; for photographs, where a network needs millions of images to learn good features, the
+# crossover lies much further to the right, which is why nearly every image model in practice
+# starts from pretrained weights.) Two common refinements, once the new head has been trained:
+# *unfreeze* the features and train the whole network a little more with a small learning rate; or
+# freeze only the first layers, which hold the most general features.
 
 # %%
 folder.cleanup()

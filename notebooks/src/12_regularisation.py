@@ -122,11 +122,11 @@ assert plain_h["train error"][-1] < 0.01                     # it fits every tra
 assert plain_h["val loss"][-1] > 1.5 * plain_h["val loss"][best]   # and it overfits
 
 # %% [markdown]
-# The training error reaches zero: the network reproduces even the 20% random labels, which
-# it can only do by memorising them. Meanwhile the validation loss, after a minimum early on,
-# climbs to twice its lowest value. The gap between the two curves is what the regularisers below should
-# narrow. We compare every variant with this plain network: same data, same seed, same
-# optimiser and number of epochs.
+# The training error reaches zero: the network reproduces even the 20% random labels, which it can
+# only do by memorising them. Meanwhile the validation loss, after a minimum early on, climbs to
+# twice its lowest value. The gap between the two curves is what the regularisers below should
+# narrow. We compare every variant with this plain network: same data, same seed, same optimiser
+# and number of epochs.
 #
 # ## Dropout
 # During training, `nn.Dropout(p)` sets each of its inputs to zero with probability $p$ (a
@@ -339,5 +339,6 @@ assert all(h["val error"][-1] > 0.1 for h in histories)
 #   networks train fast and stably.
 #
 # None of them brings the validation error anywhere near the 2-3% that notebook 6 reached with
-# 1000 clean training digits: more (and cleaner) data remains the best regulariser. Weight decay (`weight_decay=` in the optimisers), data
-# augmentation and early stopping (notebook 9) are the other common tools, and they combine.
+# 1000 clean training digits: more (and cleaner) data remains the best regulariser. Weight decay
+# (`weight_decay=` in the optimisers), data augmentation and early stopping (notebook 9) are the
+# other common tools, and they combine.

@@ -482,8 +482,8 @@ for temperature in (0.5, 1.0):
 
 # %% [markdown]
 # At temperature 0.5 the model mostly recites long stretches of the text it has learnt by heart,
-# jumping from one to another where two passages share a few characters. At temperature 1 it
-# takes more risks: words and phrases of the text mixed with invented words that merely look
-# English, with its spaces and punctuation in plausible places, and no meaning. That is what a language model is, at any size: a next-token
-# predictor run in a loop; the large ones differ in the amount of text, the size of the
-# network, and in using transformers instead of LSTMs.
+# jumping from one to another where two passages share a few characters. At temperature 1 it takes
+# more risks: words and phrases of the text mixed with invented words that merely look English,
+# with its spaces and punctuation in plausible places, and no meaning. That is what a language
+# model is, at any size: a next-token predictor run in a loop; the large ones differ in the amount
+# of text, the size of the network, and in using transformers instead of LSTMs.
