@@ -1,8 +1,11 @@
-"""Shared test set-up: a modest hypothesis profile and a clean global state per test."""
+"""Shared test set-up: a modest hypothesis profile, a clean global state per test, and one line
+at the end of the run that says why tests were skipped."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -43,3 +46,44 @@ def _clean_global_state():
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)
+
+
+# --- why tests were skipped: one line before pytest's "N passed, N skipped" ----------------
+
+def skip_reason(report) -> str:
+    """A skipped report's reason, without pytest's "Skipped: " prefix."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return re.sub(r"^Skipped: ", "", reason).strip()
+
+
+def skip_group(report) -> str:
+    """What a skip is for: no PyTorch, no GPU, or its own reason."""
+    reason = skip_reason(report)
+    if re.search(r"could not import 'torch'|No module named 'torch'", reason):
+        return "torch"
+    if "cuda" in getattr(report, "keywords", {}) or re.search(r"CuPy|GPU", reason):
+        return "gpu"
+    return reason
+
+
+def skip_summary(reports) -> str | None:
+    """The line that says why ``reports`` (the skipped ones) were skipped; None if none were."""
+    groups = Counter(skip_group(r) for r in reports)
+    if not groups:
+        return None
+    parts = []
+    torch = groups.pop("torch", 0)
+    if torch:
+        parts.append(f"{torch} because PyTorch is not installed (`make torch` installs it)")
+    gpu = groups.pop("gpu", 0)
+    if gpu:
+        parts.append(f"{gpu} because there is no CUDA GPU with CuPy")
+    parts += [f"{n} because {reason}" for reason, n in groups.most_common()]
+    return "skipped: " + "; ".join(parts)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    line = skip_summary(terminalreporter.stats.get("skipped", []))
+    if line:
+        terminalreporter.write_line(line)

@@ -231,8 +231,9 @@ def _plan(
         lines.append(f"{_shape_text(t.shape)} {t.dtype.name}")
         if show_data:
             lines += _labelled("data", t._array, max_values)
-        if show_grad and t.grad is not None:
-            grad = t.grad._array if isinstance(t.grad, Tensor) else t.grad
+        grad = t._grad  # not .grad, which warns for a non-leaf drawn without retain_grad()
+        if show_grad and grad is not None:
+            grad = grad._array if isinstance(grad, Tensor) else grad
             lines += _labelled("grad", grad, max_values)
         cluster = names.cluster_of.get(id(t)) if kind == "param" else None
         nodes.append(_Node(tid, kind, lines, cluster, left=True))
