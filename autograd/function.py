@@ -31,10 +31,10 @@ place where a node of the graph is recorded.
 from __future__ import annotations
 
 import itertools
-from operator import is_not
 import sys
 import traceback
 import weakref
+from operator import is_not
 from typing import Any
 
 import numpy as np

@@ -50,8 +50,8 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
-from .sparse import Embedding
 from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
+from .sparse import Embedding
 from .utils import rnn as _utils_rnn  # noqa: F401 - nn.utils.rnn, reachable after import nn
 
 __all__ = [

@@ -162,7 +162,7 @@ class Optimizer:
             self._update_group(group)
             for p in group["params"]:
                 if p._grad is not None:
-                    p._version_counter[0] += 1  # changed in place: a graph that saved p can no longer backward
+                    p._version_counter[0] += 1  # a graph that saved p refuses now
         return loss
 
     def _check_grads(self) -> None:

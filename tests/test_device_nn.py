@@ -84,7 +84,8 @@ def test_layers_made_on_the_gpu() -> None:
     for init in (nn.init.xavier_uniform_, nn.init.xavier_normal_, nn.init.kaiming_normal_,
                  nn.init.zeros_, nn.init.ones_, nn.init.eye_):
         init(layer.weight)
-        assert layer.weight.is_cuda and isinstance(layer.weight._array, backend.cuda_module().ndarray)
+        assert layer.weight.is_cuda
+        assert isinstance(layer.weight._array, backend.cuda_module().ndarray)
     nn.init.constant_(layer.bias, 0.5)
     assert layer.bias.tolist() == [0.5, 0.5, 0.5]
 

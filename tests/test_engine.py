@@ -228,7 +228,7 @@ def test_saved_arrays_survive_with_retain_graph() -> None:
     x = leaf([1.0, 2.0])
     h = x.tanh()
     h.sum().backward(retain_graph=True)
-    assert not (h.grad_fn.saved_tensors is FREED) and len(h.grad_fn.saved_tensors) == 1
+    assert h.grad_fn.saved_tensors is not FREED and len(h.grad_fn.saved_tensors) == 1
 
 
 def test_graph_is_collected_once_the_output_is_gone() -> None:

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.function import FREED
 import nn
 import optim
+from autograd.function import FREED
 
 
 def test_a_saved_input_changed_under_no_grad_makes_backward_raise():

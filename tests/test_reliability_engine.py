@@ -1249,3 +1249,43 @@ def test_next_functions_of_a_linear_layer_reach_its_parameters():
             leaves.append(node.variable)
         stack.extend(n for n, _ in node.next_functions)
     assert {id(p) for p in leaves} == {id(layer.weight), id(layer.bias)}
+
+
+# --- what an op saves: only what a gradient needs, as in PyTorch -----------------------------
+
+def test_changing_the_operand_that_no_gradient_reads_is_no_error():
+    x = ag.ones(3, requires_grad=True)
+    c = ag.full((3,), 2.0)
+    y = x * c  # dL/dx needs c; nothing needs x (c needs no gradient)
+    with ag.no_grad():
+        x.add_(1)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    y = x * c
+    with ag.no_grad():
+        c.mul_(3)  # but c is read by dL/dx
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+def test_a_linear_layer_on_data_saves_no_weight():
+    torch = None
+    try:
+        import torch
+    except ImportError:
+        pass
+    m = nn.Linear(3, 2)
+    opt = optim.SGD(m.parameters(), lr=0.1)
+    x = ag.ones(4, 3)
+    loss = m(x).pow(2).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    loss.backward()  # the weight was not saved: dL/dW needs only x and the output's gradient
+    assert m.weight.grad.shape == (2, 3)
+    if torch is not None:
+        tm = torch.nn.Linear(3, 2)
+        topt = torch.optim.SGD(tm.parameters(), lr=0.1)
+        tl = tm(torch.ones(4, 3)).pow(2).sum()
+        tl.backward(retain_graph=True)
+        topt.step()
+        tl.backward()  # PyTorch agrees: no error

@@ -116,7 +116,8 @@ def test_backward_of_several_tensors_adds_their_gradients():
     b = x.sin()
     v = ag.tensor([1.0, -1.0, 0.5], dtype=ag.float64)
     ag.backward([a, b], [None, v])
-    np.testing.assert_allclose(x.grad._array, 2 * x._array + v._array * np.cos(x._array), rtol=1e-15)
+    expected = 2 * x._array + v._array * np.cos(x._array)
+    np.testing.assert_allclose(x.grad._array, expected, rtol=1e-15)
     ag.autograd.backward(x.sum())  # accumulates, as t.backward() does
     np.testing.assert_allclose(x.grad._array, 2 * x._array + v._array * np.cos(x._array) + 1)
 

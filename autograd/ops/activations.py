@@ -18,7 +18,7 @@ from typing import Any
 
 from ..backend import erf as backend_erf
 from ..backend import get_array_module
-from ..function import Function, Op
+from ..function import Op
 
 _SQRT2 = math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
-from ..function import Function, Op
+from ..function import Op
 
 _BOOL = np.dtype(np.bool_)
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function, Op
+from ..function import Op
 
 # One geometry per spatial axis pair: (kh, kw), (sh, sw), (dh, dw), (ho, wo).
 Pair = tuple[int, int]

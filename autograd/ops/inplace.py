@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function, Op, unwrap
+from ..function import Op, unwrap
 from ..grad_mode import is_grad_enabled
 from .shape import check_index_arrays
 

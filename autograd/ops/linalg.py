@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Function, Op
+from ..function import Op
 
 # numpy's names read once (a read of np.X in a function is a full lookup: numpy's module
 # __getattr__ keeps CPython 3.11 from caching it)

@@ -21,7 +21,7 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module
 from ..dtypes import scalar_like
-from ..function import Function, Op
+from ..function import Op
 from ..grad_mode import create_graph_enabled
 from .activations import stable_sigmoid, stable_softplus
 from .shape import check_in_range

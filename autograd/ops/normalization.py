@@ -28,7 +28,7 @@ import math
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Function, Op
+from ..function import Op
 from .shape import _index_backward
 
 

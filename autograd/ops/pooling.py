@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import device_of, get_array_module, scatter_add, to_device
-from ..function import Function, Op
+from ..function import Op
 from .conv import first_order_only, windows
 
 Pair = tuple[int, int]

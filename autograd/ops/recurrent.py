@@ -19,7 +19,7 @@ from typing import Any
 
 from ..backend import expit, get_array_module
 from ..dtypes import scalar_like
-from ..function import Function, Op
+from ..function import Op
 from .shape import _index_backward
 
 __all__ = ["Gate", "gate"]

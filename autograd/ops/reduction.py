@@ -12,7 +12,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import default_float
-from ..function import Function, Op
+from ..function import Op
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:

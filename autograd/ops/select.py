@@ -6,7 +6,7 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
-from ..function import Function, Op, unwrap
+from ..function import Op, unwrap
 
 
 class Where(Op):

@@ -14,7 +14,7 @@ import numpy as np
 from .. import backend
 from ..backend import get_array_module, scatter_add
 from ..dtypes import result_dtype
-from ..function import Function, Op, unwrap
+from ..function import Op, unwrap
 from .reduction import normalize_dims
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from ..backend import expit, get_array_module
 from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
-from ..function import Function, Op
+from ..function import Op
 
 _ndarray = np.ndarray  # read once: np.X in a function is a full lookup (numpy's __getattr__)
 

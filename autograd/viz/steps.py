@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import backend
 from ..engine import run_backward, topological_order
 from ..function import FREED, Function
 from ..tensor import Tensor
