@@ -129,7 +129,7 @@ def run_backward(
                         shape, dtype = edge._out_shape, edge._out_dtype
                     else:
                         shape, dtype = edge._array.shape, edge._array.dtype
-                    if ig.shape != shape or ig.dtype != dtype:
+                    if ig.shape != shape or (ig.dtype is not dtype and ig.dtype != dtype):
                         ig = _conform(ig, shape, dtype, node, i)
                     if anomaly:
                         _check_finite(node, i, ig)

@@ -319,7 +319,9 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
         sources = []
         k = 0
         for item in node.saved_tensors:
-            if item is out:
+            if item is None:  # a value the op did not need (Linear's weight for data)
+                sources.append(CONSTANT)
+            elif item is out:
                 sources.append(OUTPUT)
                 counter = result._version_counter
                 versions.append((counter, counter[0], k))
