@@ -22,6 +22,24 @@ from .parameter import Parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "LayerNorm", "GroupNorm"]
 
 
+def _affine_parameters(module: Module, shape: Any, affine: bool, bias: bool, dtype: Any,
+                       device: Any) -> None:
+    """The learned scale (``weight``) and shift (``bias``) of a normalisation layer, or
+    None where ``affine`` (or ``bias``) is off, as PyTorch registers them."""
+    weight = Parameter(ag.empty(shape, dtype=dtype, device=device)) if affine else None
+    module.register_parameter("weight", weight)
+    module.register_parameter(
+        "bias", Parameter(ag.empty(shape, dtype=dtype, device=device)) if affine and bias else None)
+
+
+def _reset_affine(module: Module) -> None:
+    """Scale 1 and shift 0: a normalisation layer starts as the plain standardisation."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if module.bias is not None:
+        init.zeros_(module.bias)
+
+
 class _NormBase(Module):
     """What the batch norms share: parameters, running statistics, resets and repr."""
 
@@ -34,15 +52,7 @@ class _NormBase(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(ag.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(ag.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", ag.zeros(num_features, dtype=dtype,
                                                           device=device))
@@ -67,10 +77,7 @@ class _NormBase(Module):
     def reset_parameters(self) -> None:
         """The running statistics reset; weight to 1 and bias to 0."""
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input: ag.Tensor) -> None:
         raise NotImplementedError
@@ -150,23 +157,11 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ag.empty(self.normalized_shape, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(ag.empty(self.normalized_shape, dtype=dtype,
-                                               device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -196,22 +191,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(ag.empty(num_channels, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(ag.empty(num_channels, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, dtype, device)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

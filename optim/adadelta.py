@@ -47,10 +47,10 @@ class Adadelta(Optimizer):
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
         weight_decay, maximize = group["weight_decay"], group["maximize"]
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             theta = p._array
-            grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
+            grad = effective_grad(p._grad._array, theta, weight_decay, maximize)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:

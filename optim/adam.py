@@ -7,7 +7,13 @@ from typing import Any
 
 from autograd.backend import get_array_module
 
-from .optimizer import Optimizer, ParamsT, _check_non_negative, effective_grad, zeros_state
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_non_negative,
+    decayed_grad,
+    zeros_state,
+)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -61,12 +67,7 @@ class Adam(Optimizer):
             if p._grad is None:
                 continue
             theta = p._array
-            if decoupled:
-                grad = effective_grad(p._grad._array, theta, 0, maximize)
-                if weight_decay != 0:
-                    theta *= 1 - lr * weight_decay
-            else:
-                grad = effective_grad(p._grad._array, theta, weight_decay, maximize)
+            grad = decayed_grad(p, lr, weight_decay, maximize, decoupled)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:

@@ -309,6 +309,19 @@ def zeros_state(p: ag.Tensor, fill_value: float = 0.0) -> ag.Tensor:
     return ag.as_tensor(arr)
 
 
+def decayed_grad(p: Any, lr: float, weight_decay: float, maximize: bool,
+                 decoupled: bool) -> Any:
+    """The gradient array an Adam-family update of ``p`` uses. Weight decay lambda is added
+    to the gradient (L2), or, ``decoupled`` (AdamW's rule), applied to the parameter
+    itself first: theta *= 1 - lr * lambda."""
+    theta = p._array
+    if not decoupled:
+        return effective_grad(p._grad._array, theta, weight_decay, maximize)
+    if weight_decay != 0:
+        theta *= 1 - lr * weight_decay
+    return effective_grad(p._grad._array, theta, 0, maximize)
+
+
 def effective_grad(grad: Any, theta: Any, weight_decay: float, maximize: bool) -> Any:
     """g_t = -grad if maximize else grad, plus lambda * theta when weight_decay = lambda != 0.
 

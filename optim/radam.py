@@ -7,7 +7,7 @@ from typing import Any
 from autograd.backend import get_array_module
 
 from .adamax import check_adam_options
-from .optimizer import Optimizer, ParamsT, effective_grad, zeros_state
+from .optimizer import Optimizer, ParamsT, decayed_grad, zeros_state
 
 __all__ = ["RAdam"]
 
@@ -56,15 +56,10 @@ class RAdam(Optimizer):
         decoupled = group["decoupled_weight_decay"]
         rho_inf = 2 / (1 - beta2) - 1
         for p in group["params"]:
-            if p.grad is None:
+            if p._grad is None:
                 continue
             theta = p._array
-            if decoupled:
-                grad = effective_grad(p.grad._array, theta, 0, maximize)
-                if weight_decay != 0:
-                    theta *= 1 - lr * weight_decay
-            else:
-                grad = effective_grad(p.grad._array, theta, weight_decay, maximize)
+            grad = decayed_grad(p, lr, weight_decay, maximize, decoupled)
             xp = get_array_module(grad)
             state = self.state[p]
             if not state:
