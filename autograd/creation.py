@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import backend, dtypes
+from .backend import as_array
 from .tensor import Tensor
 
 __all__ = [
@@ -21,9 +22,6 @@ __all__ = [
 
 def _device(device: Any) -> backend.Device:
     return backend.get_default_device() if device is None else backend.Device(device)
-
-
-as_array = backend.as_array
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:

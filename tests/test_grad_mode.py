@@ -255,3 +255,19 @@ def test_a_users_backward_runs_with_grad_off_unless_create_graph(outer) -> None:
     assert x.grad.tolist() == [4.0, 8.0] and g.tolist() == [4.0, 8.0]
     (gg,) = ag.grad(g.sum(), x)  # the create_graph pass recorded the user's rule too
     assert gg.tolist() == [4.0, 4.0]
+
+
+def test_inference_mode_records_no_graph_as_in_pytorch() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with ag.inference_mode():
+        y = x * 2
+        with ag.inference_mode(False):  # turns recording back on
+            z = x * 2
+    assert y.grad_fn is None and not y.requires_grad
+    assert z.grad_fn is not None and ag.is_grad_enabled()
+
+    @ag.inference_mode()
+    def predict(t):
+        return t * 3
+
+    assert predict(x).grad_fn is None and ag.is_grad_enabled()
