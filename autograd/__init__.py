@@ -54,81 +54,7 @@ from .engine import grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .ops.arithmetic import (
-    add,
-    addcdiv,
-    addcmul,
-    div,
-    floor_divide,
-    lerp,
-    mul,
-    neg,
-    pow,
-    remainder,
-    sub,
-)
-from .ops.linalg import bmm, dot, einsum, matmul, mm, outer
-from .ops.reduction import (
-    amax,
-    amin,
-    cumsum,
-    log_softmax,
-    logsumexp,
-    mean,
-    prod,
-    softmax,
-    sum,
-    var,
-)
-from .ops.select import clamp, maximum, minimum, where
-from .ops.shape import (
-    cat,
-    chunk,
-    expand,
-    flatten,
-    flip,
-    gather,
-    index_select,
-    masked_select,
-    narrow,
-    permute,
-    reshape,
-    roll,
-    split,
-    squeeze,
-    stack,
-    tile,
-    transpose,
-    unbind,
-    unsqueeze,
-)
-from .ops.unary import (
-    abs,
-    acos,
-    asin,
-    atan,
-    ceil,
-    cos,
-    cosh,
-    erf,
-    exp,
-    expm1,
-    floor,
-    log,
-    log1p,
-    log2,
-    log10,
-    reciprocal,
-    relu,
-    round,
-    rsqrt,
-    sigmoid,
-    sin,
-    sinh,
-    sqrt,
-    tanh,
-    trunc,
-)
+from .ops.table import FUNCTIONS as _FUNCTIONS  # importing the table installs the methods
 from .random import (
     Generator,
     bernoulli,
@@ -145,118 +71,11 @@ from .random import (
 from .serialization import load, save
 from .tensor import Tensor
 
+globals().update(_FUNCTIONS)  # ag.exp, ag.sum, ag.cat, ...: the functions of the op table
+
 bool = bool_  # noqa: A001 - PyTorch's name for the dtype
 half, float, double = float16, float32, float64  # noqa: A001
 short, int, long = int16, int32, int64  # noqa: A001
-clip = clamp
-concat = concatenate = cat
-arctan, arcsin, arccos = atan, asin, acos
-
-
-def max(input: Tensor, dim: _Any = None, keepdim: bool = False) -> _Any:  # noqa: A001
-    """The largest value, or (values, indices) along ``dim``, or the element-wise maximum."""
-    return input.max(dim, keepdim)
-
-
-def min(input: Tensor, dim: _Any = None, keepdim: bool = False) -> _Any:  # noqa: A001
-    return input.min(dim, keepdim)
-
-
-def argmax(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:
-    return input.argmax(dim, keepdim)
-
-
-def argmin(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:
-    return input.argmin(dim, keepdim)
-
-
-def std(input: Tensor, dim: _Any = None, *, correction: int = 1, keepdim: bool = False) -> Tensor:
-    return input.std(dim, correction=correction, keepdim=keepdim)
-
-
-def square(input: Tensor) -> Tensor:
-    return input.square()
-
-
-def sign(input: Tensor) -> Tensor:
-    return input.sign()
-
-
-def is_tensor(obj: _Any) -> bool:
-    return isinstance(obj, Tensor)
-
-
-def numel(input: Tensor) -> int:
-    return input.numel()
-
-
-def clone(input: Tensor) -> Tensor:
-    return input.clone()
-
-
-def detach(input: Tensor) -> Tensor:
-    return input.detach()
-
-
-def clamp_min(input: Tensor, min: _Any) -> Tensor:  # noqa: A002
-    return input.clamp_min(min)
-
-
-def clamp_max(input: Tensor, max: _Any) -> Tensor:  # noqa: A002
-    return input.clamp_max(max)
-
-
-def isnan(input: Tensor) -> Tensor:
-    return input.isnan()
-
-
-def isfinite(input: Tensor) -> Tensor:
-    return input.isfinite()
-
-
-def all(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    return input.all(dim, keepdim)
-
-
-def any(input: Tensor, dim: _Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    return input.any(dim, keepdim)
-
-
-def norm(input: Tensor, p: _Any = "fro", dim: _Any = None, keepdim: bool = False) -> Tensor:
-    """The p-norm (Frobenius/2 by default) over ``dim``, as ``torch.norm``."""
-    return input.norm(p, dim, keepdim)
-
-
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> _Any:
-    return input.sort(dim, descending, stable)
-
-
-def argsort(input: Tensor, dim: int = -1, descending: bool = False,
-            stable: bool = False) -> Tensor:
-    return input.argsort(dim, descending, stable)
-
-
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
-         sorted: bool = True) -> _Any:  # noqa: A002
-    return input.topk(k, dim, largest, sorted)
-
-
-def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
-           return_counts: bool = False, dim: _Any = None) -> _Any:
-    return input.unique(sorted, return_inverse, return_counts, dim)
-
-
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
-             equal_nan: bool = False) -> bool:
-    return input.allclose(other, rtol, atol, equal_nan)
-
-
-def equal(input: Tensor, other: Tensor) -> bool:
-    return input.equal(other)
-
-
-def count_nonzero(input: Tensor, dim: _Any = None) -> Tensor:
-    return input.count_nonzero(dim)
 
 
 # --- compat-names: more of PyTorch's names --------------------------------------------------
@@ -274,15 +93,7 @@ from .legacy import (  # noqa: E402
     ShortTensor,
     set_default_tensor_type,
 )
-from .ops.arithmetic import atan2  # noqa: E402
-from .ops.reduction import median, var_mean  # noqa: E402
-from .ops.select import masked_fill  # noqa: E402
-from .ops.shape import diag, scatter, tril, triu  # noqa: E402
-from .ops.unary import exp2  # noqa: E402
 from .size import Size  # noqa: E402
-
-arctan2 = atan2
-
 
 __version__ = "0.1.0"
 

@@ -3,7 +3,8 @@
 ``from autograd.autograd import Function`` (as ``from torch.autograd import
 Function``), ``ag.autograd.grad(...)``, ``ag.autograd.backward(...)`` and
 ``ag.autograd.functional.jacobian(...)`` reach the same objects as ``ag.Function``,
-``ag.grad``, ``ag.backward`` and ``ag.functional``.
+``ag.grad``, ``ag.backward`` and ``ag.functional``. ``Tensor.backward`` is
+:func:`tensor_backward`, here beside ``backward``.
 """
 
 from __future__ import annotations
@@ -59,3 +60,13 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
     for t, g in zip(inputs, found, strict=True):
         if g is not None:
             t.grad = g if t.grad is None else t.grad + g
+
+
+def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
+                    create_graph: bool = False, inputs: Any = None) -> None:
+    """``loss.backward()``: d self / d leaf into ``leaf.grad`` for every leaf that requires
+    grad. ``gradient`` is dL/dself (needed unless self has one element); with ``inputs``,
+    only those tensors' ``.grad`` change; ``retain_graph`` keeps the graph for another pass."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    run_backward([self], [gradient], retain_graph, create_graph, accumulate_into=inputs)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import backend
+from .ops.shape import stack
 from .random import Generator, default_generator, randperm
 from .tensor import Tensor
 
@@ -238,8 +239,6 @@ def default_collate(batch: list[Any]) -> Any:
                 f"{sorted(shapes)} in one batch"
             )
         if any(e.requires_grad for e in batch):
-            from .ops.shape import stack
-
             return stack(list(batch))
         xp = backend.get_array_module(elem._array)
         return Tensor(xp.stack([e._array for e in batch]))

@@ -23,11 +23,11 @@ from typing import Any
 import numpy as np
 from numpy import generic, ndarray
 
-from . import function as _function
 from . import hooks as _hooks
 from .backend import device_of, get_array_module
 from .function import FREED, Function, check_versions, saved_as_tensors
 from .grad_mode import anomaly_enabled, create_graph_enabled, grad_enabled
+from .tensor import Tensor
 
 __all__ = ["topological_order", "run_backward", "grad", "backward", "unbroadcast"]
 
@@ -89,7 +89,6 @@ def run_backward(
     ``on_node(node, grad, sent)`` is called after each node's rule has run, with the
     gradient of its output and the ``(input index, gradient)`` pairs it sent on.
     """
-    Tensor = _function._tensor_cls
     sink = _Sink(inputs, accumulate_into, create_graph)
     grads: dict[Function, Any] = {}
     heap: list[tuple[int, Function]] = []
@@ -197,7 +196,6 @@ def _call_backward(node: Function, g: Any, create_graph: bool) -> tuple:
     create_graph, so that the rule's own operations are differentiated through them),
     and the arrays again afterwards. A user's rule in a plain backward runs in no_grad.
     """
-    Tensor = _function._tensor_cls
     saved = node.saved_tensors
     if create_graph:
         node.saved_tensors = saved_as_tensors(node) if saved else saved
@@ -240,7 +238,6 @@ class _Sink:
 
     def __init__(self, inputs: Sequence[Any] | None, accumulate_into: Sequence[Any] | None,
                  create_graph: bool):
-        Tensor = _function._tensor_cls
         self.inputs = inputs
         self.create_graph = create_graph
         self.handed: set[int] = set()  # arrays already given to a .grad: copy before sharing
@@ -277,7 +274,6 @@ class _Sink:
 
     def deliver_hooked(self) -> None:
         """Each hooked leaf's whole gradient, through its hooks, to where it goes."""
-        Tensor = _function._tensor_cls
         for leaf, total in self.hooked_leaves.items():
             g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total, Tensor)
             if self.selective:
@@ -318,7 +314,6 @@ class _Sink:
         """leaf.grad += g, one thread at a time, without sharing an array that the graph
         or another ``.grad`` still uses (so that an in-place update of one ``.grad``
         changes nothing else)."""
-        Tensor = _function._tensor_cls
         if self.create_graph:
             g = g if isinstance(g, Tensor) else Tensor(g)
             with grad_lock:
@@ -397,7 +392,6 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
              create_graph: bool = False, inputs: Any = None) -> None:
     """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``, as
     ``torch.autograd.backward``."""
-    Tensor = _function._tensor_cls
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grad_tensors is None:
         grad_tensors = [None] * len(tensors)
@@ -422,7 +416,6 @@ def grad(
     Nothing is accumulated into ``.grad``. With ``create_graph=True`` the
     result is itself differentiable (for Hessian-vector products).
     """
-    Tensor = _function._tensor_cls
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None:

@@ -42,6 +42,7 @@ from numpy import ndarray
 
 from . import backend
 from .grad_mode import anomaly_enabled, grad_enabled
+from .tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "Op"]
 
@@ -52,7 +53,7 @@ _NONES = itertools.repeat(None)
 
 def unwrap(value: Any) -> Any:
     """The array behind a Tensor; anything else as it is."""
-    return value._array if isinstance(value, _tensor_cls) else value
+    return value._array if isinstance(value, Tensor) else value
 
 
 class _FreedValues:
@@ -148,7 +149,7 @@ class Function(FunctionCtx):
         """PyTorch's view of the edges: per input, ``(node, 0)``; a leaf that requires grad
         appears as its ``AccumulateGrad`` node (``.variable`` is the leaf), an input that
         needs no gradient as ``(None, 0)``."""
-        return tuple((AccumulateGrad(e) if isinstance(e, _tensor_cls) else e, 0)
+        return tuple((AccumulateGrad(e) if isinstance(e, Tensor) else e, 0)
                      for e in self.edges)
 
     def name(self) -> str:
@@ -166,7 +167,6 @@ class Function(FunctionCtx):
         input, the node that made it (a leaf Tensor stands for itself; None where no
         gradient is needed), which is all backward needs to walk the graph.
         """
-        Tensor = _tensor_cls
         arrays = []
         edges = []
         record = False
@@ -272,12 +272,12 @@ def _forward_on_tensors(cls: type, node: Function, args: tuple) -> Any:
             f"{cls.__name__}.forward returned {len(out)} outputs; autograd Functions "
             "return exactly one Tensor"
         )
-    if not isinstance(out, _tensor_cls):
+    if not isinstance(out, Tensor):
         raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
     saved = node.saved_tensors
     if saved:
         # Saved Tensors become their arrays; inputs and the output are found by identity.
-        node.saved_tensors = tuple(s._array if isinstance(s, _tensor_cls) else s for s in saved)
+        node.saved_tensors = tuple(s._array if isinstance(s, Tensor) else s for s in saved)
         node._saved_src = tuple(_user_source(s, args, out) for s in saved)
     return out._array
 
@@ -294,7 +294,7 @@ def _shared_counter(out: Any, args: tuple) -> Any:
     basic indexing, ...), so that in-place writes through either count for both."""
     root = _root(out)
     for a in args:
-        if isinstance(a, _tensor_cls) and _root(a._array) is root:
+        if isinstance(a, Tensor) and _root(a._array) is root:
             return a._version_counter
     return None
 
@@ -330,7 +330,7 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
                 for a in arrays:
                     if a is item:
                         owner = args[i]
-                        if isinstance(owner, _tensor_cls):
+                        if isinstance(owner, Tensor):
                             counter = owner._version_counter
                             versions.append((counter, counter[0], k))
                         break
@@ -343,7 +343,7 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
     else:  # a user's Function: _forward_on_tensors found the sources
         for k, src in enumerate(node._saved_src):
             owner = result if src == OUTPUT else args[src] if src >= 0 else None
-            if isinstance(owner, _tensor_cls):
+            if isinstance(owner, Tensor):
                 counter = owner._version_counter
                 versions.append((counter, counter[0], k))
     if versions:
@@ -361,7 +361,7 @@ def check_versions(node: Function) -> None:
         if counter[0] != version:
             src = node._saved_src[k]
             edge = node.edges[src] if src >= 0 else None
-            kind = type(edge).__name__ if isinstance(edge, _tensor_cls) else "Tensor"
+            kind = type(edge).__name__ if isinstance(edge, Tensor) else "Tensor"
             shape = tuple(getattr(node.saved_tensors[k], "shape", ()))
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
@@ -375,7 +375,6 @@ def saved_as_tensors(node: Function) -> tuple:
     """The saved values as Tensors attached to the graph, for a create_graph backward:
     an input is the Tensor that fed it (or a new one on its node), the output a Tensor on
     this node, a computed value a constant."""
-    Tensor = _tensor_cls
     out = []
     for value, src in zip(node.saved_tensors, node._saved_src):
         if isinstance(value, Tensor) or not hasattr(value, "shape"):
@@ -439,11 +438,3 @@ def _check_broadcast(cls: type, args: tuple) -> None:
     raise RuntimeError(
         f"{where}{name}: shapes {', '.join(map(str, shapes))} cannot be broadcast together"
     ) from err
-
-
-_tensor_cls: Any = None  # the Tensor class, set by tensor.py when it is defined
-
-
-def _set_tensor_class(cls: type) -> None:
-    global _tensor_cls
-    _tensor_cls = cls

@@ -95,6 +95,12 @@ def _parse(kind: Any) -> tuple[dtypes.DType, str | None]:
     return dtypes.from_numpy_dtype(dtypes.to_numpy_dtype(kind)), None
 
 
+def tensor_type(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
+    """``x.type()`` is PyTorch's type string ('torch.FloatTensor'); ``x.type(t)`` converts
+    to ``t`` (a dtype, a legacy type such as ag.DoubleTensor, or a type string)."""
+    return type_string(input) if dtype is None else convert_type(input, dtype)
+
+
 def convert_type(t: Tensor, kind: Any) -> Tensor:
     """``t.type(kind)``: t as another dtype (and device, for a 'torch.cuda.*' string)."""
     dtype, device = _parse(kind)

@@ -15,7 +15,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
-from autograd.tensor import IN_PLACE_TWINS
+from autograd.ops.table import IN_PLACE_TWINS
 
 # inside every twin's domain (log, sqrt, asin, acos, rsqrt), away from kinks
 VALUES = np.array([0.15, 0.4, 0.65, 0.9], dtype=np.float32)

@@ -4,6 +4,10 @@ Every binary op casts its operands with :func:`promote_operands` (the one
 place for dtype rules) and saves the inputs it was given: the engine sums a
 gradient back to a broadcast input's shape and casts it to the input's dtype,
 so no op handles broadcasting or dtypes in backward.
+
+Below the ops: :func:`operand`, what a binary op accepts as its other operand, the
+functions the op table makes both ``ag.add`` and ``Tensor.add``, and the operators
+(``x + y``, ``2 * x``, ``x ** 2``).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import backend
 from ..backend import get_array_module
 from ..dtypes import default_float, promote_operands
 from ..function import Op
+from ..tensor import Tensor
 
 _BOOL = np.dtype(np.bool_)
 
@@ -199,58 +205,108 @@ class Neg(Op):
         return -grad
 
 
+# --- operands ---------------------------------------------------------------------------
+
+def check_same_device(a: Any, b: Any) -> None:
+    """PyTorch's error for two Tensors on different devices in one op."""
+    if a.device != b.device:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{a.device} and {b.device}!"
+        )
+
+
+def operand(input: Any, other: Any) -> Any:
+    """The other operand of a binary op: a Tensor on input's device, a Python number, or an
+    array (made a Tensor on input's device). Lists are refused, as in PyTorch."""
+    if isinstance(other, Tensor):
+        if isinstance(input, Tensor) and type(other._array) is not type(input._array):
+            check_same_device(input, other)
+        return other
+    if isinstance(other, (int, float, bool, np.generic)):
+        return other
+    if isinstance(other, (list, tuple)):
+        raise TypeError(
+            f"unsupported operand: a {type(other).__name__}; wrap it with ag.tensor(...) first"
+        )
+    if hasattr(other, "shape") and hasattr(other, "dtype"):
+        return Tensor(backend.asarray(other, device=getattr(input, "device", None)))
+    raise TypeError(f"unsupported operand type for a Tensor: {type(other).__name__}")
+
+
+# --- the functions (ag.add and Tensor.add alike) -----------------------------------------
+
 def add(input: Any, other: Any, alpha: float = 1) -> Any:
-    """input + alpha * other."""
+    """Element-wise ``input + alpha * other``, broadcasting."""
+    other = operand(input, other)
     if alpha != 1:
-        other = mul(other, alpha)
+        other = Mul.apply(other, alpha)
     return Add.apply(input, other)
 
 
 def sub(input: Any, other: Any, alpha: float = 1) -> Any:
-    """input - alpha * other."""
+    """Element-wise ``input - alpha * other``, broadcasting."""
+    other = operand(input, other)
     if alpha != 1:
-        other = mul(other, alpha)
+        other = Mul.apply(other, alpha)
     return Sub.apply(input, other)
 
 
 def mul(input: Any, other: Any) -> Any:
-    return Mul.apply(input, other)
+    """Element-wise product ``input * other``, broadcasting."""
+    return Mul.apply(input, operand(input, other))
 
 
 def div(input: Any, other: Any) -> Any:
-    return Div.apply(input, other)
+    """Element-wise true division ``input / other`` (integers give the default float dtype)."""
+    return Div.apply(input, operand(input, other))
 
 
 def pow(input: Any, exponent: Any) -> Any:  # noqa: A001 - PyTorch's name
-    return Pow.apply(input, exponent)
+    """Element-wise power ``input ** exponent``."""
+    return Pow.apply(input, operand(input, exponent))
 
 
 def floor_divide(input: Any, other: Any) -> Any:
-    return FloorDivide.apply(input, other)
+    """Element-wise ``input // other``, rounded down."""
+    return FloorDivide.apply(input, operand(input, other))
 
 
 def remainder(input: Any, other: Any) -> Any:
-    return Remainder.apply(input, other)
+    """Element-wise ``input % other``, with the sign of ``other`` (Python's modulus)."""
+    return Remainder.apply(input, operand(input, other))
 
 
 def neg(input: Any) -> Any:
+    """Element-wise ``-input``."""
     return Neg.apply(input)
+
+
+def positive(input: Any) -> Any:
+    """``+input``: the tensor itself."""
+    return input
+
+
+def square(input: Any) -> Any:
+    """Element-wise ``input * input``."""
+    return Mul.apply(input, input)
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Any:
     """input + weight (end - input): a straight line from input (weight 0) to end (weight 1)."""
+    end, weight = operand(input, end), operand(input, weight)
     return Add.apply(input, Mul.apply(weight, Sub.apply(end, input)))
 
 
 def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
     """input + value * tensor1 * tensor2."""
-    product = Mul.apply(tensor1, tensor2)
+    product = Mul.apply(operand(input, tensor1), operand(input, tensor2))
     return Add.apply(input, product if value == 1 else Mul.apply(product, value))
 
 
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
     """input + value * tensor1 / tensor2."""
-    quotient = Div.apply(tensor1, tensor2)
+    quotient = Div.apply(operand(input, tensor1), operand(input, tensor2))
     return Add.apply(input, quotient if value == 1 else Mul.apply(quotient, value))
 
 
@@ -281,4 +337,28 @@ class Atan2(Op):
 
 def atan2(input: Any, other: Any) -> Any:
     """The angle atan2(input, other) of the point (other, input), element-wise with broadcasting."""
-    return Atan2.apply(input, other)
+    return Atan2.apply(input, operand(input, other))
+
+
+# --- operators: x + y, 2 * x, ... (Tensor methods) ---------------------------------------
+
+def operator(op: type, name: str) -> Any:
+    """The Tensor method ``name`` (``__add__``): ``op.apply(self, other)``."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return op.apply(self, operand(self, other))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(y)``: {op.__name__} of x and y, element-wise, broadcasting."
+    return method
+
+
+def reflected(op: type, name: str) -> Any:
+    """The Tensor method ``name`` (``__radd__``, for ``2 + x``): ``op.apply(other, self)``."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        return op.apply(operand(self, other), self)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(y)``: {op.__name__} of y and x, element-wise, broadcasting."
+    return method

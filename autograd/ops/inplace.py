@@ -27,7 +27,8 @@ from typing import Any
 from ..backend import get_array_module
 from ..function import Op, unwrap
 from ..grad_mode import is_grad_enabled
-from .shape import check_index_arrays
+from .select import masked_fill
+from .shape import check_index_arrays, index_arrays, scatter
 
 
 def _tracked(t: Any, value: Any = None) -> bool:
@@ -94,7 +95,42 @@ def _inplace_error(t: Any, value: Any, ufunc: str) -> str:
             f"output type {t._array.dtype.name} (in-place ops keep the tensor's dtype)")
 
 
+def _scaled(other: Any, alpha: float) -> Any:
+    """alpha * other for add_/sub_: a recorded op only when other's gradient is needed."""
+    if alpha == 1:
+        return other
+    if is_grad_enabled() and getattr(other, "_requires_grad", False):
+        return other * alpha
+    return unwrap(other) * alpha
+
+
+def add_(t: Any, other: Any, alpha: float = 1) -> Any:
+    """In place: ``t += alpha * other``."""
+    return inplace(t, "add", _scaled(other, alpha))
+
+
+def sub_(t: Any, other: Any, alpha: float = 1) -> Any:
+    """In place: ``t -= alpha * other``."""
+    return inplace(t, "subtract", _scaled(other, alpha))
+
+
+def mul_(t: Any, other: Any) -> Any:
+    """In place: ``t *= other``."""
+    return inplace(t, "multiply", other)
+
+
+def div_(t: Any, other: Any) -> Any:
+    """In place: ``t /= other``."""
+    return inplace(t, "true_divide", other)
+
+
+def zero_(t: Any) -> Any:
+    """In place: every element of t set to 0."""
+    return fill_(t, 0)
+
+
 def fill_(t: Any, value: Any) -> Any:
+    """In place: every element of t set to ``value`` (a number or a 0-d tensor)."""
     if getattr(value, "ndim", 0) != 0:
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
@@ -109,6 +145,7 @@ def fill_(t: Any, value: Any) -> Any:
 
 
 def copy_(t: Any, src: Any) -> Any:
+    """In place: ``src``'s values (broadcast to t's shape) written into t."""
     if _tracked(t, src):
         return _rebase(t, SetItem.apply(t, Ellipsis, src))
     t._array[...] = unwrap(src)
@@ -137,10 +174,11 @@ def apply_(t: Any, op: Any, *args: Any) -> Any:
     return t
 
 
-def clamp_(t: Any, lo: Any, hi: Any) -> Any:
+def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    """In place: t limited to [min, max]."""
     if _tracked(t):
-        return _rebase(t, t.clamp(lo, hi))
-    get_array_module(t._array).clip(t._array, unwrap(lo), unwrap(hi), out=t._array)
+        return _rebase(t, t.clamp(min, max))
+    get_array_module(t._array).clip(t._array, unwrap(min), unwrap(max), out=t._array)
     t._version_counter[0] += 1
     return t
 
@@ -171,6 +209,8 @@ class SetItem(Op):
 
 
 def setitem(t: Any, index: Any, value: Any) -> None:
+    """``t[index] = value``, with PyTorch's indexing rules."""
+    index = index_arrays(t, index)
     if _tracked(t, value):
         _rebase(t, SetItem.apply(t, index, value))
         return
@@ -190,8 +230,6 @@ def _write(t: Any, result: Any, value: Any) -> Any:
 
 def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
     """``t.masked_fill_(mask, value)``: value written where mask is True; mask broadcasts to t."""
-    from .select import masked_fill
-
     result = masked_fill(t.detach() if not _tracked(t, value) else t, mask, value)
     if tuple(result.shape) != tuple(t.shape):
         raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast "
@@ -202,9 +240,18 @@ def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
 def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
              reduce: Any = None) -> Any:
     """``t.scatter_(dim, index, src)``: src (or value) written into t at index along dim."""
-    from .shape import scatter
-
     source = value if src is None else src
     result = scatter(t.detach() if not _tracked(t, source) else t, dim, index, src, value=value,
                      reduce=reduce)
     return _write(t, result, source)
+
+
+def in_place_twin(op: Any, name: str) -> Any:
+    """The Tensor method ``name`` (``relu_``): ``op(x)`` written into x (see :func:`apply_`)."""
+
+    def method(self: Any) -> Any:
+        return apply_(self, op)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In place: ``x.{name[:-1]}()`` written into x (recorded on the graph too)."
+    return method

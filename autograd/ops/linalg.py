@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from ..backend import get_array_module
 from ..function import Op
+from .arithmetic import operand
 
 # numpy's names read once (a read of np.X in a function is a full lookup: numpy's module
 # __getattr__ keeps CPython 3.11 from caching it)
@@ -151,7 +153,8 @@ class Linear(Op):
 
 
 def matmul(input: Any, other: Any) -> Any:
-    return MatMul.apply(input, other)
+    """The matrix product ``input @ other``, with numpy's rules for 1-D and batched operands."""
+    return MatMul.apply(input, operand(input, other))
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:
@@ -210,8 +213,6 @@ class Einsum(Op):
 
     @staticmethod
     def forward(ctx, equation, *xs):
-        from ..backend import get_array_module
-
         xp = get_array_module(xs[0])
         ctx.inputs, ctx.output = _parse_einsum(equation, xs)
         ctx.shapes = [x.shape for x in xs]
@@ -221,8 +222,6 @@ class Einsum(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        from ..backend import get_array_module
-
         xs = ctx.saved_tensors
         xp = get_array_module(grad)
         grads = [None]

@@ -8,6 +8,7 @@ second derivatives come out of the same code.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from ..function import unwrap
@@ -16,6 +17,7 @@ from . import reduction as _R
 from . import select as _S
 from . import shape as _SH
 from . import unary as _U
+from .linalg import Einsum
 
 
 def exp(x: Any) -> Any:
@@ -107,6 +109,9 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 
 def einsum(equation: str, *operands: Any) -> Any:
-    from .linalg import Einsum
-
     return Einsum.apply(equation, *operands)
+
+
+def tensor_namespace() -> Any:
+    """This module: what ``get_array_module`` returns for a Tensor (``Tensor._array_namespace``)."""
+    return sys.modules[__name__]

@@ -13,6 +13,7 @@ import numpy as np
 from ..backend import get_array_module
 from ..dtypes import default_float
 from ..function import Op
+from .unary import Abs, Sqrt
 
 
 def normalize_dims(dim: Any, ndim: int) -> tuple[int, ...]:
@@ -240,12 +241,20 @@ def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
     return op.apply(input, reduced_dims(dim, input.ndim), bool(keepdim))
 
 
-def sum(input: Any, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    return _reduce(Sum, input, dim, keepdim)
+def sum(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
+        keepdims: bool | None = None) -> Any:
+    """Sum over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
+    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
+    return _reduce(Sum, input, axis if dim is None else dim,
+                   keepdim if keepdims is None else keepdims)
 
 
-def mean(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    return _reduce(Mean, input, dim, keepdim)
+def mean(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
+         keepdims: bool | None = None) -> Any:
+    """Mean over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
+    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
+    return _reduce(Mean, input, axis if dim is None else dim,
+                   keepdim if keepdims is None else keepdims)
 
 
 def _check_whole_reduction(input: Any, dim: Any, name: str) -> None:
@@ -259,16 +268,19 @@ def _check_whole_reduction(input: Any, dim: Any, name: str) -> None:
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """The largest value over ``dim`` (all elements when None); ties share the gradient."""
     _check_whole_reduction(input, dim, "amax")
     return _reduce(Amax, input, dim, keepdim)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    """The smallest value over ``dim`` (all elements when None); ties share the gradient."""
     _check_whole_reduction(input, dim, "amin")
     return _reduce(Amin, input, dim, keepdim)
 
 
 def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
+    """log(sum(exp(x))) over ``dim``, computed without overflow."""
     return _reduce(LogSumExp, input, dim, keepdim)
 
 
@@ -280,10 +292,12 @@ def _one_dim(dim: Any, ndim: int, name: str) -> int:
 
 
 def softmax(input: Any, dim: int) -> Any:
+    """e^x / sum(e^x) along ``dim``: each slice sums to 1."""
     return Softmax.apply(input, _one_dim(dim, input.ndim, "softmax"))
 
 
 def log_softmax(input: Any, dim: int) -> Any:
+    """log(softmax(x)) along ``dim``, computed without overflow."""
     return LogSoftmax.apply(input, _one_dim(dim, input.ndim, "log_softmax"))
 
 
@@ -356,6 +370,23 @@ class Cumsum(Op):
         return xp.flip(xp.cumsum(xp.flip(grad, ctx.dim), ctx.dim), ctx.dim), None
 
 
+def std(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
+        unbiased: bool | None = None) -> Any:
+    """Standard deviation, the square root of :func:`var` (same arguments)."""
+    return Sqrt.apply(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+
+
+def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
+    """The p-norm (Frobenius/2 by default) over ``dim``, as ``torch.norm``."""
+    if p == "fro" or p == 2:
+        return norm2(input, dim, keepdim)
+    if p == 1:
+        return sum(Abs.apply(input), dim, keepdim)
+    if p in (float("inf"), float("-inf")):
+        return (amax if p > 0 else amin)(Abs.apply(input), dim, keepdim)
+    return sum(Abs.apply(input) ** p, dim, keepdim) ** (1.0 / p)
+
+
 def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
     """The product of all elements, or along one ``dim`` (an int, as in PyTorch)."""
     if dim is not None and not isinstance(dim, int):
@@ -416,30 +447,3 @@ def median_indices(x: Any, axis: int) -> Any:
         first_nan = xp.argmax(nan, axis=axis, keepdims=True)
         index = xp.where(nan.any(axis=axis, keepdims=True), first_nan, index)
     return index.astype(np.int64)
-
-
-def median(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    """Without ``dim``: the lower median of all elements (a 0-d tensor). With ``dim``:
-    (values, indices) of the lower median along it; the gradient goes to the chosen element."""
-    from ..tensor import _ValuesIndices  # the (values, indices) tuple max(dim) returns too
-    from .shape import TakeAlongDim, squeeze
-
-    Tensor = type(input)
-    if dim is None:
-        if input.numel() == 0:
-            raise RuntimeError("median() input tensor cannot be empty")
-        flat = input._array.reshape(-1)
-        index = median_indices(flat, 0).reshape(())
-        return Median.apply(input, index)
-    if input.ndim == 0:  # a scalar is its own median, at index 0
-        normalize_dims(dim, 0)
-        zero = get_array_module(input._array).zeros((), dtype=np.int64)
-        return _ValuesIndices((input.clone(), Tensor(zero)))
-    axis = normalize_dims(dim, input.ndim)[0]
-    if input.shape[axis] == 0:
-        raise IndexError(f"median(): Expected reduction dim {axis} to have non-zero size.")
-    index = median_indices(input._array, axis)
-    values = TakeAlongDim.apply(input, Tensor(index), axis)
-    if not keepdim:
-        values, index = squeeze(values, axis), index.squeeze(axis)
-    return _ValuesIndices((values, Tensor(index)))

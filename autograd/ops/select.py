@@ -7,6 +7,7 @@ from typing import Any
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
 from ..function import Op, unwrap
+from .arithmetic import operand
 
 
 class Where(Op):
@@ -109,6 +110,7 @@ def where(condition: Any, input: Any, other: Any) -> Any:
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    """Element-wise ``input`` limited to [min, max] (either bound may be None)."""
     if min is None and max is None:
         raise RuntimeError("clamp(): at least one of 'min' or 'max' must not be None")
     if hasattr(min, "grad_fn") or hasattr(max, "grad_fn"):
@@ -123,12 +125,29 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     return Clamp.apply(input, min, max)
 
 
+def where_method(input: Any, condition: Any, other: Any) -> Any:
+    """``x.where(condition, y)``: x where condition else y (``ag.where(condition, x, y)``)."""
+    return Where.apply(unwrap(condition), input, operand(input, other))
+
+
+def clamp_min(input: Any, min: Any) -> Any:  # noqa: A002
+    """Element-wise max(input, min)."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input: Any, max: Any) -> Any:  # noqa: A002
+    """Element-wise min(input, max)."""
+    return clamp(input, max=max)
+
+
 def maximum(input: Any, other: Any) -> Any:
-    return Maximum.apply(input, other)
+    """Element-wise larger of input and other (a tie splits the gradient)."""
+    return Maximum.apply(input, operand(input, other))
 
 
 def minimum(input: Any, other: Any) -> Any:
-    return Minimum.apply(input, other)
+    """Element-wise smaller of input and other (a tie splits the gradient)."""
+    return Minimum.apply(input, operand(input, other))
 
 
 class MaskedFill(Op):

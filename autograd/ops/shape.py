@@ -11,10 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import backend
-from ..backend import get_array_module, scatter_add
+from .. import backend, dtypes
+from ..backend import device_of, get_array_module, scatter_add, to_device
 from ..dtypes import result_dtype
 from ..function import Op, unwrap
+from ..tensor import Tensor
 from .reduction import normalize_dims
 
 
@@ -129,6 +130,36 @@ def _is_basic(index: Any) -> bool:
     return all(
         isinstance(i, (int, slice)) or i is None or i is Ellipsis for i in items
     )
+
+
+def getitem(input: Any, index: Any) -> Any:
+    """``x[index]``: numpy's basic and advanced indexing, PyTorch's rules (no negative step)."""
+    return GetItem.apply(input, index_arrays(input, index))
+
+
+def index_arrays(input: Any, index: Any) -> Any:
+    """An index with Tensors and lists turned into arrays on input's device."""
+    if isinstance(index, tuple):
+        return tuple(_index_item(input, i) for i in index)
+    return _index_item(input, index)
+
+
+def _index_item(input: Any, item: Any) -> Any:
+    if isinstance(item, Tensor):
+        item = item._array
+        if type(item) is not type(input._array):
+            item = backend.to_device(item, input.device)
+        if item.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int or bool tensors")
+        return item
+    if isinstance(item, list):
+        return backend.asarray(np.asarray(item), device=input.device)
+    if type(item) is slice and item.step is not None and item.step <= 0:
+        # numpy would reverse; PyTorch refuses (use flip), so code that runs here ports.
+        raise ValueError("step must be greater than zero")
+    if isinstance(item, np.ndarray) and type(input._array) is not np.ndarray:
+        return backend.asarray(item, device=input.device)
+    return item
 
 
 def _index_backward(xp: Any, grad: Any, shape: tuple, dtype: Any, index: Any) -> Any:
@@ -264,15 +295,27 @@ def _shape_arg(shape: tuple) -> tuple:
     return tuple(int(s) for s in shape)
 
 
-def reshape(input: Any, *shape: Any) -> Any:
-    shape = _shape_arg(shape)
+def _sizes(args: tuple, keyword: Any, method: str, name: str) -> tuple:
+    """Sizes given as ``*args`` or as the keyword ``name=`` (not both), as PyTorch takes them."""
+    if keyword is None:
+        return args
+    if args:
+        raise TypeError(f"{method}() got sizes both positionally and as {name}=")
+    return (keyword,)
+
+
+def reshape(input: Any, *sizes: Any, shape: Any = None) -> Any:
+    """The same elements in a new shape (one size may be -1); a view where it can be.
+    Sizes as ``reshape(x, (2, 3))``, ``x.reshape(2, 3)`` or ``shape=(2, 3)``."""
+    shape = _shape_arg(_sizes(sizes, shape, "reshape", "shape"))
     if shape == input.shape:
         return input
     return Reshape.apply(input, shape)
 
 
-def permute(input: Any, *dims: Any) -> Any:
-    dims = _shape_arg(dims)
+def permute(input: Any, *args: Any, dims: Any = None) -> Any:
+    """The dims reordered: dim i of the result is dim ``dims[i]`` of input (a view)."""
+    dims = _shape_arg(_sizes(args, dims, "permute", "dims"))
     if len(dims) != input.ndim:
         raise RuntimeError(
             f"permute(): number of dims in {dims} doesn't match the tensor's {input.ndim} dims "
@@ -285,6 +328,7 @@ def permute(input: Any, *dims: Any) -> Any:
 
 
 def transpose(input: Any, dim0: int, dim1: int) -> Any:
+    """``input`` with dims ``dim0`` and ``dim1`` swapped (a view)."""
     n = input.ndim
     if n == 0:
         return input
@@ -298,8 +342,9 @@ def transpose(input: Any, dim0: int, dim1: int) -> Any:
     return Permute.apply(input, tuple(axes))
 
 
-def expand(input: Any, *sizes: Any) -> Any:
-    sizes = list(_shape_arg(sizes))
+def expand(input: Any, *args: Any, size: Any = None) -> Any:
+    """A view with size-1 dims repeated to ``sizes`` (-1 keeps a dim), no copy."""
+    sizes = list(_shape_arg(_sizes(args, size, "expand", "size")))
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise RuntimeError(
@@ -312,7 +357,40 @@ def expand(input: Any, *sizes: Any) -> Any:
     return Expand.apply(input, tuple(sizes))
 
 
+def view(input: Any, *args: Any, size: Any = None) -> Any:
+    """``x.view(*shape)``: the same elements in a new shape, as ``reshape``."""
+    return reshape(input, *_sizes(args, size, "view", "size"))
+
+
+def view_as(input: Any, other: Any) -> Any:
+    """``x.view_as(y)``: x in y's shape."""
+    return reshape(input, other.shape)
+
+
+def expand_as(input: Any, other: Any) -> Any:
+    """``x.expand_as(y)``: x expanded to y's shape."""
+    return expand(input, other.shape)
+
+
+def t(input: Any) -> Any:
+    """The transpose of a matrix (a tensor of at most 2 dims returns as it is)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input.ndim == 2 else input
+
+
+def reversed_dims(input: Any) -> Any:
+    """``x.T``: all dims in reverse order."""
+    return permute(input, tuple(range(input.ndim - 1, -1, -1)))
+
+
+def matrix_transpose(input: Any) -> Any:
+    """``x.mT``: the last two dims swapped."""
+    return transpose(input, -2, -1)
+
+
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
+    """The dims from ``start_dim`` to ``end_dim`` joined into one."""
     if input.ndim == 0:
         return reshape(input, (1,))
     start, end = (normalize_dims(d, input.ndim)[0] for d in (start_dim, end_dim))
@@ -324,6 +402,7 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
 
 
 def squeeze(input: Any, dim: Any = None) -> Any:
+    """``input`` without its size-1 dims (only ``dim``'s, when given)."""
     if dim is None:
         new = tuple(n for n in input.shape if n != 1)
     else:
@@ -333,6 +412,7 @@ def squeeze(input: Any, dim: Any = None) -> Any:
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
+    """``input`` with a size-1 dim inserted at ``dim``."""
     n = input.ndim + 1
     if not -n <= dim < n:
         raise IndexError(
@@ -343,6 +423,7 @@ def unsqueeze(input: Any, dim: int) -> Any:
 
 
 def cat(tensors: Any, dim: int = 0) -> Any:
+    """The tensors joined along an existing ``dim``."""
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -366,6 +447,7 @@ def cat(tensors: Any, dim: int = 0) -> Any:
 
 
 def stack(tensors: Any, dim: int = 0) -> Any:
+    """The tensors (of one shape) stacked along a new ``dim``."""
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack(): expected a non-empty list of Tensors")
@@ -409,8 +491,6 @@ class ToDevice(Op):
 
     @staticmethod
     def forward(ctx, x, device):
-        from ..backend import device_of, to_device
-
         ctx.source = device_of(x)
         return to_device(x, device)
 
@@ -418,9 +498,94 @@ class ToDevice(Op):
     def backward(ctx, grad):
         if hasattr(grad, "grad_fn"):
             return grad.to(ctx.source), None
-        from ..backend import to_device
-
         return to_device(grad, ctx.source), None
+
+
+# --- conversions: x.to(...), x.float(), x.clone(), ... -------------------------------------
+
+def to(input: Any, *args: Any, **kwargs: Any) -> Any:
+    """``x.to(device)``, ``x.to(dtype)``, ``x.to(device, dtype)`` or ``x.to(other)``, as in
+    PyTorch. ``non_blocking`` is accepted and ignored (copies are synchronous here);
+    ``copy=True`` returns a new tensor even where nothing changes."""
+    device = kwargs.pop("device", None)
+    dtype = kwargs.pop("dtype", None)
+    kwargs.pop("non_blocking", None)
+    copy = kwargs.pop("copy", False)
+    if kwargs:
+        raise TypeError(f"to() got unexpected arguments {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, (str, backend.Device)):
+            device = a
+        elif isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        else:
+            dtype = a
+    out = input
+    if device is not None:
+        device = backend.Device(device)
+        if out.device != device:
+            out = ToDevice.apply(out, device)
+    if dtype is not None:
+        np_dtype = dtypes.to_numpy_dtype(dtype)
+        if np_dtype != out._array.dtype:
+            out = ToDtype.apply(out, np_dtype)
+    return clone(out) if copy and out is input else out
+
+
+def cpu(input: Any) -> Any:
+    """A copy in host memory (the tensor itself when it is there)."""
+    return to(input, "cpu")
+
+
+def cuda(input: Any, device: Any = None) -> Any:
+    """A copy on the GPU ``device`` (``cuda`` by default; the tensor itself when it is there)."""
+    return to(input, "cuda" if device is None else backend.Device(
+        f"cuda:{device}" if isinstance(device, int) else device))
+
+
+def to_float32(input: Any) -> Any:
+    """``x.float()``: x as float32."""
+    return to(input, dtypes.float32)
+
+
+def to_float64(input: Any) -> Any:
+    """``x.double()``: x as float64."""
+    return to(input, dtypes.float64)
+
+
+def to_float16(input: Any) -> Any:
+    """``x.half()``: x as float16."""
+    return to(input, dtypes.float16)
+
+
+def to_int64(input: Any) -> Any:
+    """``x.long()``: x as int64."""
+    return to(input, dtypes.int64)
+
+
+def to_int32(input: Any) -> Any:
+    """``x.int()``: x as int32."""
+    return to(input, dtypes.int32)
+
+
+def to_bool(input: Any) -> Any:
+    """``x.bool()``: x as bool."""
+    return to(input, dtypes.bool_)
+
+
+def type_as(input: Any, other: Any) -> Any:
+    """x in other's dtype."""
+    return to(input, other.dtype)
+
+
+def clone(input: Any) -> Any:
+    """A copy with its own memory; the gradient flows through to input."""
+    return Clone.apply(input)
+
+
+def contiguous(input: Any) -> Any:
+    """The tensor itself (arrays here need no contiguous copy for any op)."""
+    return input
 
 
 class Flip(Op):

@@ -14,6 +14,7 @@ from ..backend import expit, get_array_module
 from ..dtypes import NUMPY_FLOAT32 as _float32
 from ..dtypes import default_float, scalar_like
 from ..function import Op
+from .activations import ArcTan, Erf, Expm1, Log1p
 
 _ndarray = np.ndarray  # read once: np.X in a function is a full lookup (numpy's __getattr__)
 
@@ -219,39 +220,53 @@ class Relu(Op):
 
 
 def exp(input: Any) -> Any:
+    """Element-wise e^x."""
     return Exp.apply(input)
 
 
 def log(input: Any) -> Any:
+    """Element-wise natural logarithm ln x."""
     return Log.apply(input)
 
 
 def sqrt(input: Any) -> Any:
+    """Element-wise square root."""
     return Sqrt.apply(input)
 
 
 def abs(input: Any) -> Any:  # noqa: A001 - PyTorch's name
+    """Element-wise absolute value |x|."""
     return Abs.apply(input)
 
 
 def sin(input: Any) -> Any:
+    """Element-wise sine (radians)."""
     return Sin.apply(input)
 
 
 def cos(input: Any) -> Any:
+    """Element-wise cosine (radians)."""
     return Cos.apply(input)
 
 
 def tanh(input: Any) -> Any:
+    """Element-wise hyperbolic tangent."""
     return Tanh.apply(input)
 
 
 def sigmoid(input: Any) -> Any:
+    """Element-wise logistic sigmoid 1 / (1 + e^-x)."""
     return Sigmoid.apply(input)
 
 
 def relu(input: Any) -> Any:
+    """Element-wise max(x, 0)."""
     return Relu.apply(input)
+
+
+def sign(input: Any) -> Any:
+    """Element-wise sign in {-1, 0, 1}; its gradient is 0."""
+    return Sign.apply(input)
 
 
 # --- more element-wise functions (PyTorch's names) -------------------------------------------
@@ -402,74 +417,82 @@ _LN10 = 2.302585092994046
 
 
 def log2(input: Any) -> Any:
+    """Element-wise base-2 logarithm."""
     return Log2.apply(input)
 
 
 def log10(input: Any) -> Any:
+    """Element-wise base-10 logarithm."""
     return Log10.apply(input)
 
 
 def reciprocal(input: Any) -> Any:
+    """Element-wise 1 / x."""
     return Reciprocal.apply(input)
 
 
 def rsqrt(input: Any) -> Any:
+    """Element-wise 1 / sqrt(x)."""
     return Rsqrt.apply(input)
 
 
 def asin(input: Any) -> Any:
+    """Element-wise arcsine."""
     return Asin.apply(input)
 
 
 def acos(input: Any) -> Any:
+    """Element-wise arccosine."""
     return Acos.apply(input)
 
 
 def sinh(input: Any) -> Any:
+    """Element-wise hyperbolic sine."""
     return Sinh.apply(input)
 
 
 def cosh(input: Any) -> Any:
+    """Element-wise hyperbolic cosine."""
     return Cosh.apply(input)
 
 
 def floor(input: Any) -> Any:
+    """Element-wise largest integer <= x (gradient 0)."""
     return Rounding.apply(input, "floor", 0)
 
 
 def ceil(input: Any) -> Any:
+    """Element-wise smallest integer >= x (gradient 0)."""
     return Rounding.apply(input, "ceil", 0)
 
 
 def trunc(input: Any) -> Any:
+    """Element-wise x rounded toward zero (gradient 0)."""
     return Rounding.apply(input, "trunc", 0)
 
 
 def round(input: Any, *, decimals: int = 0) -> Any:  # noqa: A001 - PyTorch's name
+    """Element-wise x rounded to ``decimals`` places, halves to even (gradient 0)."""
     return Rounding.apply(input, "round", int(decimals))
 
 
 def log1p(input: Any) -> Any:
-    from .activations import Log1p
-
+    """Element-wise ln(1 + x), accurate for small x."""
     return Log1p.apply(input)
 
 
 def expm1(input: Any) -> Any:
-    from .activations import Expm1
-
+    """Element-wise e^x - 1, accurate for small x."""
     return Expm1.apply(input)
 
 
 def atan(input: Any) -> Any:
-    from .activations import ArcTan
-
+    """Element-wise arctangent."""
     return ArcTan.apply(input)
 
 
 def erf(input: Any) -> Any:
-    from .activations import Erf
-
+    """Element-wise Gauss error function."""
     return Erf.apply(input)
 
 
@@ -490,4 +513,5 @@ class Exp2(Op):
 
 
 def exp2(input: Any) -> Any:
+    """Element-wise 2^x."""
     return Exp2.apply(input)

@@ -1,0 +1,112 @@
+"""Comparisons, logical and bitwise operations, and tests of values: no gradient.
+
+Their results are bool or integer tensors (or Python bools), which record no node of the
+graph, so they are computed on the arrays directly, without an op class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import get_array_module
+from ..dtypes import promote_operands
+from ..function import unwrap
+from ..tensor import Tensor
+from .arithmetic import check_same_device, operand
+from .reduction import normalize_dims, reduced_dims
+
+
+def comparison(name: str) -> Any:
+    """The Tensor method ``name`` (``__lt__``): the element-wise comparison, a bool tensor."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        a, b = promote_operands(self._array, unwrap(operand(self, other)))
+        return Tensor(getattr(a, name)(b))
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"``x.{name}(y)``: the element-wise comparison, a bool tensor."
+    return method
+
+
+eq, ne = comparison("__eq__"), comparison("__ne__")
+lt, le = comparison("__lt__"), comparison("__le__")
+gt, ge = comparison("__gt__"), comparison("__ge__")
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """``~x``: element-wise logical not of a bool tensor, bitwise not of an integer one."""
+    if input._array.dtype.kind not in "biu":
+        raise TypeError("~ (bitwise not) is only defined for bool and integer tensors")
+    return Tensor(~input._array)
+
+
+def bitwise_and(input: Tensor, other: Any) -> Tensor:
+    """``x & y``, element-wise."""
+    return Tensor(input._array & unwrap(other))
+
+
+def bitwise_or(input: Tensor, other: Any) -> Tensor:
+    """``x | y``, element-wise."""
+    return Tensor(input._array | unwrap(other))
+
+
+def bitwise_xor(input: Tensor, other: Any) -> Tensor:
+    """``x ^ y``, element-wise."""
+    return Tensor(input._array ^ unwrap(other))
+
+
+def logical_not(input: Tensor) -> Tensor:
+    """Element-wise ``not x``, a bool tensor."""
+    return Tensor(get_array_module(input._array).logical_not(input._array))
+
+
+def all(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True where every element over ``dim`` (all when None) is nonzero."""
+    axes = normalize_dims(dim, input.ndim)
+    return Tensor(input._array.astype(bool).all(axis=axes, keepdims=keepdim))
+
+
+def any(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """True where some element over ``dim`` (all when None) is nonzero."""
+    axes = normalize_dims(dim, input.ndim)
+    return Tensor(input._array.astype(bool).any(axis=axes, keepdims=keepdim))
+
+
+def isnan(input: Tensor) -> Tensor:
+    """Element-wise: is it NaN?"""
+    return Tensor(get_array_module(input._array).isnan(input._array))
+
+
+def isfinite(input: Tensor) -> Tensor:
+    """Element-wise: is it neither infinite nor NaN?"""
+    return Tensor(get_array_module(input._array).isfinite(input._array))
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> bool:
+    """|input - other| <= atol + rtol |other| everywhere (broadcasting), as a Python bool."""
+    xp = get_array_module(input._array)
+    return bool(xp.allclose(input._array, unwrap(operand(input, other)), rtol=rtol, atol=atol,
+                            equal_nan=equal_nan))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """True when both have the same shape and the same values."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"equal(): argument 'other' must be Tensor, not {type(other).__name__}")
+    check_same_device(input, other)
+    return input.shape == other.shape and bool((input._array == other._array).all())
+
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """How many elements over ``dim`` (all when None) are nonzero, an int64 tensor."""
+    axes = reduced_dims(dim, input.ndim)
+    xp = get_array_module(input._array)
+    return Tensor(xp.asarray((input._array != 0).sum(axis=axes), dtype=np.int64))
+
+
+def is_tensor(obj: Any) -> bool:
+    """Is ``obj`` a Tensor?"""
+    return isinstance(obj, Tensor)
