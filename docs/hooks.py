@@ -15,8 +15,8 @@ Two jobs, so that nothing is copied by hand into ``docs/``:
 
 The API page of ``autograd`` also gets its list of operations here: a line
 ``<!-- autograd-ops -->`` becomes one mkdocstrings block per module of ``autograd/ops/``
-with the names that ``autograd/__init__.py`` imports from it, so the reference follows the
-package's public names without a list to keep by hand.
+with the functions that the op table (``autograd/ops/table.py``) exports from it, so the
+reference follows the package's public names without a list to keep by hand.
 """
 
 from __future__ import annotations
@@ -135,24 +135,41 @@ def include(markdown: str, root: Path = ROOT) -> str:
 
 
 _OPS = "<!-- autograd-ops -->"
+_METHODS = "<!-- tensor-methods -->"  # the op table's functions that are only Tensor methods
 # Names left out of the reference, with the reason (a docstring that strict mode rejects).
 OPS_LEFT_OUT: dict[str, str] = {}  # name: why it is not in the reference
 
 
-def autograd_ops(init: Path = ROOT / "autograd" / "__init__.py") -> dict[str, list[str]]:
-    """The names ``autograd/__init__.py`` imports from each ``autograd.ops`` module."""
+def autograd_ops(table: Path = ROOT / "autograd" / "ops" / "table.py",
+                 kinds: frozenset = frozenset({"F", "MF"})) -> dict[str, list[str]]:
+    """The functions that the op table exports as ``ag.<name>``, by module of ``autograd.ops``
+    (with ``kinds={"M"}``: those that are only Tensor methods)."""
+    tree = ast.parse(table.read_text(encoding="utf-8"))
+    modules = {a.asname or a.name: f"autograd.ops.{a.name}" for node in tree.body
+               if isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module
+               for a in node.names}
     out: dict[str, list[str]] = {}
-    for node in ast.parse(init.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and \
-                (node.module or "").startswith("ops."):
-            out.setdefault(f"autograd.{node.module}", []).extend(a.name for a in node.names)
+    for row in ast.walk(tree):
+        if not (isinstance(row, ast.Tuple) and len(row.elts) == 3):
+            continue
+        _, fn, where = row.elts
+        flags = {n.id for n in ast.walk(where) if isinstance(n, ast.Name)}
+        if isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and \
+                fn.value.id in modules and flags & kinds:
+            names = out.setdefault(modules[fn.value.id], [])
+            if fn.attr not in names:
+                names.append(fn.attr)
     return out
 
 
-def ops_reference() -> str:
+def ops_reference(kinds: frozenset = frozenset({"F", "MF"})) -> str:
+    """One mkdocstrings block per module; methods-only lists leave out the functions."""
     blocks = []
-    for module, names in autograd_ops().items():
-        names = [n for n in names if n not in OPS_LEFT_OUT]
+    functions = autograd_ops() if kinds == {"M"} else {}
+    for module, names in autograd_ops(kinds=kinds).items():
+        names = [n for n in names if n not in OPS_LEFT_OUT and n not in functions.get(module, ())]
+        if not names:
+            continue
         blocks.append(
             f"::: {module}\n"
             "    options:\n"
@@ -167,4 +184,6 @@ def ops_reference() -> str:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if _OPS in markdown:
         markdown = markdown.replace(_OPS, ops_reference())
+    if _METHODS in markdown:
+        markdown = markdown.replace(_METHODS, ops_reference(frozenset({"M"})))
     return include(markdown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -139,8 +140,6 @@ class BackwardSteps(Sequence):
                 "save_gif needs Pillow: pip install pillow (it comes with "
                 "pip install 'gradschool[notebooks]'); save_pngs() works without it"
             ) from err
-        import io
-
         frames = [Image.open(io.BytesIO(_png(g, dpi))).convert("RGB") for g in self.graphs]
         width = max(f.width for f in frames)
         height = max(f.height for f in frames)
