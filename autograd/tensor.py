@@ -103,6 +103,7 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
+        """Whether backward computes a gradient for this tensor (set it on leaves)."""
         return self._requires_grad
 
     @requires_grad.setter
@@ -110,6 +111,7 @@ class Tensor:
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (floating-point leaves only); returns self."""
         if self.grad_fn is not None and not requires_grad:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables; use .detach() to "
@@ -125,6 +127,7 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
+        """True for a tensor no recorded op made (``grad_fn`` is None)."""
         return self.grad_fn is None
 
     def retain_grad(self) -> None:
@@ -136,6 +139,7 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
+        """True when ``retain_grad()`` was called on this non-leaf."""
         fn = self.grad_fn
         return fn is not None and fn._retained is not None and fn._retained() is self
 
@@ -144,6 +148,7 @@ class Tensor:
         return Tensor(self._array, None, False, None, None, self._version_counter)
 
     def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place: it becomes a leaf that needs no grad."""
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -151,37 +156,47 @@ class Tensor:
     # --- properties ------------------------------------------------------------------
     @property
     def shape(self) -> Size:
+        """The size of each dimension, as a ``Size`` (a tuple)."""
         return Size(self._array.shape)
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self._array.ndim
 
     @property
     def dtype(self) -> dtypes.DType:
+        """The element type (``ag.float32``, ``ag.int64``, ...)."""
         return dtypes.from_numpy_dtype(self._array.dtype)
 
     @property
     def device(self) -> backend.Device:
+        """Where the values live: ``cpu`` or ``cuda:N``."""
         return backend.device_of(self._array)
 
     @property
     def is_cuda(self) -> bool:
+        """True when the values live on a GPU."""
         return self.device.type == "cuda"
 
     def size(self, dim: int | None = None) -> Any:
+        """The shape, or the size of dimension ``dim``."""
         return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
+        """The number of dimensions."""
         return self._array.ndim
 
     def numel(self) -> int:
+        """The number of elements."""
         return int(self._array.size)
 
     def element_size(self) -> int:
+        """The size of one element in bytes."""
         return self._array.dtype.itemsize
 
     def is_floating_point(self) -> bool:
+        """True for float16, float32 and float64 tensors."""
         return self._array.dtype.kind == "f"
 
     def __len__(self) -> int:
@@ -196,6 +211,7 @@ class Tensor:
 
     # --- conversion ------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
+        """The values as a numpy array sharing this tensor's memory (CPU, no grad)."""
         if self.device.type != "cpu":
             raise TypeError(
                 f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
@@ -213,6 +229,7 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
         if self._array.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._array.size} elements cannot be converted to Scalar"
@@ -220,6 +237,7 @@ class Tensor:
         return backend.item(self._array)
 
     def tolist(self) -> Any:
+        """The values as nested Python lists of numbers."""
         return backend.to_numpy(self._array).tolist()
 
     def __float__(self) -> float:

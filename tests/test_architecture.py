@@ -162,3 +162,27 @@ def test_imports_inside_functions_are_only_the_optional_dependencies():
                         found.add((str(path.relative_to(ROOT)),
                                    "." * node.level + (node.module or "")))
     assert found == LAZY_IMPORTS
+
+
+# --- the op table ---------------------------------------------------------------------------
+
+def test_each_method_of_the_table_is_its_function_and_each_function_is_exported():
+    import autograd as ag
+    from autograd.ops.table import OPS, F, I, M
+
+    for name, fn, where in OPS:
+        if where & M:
+            assert ag.Tensor.__dict__[name] is fn, name  # no wrapper between x.exp() and exp
+        if where & F:
+            assert getattr(ag, name) is fn, name
+        if where & I:
+            assert ag.Tensor.__dict__[name + "_"].__name__ == name + "_"
+    assert ag.Tensor.exp is ag.exp and ag.Tensor.sum is ag.sum
+
+
+def test_every_function_of_the_table_has_a_docstring_for_help():
+    from autograd.ops.table import OPS
+
+    for name, fn, _ in OPS:
+        function = fn.fget if isinstance(fn, property) else getattr(fn, "__func__", fn)
+        assert (function.__doc__ or "").strip(), f"{name}: {function.__qualname__} has no docstring"
