@@ -29,6 +29,7 @@ from .size import Size
 
 __all__ = ["Tensor"]
 
+
 class Tensor:
     """A multi-dimensional array that records the operations applied to it.
 
