@@ -30,9 +30,18 @@ def comparison(name: str) -> Any:
     return method
 
 
-eq, ne = comparison("__eq__"), comparison("__ne__")
-lt, le = comparison("__lt__"), comparison("__le__")
-gt, ge = comparison("__gt__"), comparison("__ge__")
+eq = comparison("__eq__")
+"""``x == y``, element-wise: a bool tensor."""
+ne = comparison("__ne__")
+"""``x != y``, element-wise: a bool tensor."""
+lt = comparison("__lt__")
+"""``x < y``, element-wise: a bool tensor."""
+le = comparison("__le__")
+"""``x <= y``, element-wise: a bool tensor."""
+gt = comparison("__gt__")
+"""``x > y``, element-wise: a bool tensor."""
+ge = comparison("__ge__")
+"""``x >= y``, element-wise: a bool tensor."""
 
 
 def bitwise_not(input: Tensor) -> Tensor:
