@@ -241,6 +241,7 @@ class _Sink:
         self.inputs = inputs
         self.create_graph = create_graph
         self.handed: set[int] = set()  # arrays already given to a .grad: copy before sharing
+        self.owned: dict[int, Any] = {}  # sums this pass made for a .grad, nowhere else used
         self.captured: dict[int, Any] = {}
         self.wanted: dict[int, int] = {}  # id(leaf) or id(node) -> position in inputs
         self.only = None  # backward(inputs=...): the tensors whose .grad is accumulated
@@ -328,8 +329,13 @@ class _Sink:
                     g = g.copy()
                 self.handed.add(id(g))
                 leaf._grad = Tensor(g)
+            elif self.owned.get(id(current._array)) is current._array:
+                current._array += g  # an array this pass made for this .grad: add in place
+                current._version_counter[0] += 1
             else:
-                leaf._grad = Tensor(current._array + g)
+                total = current._array + g
+                self.owned[id(total)] = total
+                leaf._grad = Tensor(total)
 
     def results(self) -> list[Any] | None:
         if self.inputs is None:

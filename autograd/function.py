@@ -127,14 +127,14 @@ class Function(FunctionCtx):
         "_out_shape",  # the output's shape and dtype: its gradient must have them
         "_out_dtype",
         "_seq",  # creation number: every input's node is older than the node
+        "_retained",  # weakref to the output when it called retain_grad(), or None
+        "_hooks",  # the output's register_hook() hooks (autograd.hooks), or None
         "__dict__",  # what an op keeps besides saved values (ctx.dim = ...)
         "__weakref__",
     )
 
     array_level = False  # forward and backward work on arrays (Op), or on Tensors
-    _retained: Any = None  # weakref to the output when it called retain_grad()
     _trace: Any = None  # the stack where the node was made, under detect_anomaly()
-    _hooks: Any = None  # the output's register_hook() hooks (autograd.hooks)
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -183,7 +183,7 @@ class Function(FunctionCtx):
             edges.append(None)
         record = record and grad_enabled.get()
 
-        node = object.__new__(cls)  # no __init__: the fields are set here, once
+        node = cls()  # ctx and node in one; the fields are set here, once
         node.edges = tuple(edges)
         node.saved_tensors = ()
         node._saved_versions = None
@@ -206,6 +206,7 @@ class Function(FunctionCtx):
         node._seq = next(_sequence)
         node._out_shape = out.shape
         node._out_dtype = dtype
+        node._retained = node._hooks = None
         if anomaly_enabled.get():
             node._trace = traceback.format_stack()[:-1]
         result = Tensor(out, None, False, None, node, counter)

@@ -54,7 +54,7 @@ def register_hook(tensor: Any, hook: Callable) -> RemovableHandle:
         raise TypeError(f"register_hook() expects a callable, got {type(hook).__name__}")
     node = tensor.grad_fn
     if node is not None:
-        hooks = node.__dict__.get("_hooks")
+        hooks = node._hooks
         if hooks is None:
             hooks = node._hooks = {}
     else:

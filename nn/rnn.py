@@ -19,8 +19,8 @@ stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), and an 
 ``weight_hr_l{k}`` (P, H) with ``proj_size`` = P, all drawn from U(-1/sqrt(H), 1/sqrt(H)).
 A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
 
-Cost: a time step of an LSTM layer is 12 nodes of the graph (two products, their sum,
-four ``gate`` nodes, three ops for c', two for h'), a GRU's 13, an Elman RNN's 4. Where
+Cost: a time step of an LSTM layer is 5 nodes of the graph (two products, their sum, c'
+and h'), a GRU's 13, an Elman RNN's 4. Where
 the input itself requires a gradient (an embedding's output), each step's slice x_t
 gives backward a gradient the size of the whole input, so that part of backward grows
 as L^2 (as indexing in a loop does in PyTorch, whose fused layers avoid it with a
@@ -36,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 import autograd as ag
-from autograd.ops.recurrent import gate
+from autograd.ops.recurrent import gate, lstm_output, lstm_state
 
 from . import functional as F
 from . import init
@@ -76,16 +76,13 @@ def lstm_cell(input: Tensor, hx: Tensor, cx: Tensor, w_ih: Tensor, w_hh: Tensor,
         h' = o * tanh(c')
 
     The four gates come from one product each with W_ih and W_hh, whose rows hold the
-    gates' weights stacked in the order i, f, g, o; ``gate(a, k, 4, fn)`` is fn of the
-    k-th block of that (N, 4H) sum, one node. Returns (h', c').
+    gates' weights stacked in the order i, f, g, o. ``lstm_state`` computes c' from that
+    (N, 4H) sum and ``lstm_output`` h', one node each, their derivatives written beside
+    them (``autograd/ops/recurrent.py``). Returns (h', c').
     """
     a = F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)  # (N, 4H): i, f, g, o
-    i = gate(a, 0, 4, "sigmoid")
-    f = gate(a, 1, 4, "sigmoid")
-    g = gate(a, 2, 4, "tanh")
-    o = gate(a, 3, 4, "sigmoid")
-    cy = f * cx + i * g
-    hy = o * ag.tanh(cy)
+    cy = lstm_state(a, cx)  # f * c + i * g
+    hy = lstm_output(a, cy)  # o * tanh(c')
     return hy, cy
 
 

@@ -572,3 +572,21 @@ def test_node_shapes_stay_int_tuples_and_needs_input_grad_bool_tuples() -> None:
             assert all(type(n) is bool for n in node.needs_input_grad), node.needs_input_grad
         (x.exp() * 2).sum().backward()
         assert x.grad.shape == x.shape
+
+
+def test_a_leaf_used_many_times_sums_every_contribution_into_a_grad_of_its_own() -> None:
+    """Contributions after the first are added into the sum this backward made for the
+    leaf's .grad (in place), never into an array the graph or another .grad holds."""
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    v = ag.tensor([3.0, 4.0], requires_grad=True)
+    y = w
+    for _ in range(5):
+        y = y * 1.0 + w * v  # w reached six times, v five times
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), 1 + 5 * v.detach().numpy())
+    np.testing.assert_array_equal(v.grad.numpy(), 5 * w.detach().numpy())
+    assert not np.shares_memory(w.grad.numpy(), v.grad.numpy())
+    held = w.grad
+    (w * v).sum().backward()  # a later backward leaves the .grad the user holds alone
+    np.testing.assert_array_equal(held.numpy(), 1 + 5 * v.detach().numpy())
+    np.testing.assert_array_equal(w.grad.numpy(), 1 + 6 * v.detach().numpy())

@@ -19,7 +19,7 @@ import pytest
 
 import autograd as ag
 import nn
-from autograd.ops.recurrent import gate
+from autograd.ops.recurrent import gate, lstm_output, lstm_state
 from nn.utils.rnn import (
     PackedSequence,
     pack_padded_sequence,
@@ -412,6 +412,30 @@ def test_gate_values_gradcheck_and_second_derivatives(k: int, chunks: int, fn: s
     np.testing.assert_allclose(_np(y), expected, rtol=1e-14)
     assert ag.gradcheck(lambda a: gate(a, k, chunks, fn), [a])
     assert ag.gradgradcheck(lambda a: gate(a, k, chunks, fn), [a])
+
+
+def test_lstm_state_and_output_values_gradcheck_and_second_derivatives() -> None:
+    """The two fused LSTM nodes compute the cell's equations c' = f c + i g and
+    h' = o tanh(c'), with first and second derivatives equal to finite differences."""
+    rng = np.random.default_rng(14)
+    a, c = _rand(rng, 3, 8), _rand(rng, 3, 2)
+    blocks = [_np(a)[:, 2 * k:2 * k + 2] for k in range(4)]
+    i, f, o = (1 / (1 + np.exp(-blocks[k])) for k in (0, 1, 3))
+    g = np.tanh(blocks[2])
+    cy = lstm_state(a, c)
+    np.testing.assert_allclose(_np(cy), f * _np(c) + i * g, rtol=1e-14)
+    np.testing.assert_allclose(_np(lstm_output(a, cy)), o * np.tanh(_np(cy)), rtol=1e-14)
+    for fn in (lstm_state, lstm_output):
+        assert ag.gradcheck(fn, [a, c])
+        assert ag.gradgradcheck(fn, [a, c])
+
+
+def test_lstm_state_refuses_gates_that_do_not_fit_the_cell_state() -> None:
+    a, c = ag.zeros(3, 8), ag.zeros(3, 3)
+    with pytest.raises(RuntimeError, match=r"gates of shape \(3, 8\).*got \(3, 3\)"):
+        lstm_state(a, c)
+    with pytest.raises(RuntimeError, match="cell state"):
+        lstm_output(ag.zeros(2, 8), ag.zeros(3, 2))
 
 
 def test_lstm_second_derivatives() -> None:

@@ -115,3 +115,7 @@ def einsum(equation: str, *operands: Any) -> Any:
 def tensor_namespace() -> Any:
     """This module: what ``get_array_module`` returns for a Tensor (``Tensor._array_namespace``)."""
     return sys.modules[__name__]
+
+
+def concatenate(arrays: Any, axis: int = 0) -> Any:
+    return _SH.cat(list(arrays), axis)
