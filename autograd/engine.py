@@ -90,19 +90,7 @@ def run_backward(
     gradient of its output and the ``(input index, gradient)`` pairs it sent on.
     """
     sink = _Sink(inputs, accumulate_into, create_graph)
-    grads: dict[Function, Any] = {}
-    heap: list[tuple[int, Function]] = []
-    for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
-        g = _root_gradient(k, t, g, create_graph, Tensor)
-        node = t.grad_fn
-        if node is None:
-            sink.leaf(t, g, g)
-        elif node in grads:
-            grads[node] = grads[node] + g
-        else:
-            grads[node] = g
-            heappush(heap, (-node._seq, node))
-
+    grads, heap = _seed(tensors, grad_tensors, create_graph, sink)
     anomaly = anomaly_enabled.get()
     create_token = create_graph_enabled.set(create_graph)
     grad_token = grad_enabled.set(create_graph)  # a create_graph backward records its rules
@@ -123,8 +111,9 @@ def run_backward(
             for i, (edge, ig) in enumerate(zip(node.edges, in_grads)):
                 if edge is None:
                     continue
+                to_node = isinstance(edge, Function)  # else a leaf Tensor
                 if ig is not None:
-                    if isinstance(edge, Function):
+                    if to_node:
                         shape, dtype = edge._out_shape, edge._out_dtype
                     else:
                         shape, dtype = edge._array.shape, edge._array.dtype
@@ -134,15 +123,17 @@ def run_backward(
                         _check_finite(node, i, ig)
                     if sent is not None:
                         sent.append((i, ig))
-                if isinstance(edge, Function):
-                    if edge not in grads:  # its first gradient (None: reached without one)
-                        grads[edge] = ig
-                        heappush(heap, (-edge._seq, edge))
-                    elif ig is not None:
-                        prev = grads[edge]
-                        grads[edge] = ig if prev is None else prev + ig
+                    if not to_node:
+                        sink.leaf(edge, ig, g)
+                        continue
+                elif not to_node:
+                    continue
+                if edge not in grads:  # its first gradient (None: reached without one)
+                    grads[edge] = ig
+                    heappush(heap, (-edge._seq, edge))
                 elif ig is not None:
-                    sink.leaf(edge, ig, g)
+                    prev = grads[edge]
+                    grads[edge] = ig if prev is None else prev + ig
             if on_node is not None:
                 on_node(node, g, sent)
         sink.deliver_hooked()
@@ -150,6 +141,25 @@ def run_backward(
         create_graph_enabled.reset(create_token)
         grad_enabled.reset(grad_token)
     return sink.results()
+
+
+def _seed(tensors: Sequence[Any], grad_tensors: Sequence[Any], create_graph: bool, sink: _Sink
+          ) -> tuple[dict[Function, Any], list[tuple[int, Function]]]:
+    """The roots' gradients: per node, the gradient of its output, and the heap of those
+    nodes by creation number (a root that is a leaf gets its gradient at once)."""
+    grads: dict[Function, Any] = {}
+    heap: list[tuple[int, Function]] = []
+    for k, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        g = _root_gradient(k, t, g, create_graph, Tensor)
+        node = t.grad_fn
+        if node is None:
+            sink.leaf(t, g, g)
+        elif node in grads:
+            grads[node] = grads[node] + g
+        else:
+            grads[node] = g
+            heappush(heap, (-node._seq, node))
+    return grads, heap
 
 
 def _run_rule(node: Function, g: Any, create_graph: bool, retain_graph: bool, sink: _Sink
@@ -235,6 +245,9 @@ def _conform(ig: Any, shape: tuple, dtype: Any, node: Function, i: int) -> Any:
 class _Sink:
     """Where the gradients end up: accumulated into ``.grad`` (backward), or captured per
     input (``autograd.grad``); under create_graph, as Tensors that keep their graph."""
+
+    __slots__ = ("inputs", "create_graph", "handed", "owned", "captured", "wanted", "only",
+                 "selective", "hooked", "hooked_leaves")
 
     def __init__(self, inputs: Sequence[Any] | None, accumulate_into: Sequence[Any] | None,
                  create_graph: bool):
