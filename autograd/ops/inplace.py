@@ -185,6 +185,7 @@ def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
 
 class SetItem(Op):
     """y = x with y[index] = v;  dL/dx = g with g[index] = 0, dL/dv = g[index]."""
+    tensor_inputs = (0, 2)
 
     @staticmethod
     def forward(ctx, x, index, value):

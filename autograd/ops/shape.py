@@ -22,6 +22,7 @@ from .reduction import normalize_dims
 class Reshape(Op):
     """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
     backward_name = "ViewBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -41,6 +42,7 @@ class Reshape(Op):
 
 class Permute(Op):
     """y = x with its axes reordered;  dL/dx = dL/dy with the inverse order."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes):
@@ -54,6 +56,7 @@ class Permute(Op):
 
 class Expand(Op):
     """y = x broadcast to a larger shape;  the engine sums dL/dy back to x's shape."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -73,10 +76,12 @@ class Expand(Op):
 class GetItem(Op):
     """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
     backward_name = "IndexBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        ctx.backward_name = _index_node_name(index)
         check_index_arrays(x, index)
         return x[index]
 
@@ -84,6 +89,30 @@ class GetItem(Op):
     def backward(ctx, grad):
         xp = get_array_module(grad)
         return _index_backward(xp, grad, ctx.shape, ctx.dtype, ctx.index), None
+
+
+_BASIC_NODE_NAMES = {int: "SelectBackward0", slice: "SliceBackward0",
+                     type(None): "UnsqueezeBackward0"}
+
+
+def _index_node_name(index: Any) -> str:
+    """PyTorch's name for the node of ``x[index]``: basic indexing is a chain of nodes there,
+    one per item, so the last item that does something names it (``x[0]`` SelectBackward0,
+    ``x[1:3]`` SliceBackward0, ``x[None]`` UnsqueezeBackward0); arrays, IndexBackward0."""
+    items = index if type(index) is tuple else (index,)
+    name = "SliceBackward0"
+    for item in items:
+        kind = _BASIC_NODE_NAMES.get(type(item))
+        if kind is None:
+            if item is Ellipsis:
+                continue
+            if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+                kind = "SelectBackward0"
+            else:
+                return "IndexBackward0"
+        if not (item == slice(None) if type(item) is slice else False):
+            name = kind
+    return name
 
 
 def check_in_range(values: Any, low: int, high: int, error: Any, where: Any = None) -> None:
@@ -175,6 +204,7 @@ def _index_backward(xp: Any, grad: Any, shape: tuple, dtype: Any, index: Any) ->
 
 class IndexPut(Op):
     """y = zeros(shape) with g added at index: the adjoint of indexing (used by create_graph)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, g, shape, index):
@@ -188,6 +218,7 @@ class IndexPut(Op):
 
 class Cat(Op):
     """y = the inputs joined along dim;  dL/dx_k is y's gradient cut back into pieces."""
+    tensor_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -215,6 +246,7 @@ def _common_dtype(xs: tuple) -> Any:
 
 class Stack(Op):
     """y = the inputs stacked along a new dim;  dL/dx_k = dL/dy taken at k."""
+    tensor_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -231,6 +263,7 @@ class Stack(Op):
 class ToDtype(Op):
     """y = x cast to another dtype;  the engine casts dL/dy back to x's dtype."""
     backward_name = "ToCopyBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -256,6 +289,7 @@ class Clone(Op):
 class TakeAlongDim(Op):
     """y = x gathered along dim at index (PyTorch's gather);  dL/dx scatters dL/dy back."""
     backward_name = "GatherBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, index, dim):
@@ -288,6 +322,14 @@ def _full_index(index: Any, dim: int) -> tuple:
 
 
 # --- functional forms ------------------------------------------------------------------
+
+def _named(out: Any, input: Any, name: str) -> Any:
+    """``out``, its node (when the call recorded one) under PyTorch's name for the call:
+    ``x.t()`` is a Permute here and TBackward0 there."""
+    if out is not input and out.grad_fn is not None:
+        out.grad_fn.backward_name = name
+    return out
+
 
 def _shape_arg(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -339,7 +381,7 @@ def transpose(input: Any, dim0: int, dim1: int) -> Any:
             )
     axes = list(range(n))
     axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-    return Permute.apply(input, tuple(axes))
+    return _named(Permute.apply(input, tuple(axes)), input, "TransposeBackward0")
 
 
 def expand(input: Any, *args: Any, size: Any = None) -> Any:
@@ -376,7 +418,7 @@ def t(input: Any) -> Any:
     """The transpose of a matrix (a tensor of at most 2 dims returns as it is)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return _named(transpose(input, 0, 1), input, "TBackward0") if input.ndim == 2 else input
 
 
 def reversed_dims(input: Any) -> Any:
@@ -408,7 +450,8 @@ def squeeze(input: Any, dim: Any = None) -> Any:
     else:
         dims = set(normalize_dims(dim, input.ndim)) if input.ndim else set()
         new = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    return reshape(input, new)
+    name = "SqueezeBackward0" if dim is None else "SqueezeBackward1"
+    return _named(reshape(input, new), input, name)
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
@@ -419,7 +462,8 @@ def unsqueeze(input: Any, dim: int) -> Any:
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim = dim % n
-    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+    return _named(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input,
+                  "UnsqueezeBackward0")
 
 
 def cat(tensors: Any, dim: int = 0) -> Any:
@@ -488,6 +532,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
 class ToDevice(Op):
     """y = x copied to another device;  dL/dx = dL/dy copied back."""
     backward_name = "ToCopyBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, device):
@@ -590,6 +635,7 @@ def contiguous(input: Any) -> Any:
 
 class Flip(Op):
     """y = x reversed along ``dims``;  dL/dx = dL/dy reversed back."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -604,6 +650,7 @@ class Flip(Op):
 class Roll(Op):
     """y = x shifted cyclically by ``shifts`` along ``dims`` (flattened when None);
     dL/dx = dL/dy shifted back by -shifts."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -682,7 +729,8 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
             )
     pieces, lo = [], 0
     for n in sizes:
-        pieces.append(GetItem.apply(input, (slice(None),) * d + (slice(lo, lo + n),)))
+        piece = GetItem.apply(input, (slice(None),) * d + (slice(lo, lo + n),))
+        pieces.append(_named(piece, input, "SplitBackward0"))
         lo += n
     return tuple(pieces)
 
@@ -700,7 +748,8 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 def unbind(input: Any, dim: int = 0) -> tuple:
     """The slices along ``dim``, that dim removed (``torch.unbind``)."""
     d = normalize_dims(dim, input.ndim)[0]
-    return tuple(GetItem.apply(input, (slice(None),) * d + (k,)) for k in range(input.shape[d]))
+    return tuple(_named(GetItem.apply(input, (slice(None),) * d + (k,)), input, "UnbindBackward0")
+                 for k in range(input.shape[d]))
 
 
 def repeat(input: Any, *sizes: Any) -> Any:
@@ -744,7 +793,8 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     _same_device(input, index, "index_select's index")
     if input.ndim == 0:
         return Clone.apply(input)
-    return GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+    out = GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+    return _named(out, input, "IndexSelectBackward0")
 
 
 def _same_device(input: Any, other: Any, what: str) -> None:
@@ -770,7 +820,8 @@ def masked_select(input: Any, mask: Any) -> Any:
         ) from None
     if shape != tuple(input.shape):
         input = Expand.apply(input, shape)
-    return GetItem.apply(input, get_array_module(raw).broadcast_to(raw, shape))
+    out = GetItem.apply(input, get_array_module(raw).broadcast_to(raw, shape))
+    return _named(out, input, "MaskedSelectBackward0")
 
 
 def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
@@ -798,6 +849,7 @@ class Triangle(Op):
     ``tril(diagonal=k)`` keeps x[i, j] with j <= i + k, ``triu(diagonal=k)`` those with
     j >= i + k; k = 0 is the main diagonal, k > 0 above it, k < 0 below.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, upper, diagonal):
@@ -805,6 +857,7 @@ class Triangle(Op):
         rows, cols = x.shape[-2:]
         offset = xp.arange(cols) - xp.arange(rows).reshape(-1, 1)  # j - i at [i, j]
         keep = offset >= diagonal if upper else offset <= diagonal
+        ctx.backward_name = "TriuBackward0" if upper else "TrilBackward0"
         ctx.save_for_backward(keep)
         return xp.where(keep, x, xp.zeros((), dtype=x.dtype))
 
@@ -841,6 +894,7 @@ class Diag(Op):
     """``diag`` both ways. A vector v of n gives the (n + |k|)-square matrix with v on the
     k-th diagonal (dL/dv = g read off that diagonal); a matrix gives its k-th diagonal as a
     vector (dL/dx = zeros with g put on that diagonal)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, diagonal):
@@ -882,6 +936,7 @@ class Unfold(Op):
     On the CPU the result is a strided view of x, as PyTorch's (read-only here: write to a
     ``.clone()``); elsewhere it is a gather.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dim, size, step):
@@ -930,6 +985,7 @@ class Scatter(Op):
     ``src`` reaches forward already cut to index's shape (or a number). Where an index
     repeats, one of the writes wins (PyTorch leaves which undefined).
     """
+    tensor_inputs = (0, 3)
 
     @staticmethod
     def forward(ctx, x, index, dim, src):
