@@ -112,6 +112,8 @@ CASES = [
      [ACC, None]),
     ("bce_with_logits", lambda L, f, x, y: f.binary_cross_entropy_with_logits(x, y.detach() / 3),
      "BinaryCrossEntropyWithLogitsBackward0", [ACC, None]),
+    ("cross_entropy", lambda L, f, x, y: f.cross_entropy(x, L.tensor(IDX)), "NllLossBackward0",
+     ["LogSoftmaxBackward0"]),
     ("nll_loss", lambda L, f, x, y: f.nll_loss(x, L.tensor(IDX)), "NllLossBackward0", [ACC]),
     ("embedding", lambda L, f, x, y: f.embedding(L.tensor([0, 2]), x), "EmbeddingBackward0",
      [ACC]),
@@ -174,3 +176,11 @@ def test_a_tensor_that_needs_no_grad_is_listed_as_none():
     c = ag.tensor([3.0, 4.0])
     assert [n for n, _ in (c * w).grad_fn.next_functions][0] is None
     assert (c * w).grad_fn.next_functions[1][0].variable is w
+
+
+def test_cross_entropy_shows_pytorchs_log_softmax_step():
+    x = ag.tensor(X, requires_grad=True)
+    loss = F.cross_entropy(x, ag.tensor(IDX))
+    step = loss.grad_fn.next_functions[0][0]
+    assert step.name() == "LogSoftmaxBackward0"
+    assert step.next_functions[0][0].variable is x

@@ -294,6 +294,31 @@ def _kept(g: Any, keep: Any) -> Any:
     return xp.where(keep.reshape(keep.shape[:1] + (1,) + keep.shape[1:]), g, 0.0)
 
 
+class _LogSoftmaxStep:
+    """What ``next_functions`` shows between a fused cross-entropy node and its logits:
+    PyTorch computes cross_entropy as nll_loss(log_softmax(x)), two nodes, and tutorials
+    walk that chain (``loss.grad_fn.next_functions[0][0]`` is LogSoftmaxBackward0). Our
+    one node does both steps; this stands for the log-softmax step in the picture only
+    (backward never visits it)."""
+
+    __slots__ = ("next_functions",)
+
+    def __init__(self, next_functions: tuple):
+        self.next_functions = next_functions
+
+    def name(self) -> str:
+        return "LogSoftmaxBackward0"
+
+    def __repr__(self) -> str:
+        return "<LogSoftmaxBackward0 object>"
+
+
+def _through_log_softmax(node: Any) -> tuple:
+    """PyTorch's next_functions of nll_loss(log_softmax(x)) for a fused node over x."""
+    logits = Op.next_functions.fget(node)[0]
+    return ((_LogSoftmaxStep((logits,)) if logits[0] is not None else None, 0),)
+
+
 class CrossEntropyLoss(Op):
     """Cross-entropy of logits x (N, C, d...) against targets, through a stable log-softmax:
 
@@ -360,6 +385,7 @@ class CrossEntropyIndexLoss(Op):
     """
     backward_name = "NllLossBackward0"
     tensor_inputs = (0,)
+    next_functions = property(_through_log_softmax)
 
     @staticmethod
     def forward(ctx, x, target, reduction, keep):
