@@ -27,8 +27,9 @@ from typing import Any
 from ..backend import get_array_module
 from ..function import Op, unwrap
 from ..grad_mode import is_grad_enabled
-from .select import masked_fill
-from .shape import check_index_arrays, index_arrays, scatter
+from .arithmetic import pow as _pow
+from .select import clamp_max, clamp_min, masked_fill
+from .shape import check_index_arrays, index_add, index_arrays, scatter
 
 
 def _tracked(t: Any, value: Any = None) -> bool:
@@ -244,6 +245,28 @@ def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None
     source = value if src is None else src
     result = scatter(t.detach() if not _tracked(t, source) else t, dim, index, src, value=value,
                      reduce=reduce)
+    return _write(t, result, source)
+
+
+def pow_(t: Any, exponent: Any) -> Any:
+    """In place: ``t = t ** exponent``."""
+    return apply_(t, _pow, exponent)
+
+
+def clamp_min_(t: Any, min: Any) -> Any:  # noqa: A002
+    """In place: t limited to >= min."""
+    return apply_(t, clamp_min, min)
+
+
+def clamp_max_(t: Any, max: Any) -> Any:  # noqa: A002
+    """In place: t limited to <= max."""
+    return apply_(t, clamp_max, max)
+
+
+def index_add_(t: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
+    """In place: ``alpha * source`` added into t at ``index`` along ``dim``."""
+    result = index_add(t.detach() if not _tracked(t, source) else t, dim, index, source,
+                       alpha=alpha)
     return _write(t, result, source)
 
 

@@ -261,19 +261,25 @@ def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
     return op.apply(input, reduced_dims(dim, input.ndim), bool(keepdim))
 
 
-def sum(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
-        keepdims: bool | None = None) -> Any:
+def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
+        axis: Any = None, keepdims: bool | None = None) -> Any:
     """Sum over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
+    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
+    in PyTorch."""
+    if dtype is not None:
+        input = input.to(dtype)
     dim = axis if dim is None else dim
     return _reduce(Sum if dim is None else SumDim, input, dim,
                    keepdim if keepdims is None else keepdims)
 
 
-def mean(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None) -> Any:
+def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+         axis: Any = None, keepdims: bool | None = None) -> Any:
     """Mean over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
+    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
+    in PyTorch."""
+    if dtype is not None:
+        input = input.to(dtype)
     dim = axis if dim is None else dim
     return _reduce(Mean if dim is None else MeanDim, input, dim,
                    keepdim if keepdims is None else keepdims)

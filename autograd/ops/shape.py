@@ -1059,3 +1059,150 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
         raise TypeError(f"scatter(): value must be a number, got {type(src).__name__}")
     return Scatter.apply(input, raw, dim, src)
 
+
+
+# --- select, diagonal, movedim, index_add -------------------------------------------------------
+
+def select(input: Any, dim: int, index: int) -> Any:
+    """The slice at ``index`` along ``dim``, that dim removed (``x.select(1, 0)`` is x[:, 0])."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dims(dim, input.ndim)[0]
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+            f"dimension {dim}"
+        )
+    return GetItem.apply(input, (slice(None),) * d + (int(index),))
+
+
+def movedim(input: Any, source: Any, destination: Any) -> Any:
+    """``input`` with the dims ``source`` moved to the positions ``destination`` (ints or
+    sequences of ints), the other dims keeping their order; a view, as ``permute``."""
+    n = input.ndim
+    src = tuple(normalize_dims(d, n)[0] for d in (source if isinstance(source, (tuple, list))
+                                                   else (source,)))
+    dst = tuple(normalize_dims(d, n)[0] for d in (destination if isinstance(
+        destination, (tuple, list)) else (destination,)))
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in source {source} or destination "
+                           f"{destination}")
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))
+
+
+def _writable_diagonal(x: Any, offset: int, dim1: int, dim2: int) -> Any:
+    """The diagonal of x as a view that writes through to x, as PyTorch's (numpy's own
+    diagonal view is read-only)."""
+    out = get_array_module(x).diagonal(x, offset, dim1, dim2)
+    if type(out) is np.ndarray and x.flags.writeable:
+        out.flags.writeable = True
+    return out
+
+
+class Diagonal(Op):
+    """y = the diagonal of x over dims (dim1, dim2), offset ``offset`` (> 0 above the main
+    diagonal), as the last dim of y, a view of x;  dL/dx = zeros with dL/dy on that diagonal."""
+    backward_name = "DiagonalBackward0"
+    tensor_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, offset, dim1, dim2):
+        ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
+        return _writable_diagonal(x, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):  # create_graph: a recorded op, differentiable again
+            return DiagonalScatter.apply(grad, ctx.shape, *ctx.args), None, None, None
+        return _diagonal_scatter(grad, ctx.shape, *ctx.args), None, None, None
+
+
+class DiagonalScatter(Op):
+    """y = zeros of ``shape`` with g on the diagonal (offset, dim1, dim2): the adjoint of
+    :class:`Diagonal`, so that its gradient is Diagonal again (create_graph)."""
+    tensor_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, dim1, dim2):
+        ctx.args = (offset, dim1, dim2)
+        return _diagonal_scatter(g, shape, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):
+            return Diagonal.apply(grad, *ctx.args), None, None, None, None
+        return get_array_module(grad).diagonal(grad, *ctx.args).copy(), None, None, None, None
+
+
+def _diagonal_scatter(g: Any, shape: tuple, offset: int, dim1: int, dim2: int) -> Any:
+    """Zeros of ``shape`` with g written on the diagonal (offset, dim1, dim2)."""
+    out = get_array_module(g).zeros(shape, dtype=g.dtype)
+    _writable_diagonal(out, offset, dim1, dim2)[...] = g
+    return out
+
+
+def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
+    """The diagonal of ``input`` over ``dim1`` and ``dim2`` (a view, its last dim);
+    ``offset`` > 0 above the main diagonal, < 0 below."""
+    d1, d2 = normalize_dims(dim1, input.ndim)[0], normalize_dims(dim2, input.ndim)[0]
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, int(offset), d1, d2)
+
+
+class IndexAdd(Op):
+    """y = x with alpha * source added at ``index`` along ``dim`` (repeated indices add up);
+    dL/dx = g, dL/dsource = alpha * g at index along dim."""
+    backward_name = "IndexAddBackward0"
+    tensor_inputs = (0, 3)
+
+    @staticmethod
+    def forward(ctx, x, dim, index, source, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        xp = get_array_module(x)
+        out = x.copy()
+        values = source * alpha if alpha != 1 else source
+        scatter_add(xp.moveaxis(out, dim, 0), index,
+                            xp.moveaxis(xp.asarray(values, dtype=x.dtype), dim, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_x, _, _, need_s, _ = ctx.needs_input_grad
+        grad_s = None
+        if need_s:
+            grad_s = grad[(slice(None),) * ctx.dim + (ctx.index,)]
+            if ctx.alpha != 1:
+                grad_s = grad_s * ctx.alpha
+        return (grad if need_x else None), None, None, grad_s, None
+
+
+def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
+    """``input`` with ``alpha * source`` added at the entries ``index`` (1-D, integer) along
+    ``dim``; repeated indices add up (``torch.index_add``)."""
+    raw = unwrap(index)
+    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
+    if raw.ndim > 1 or raw.dtype.kind not in "iu":
+        raise IndexError("index_add_(): Index is supposed to be a vector of integers")
+    expected = tuple(input.shape[:d]) + (raw.size,) + tuple(input.shape[d + 1:])
+    if input.ndim and tuple(source.shape) != expected:
+        raise RuntimeError(
+            f"index_add_(): source of shape {tuple(source.shape)} does not match the "
+            f"expected shape {expected} (input {tuple(input.shape)}, {raw.size} indices "
+            f"along dim {dim})"
+        )
+    size = input.shape[d] if input.ndim else 1
+    if raw.size:
+        check_in_range(raw, -size, size, lambda v: IndexError(
+            f"index_add_(): index {v} is out of bounds for dimension {dim} with size {size}"))
+    _same_device(input, index, "index_add's index")
+    return IndexAdd.apply(input, d, raw.reshape(-1), source, alpha)
