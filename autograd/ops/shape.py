@@ -7,6 +7,7 @@ gradient back the same way.
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 import numpy as np
@@ -18,8 +19,65 @@ from ..function import Op, unwrap
 from ..tensor import Tensor
 from .reduction import normalize_dims
 
+# --- views: outputs that share their input's memory --------------------------------------------
 
-class Reshape(Op):
+# The live views made by the view ops below, per version counter (the one a view shares
+# with the tensor whose memory it views), with that tensor, the base: an in-place update of
+# the base or of a view finds the others here (ops/inplace.py). Keyed by id(counter); an
+# entry holds the counter, so the id stays its own while the entry lives. Entries without
+# a live view are swept every _SWEEP registrations.
+_VIEWS: dict[int, tuple[list, Any, list]] = {}
+_SWEEP = 256
+_registered = 0
+_ref = weakref.ref
+
+
+class ViewOp(Op):
+    """An op whose output may be a view of its input's memory (reshape, permute, basic
+    indexing, expand, diagonal): ``apply`` notes each view with its base."""
+
+    __slots__ = ()
+
+    @classmethod
+    def apply(cls, input: Any, *args: Any) -> Any:
+        out = _apply(cls, input, *args)
+        counter = out._version_counter
+        if counter is input._version_counter:  # out views input's memory
+            entry = _VIEWS.get(id(counter))
+            if entry is None:
+                _VIEWS[id(counter)] = (counter, _ref(input), [_ref(out)])
+            else:
+                entry[2].append(_ref(out))
+            global _registered
+            _registered += 1
+            if _registered % _SWEEP == 0:
+                _sweep()
+        return out
+
+
+_apply = Op.apply.__func__  # Function.apply, the one place where a node is recorded
+
+
+def _sweep() -> None:
+    """Drop the views that are gone, and the entries left without any."""
+    for key, (_, _, refs) in list(_VIEWS.items()):
+            refs[:] = [r for r in refs if r() is not None]
+            if not refs:
+                del _VIEWS[key]
+
+
+def views_of(t: Any) -> tuple[Any, list]:
+    """The base of the memory t shares (None when t is not a view or its base is gone) and
+    the live views of it (t among them when t is one), oldest first."""
+    entry = _VIEWS.get(id(t._version_counter))
+    if entry is None:
+        return None, []
+    views = [v for v in (r() for r in entry[2]) if v is not None]
+    base = entry[1]()
+    return (base if base is not t else None), views
+
+
+class Reshape(ViewOp):
     """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
     backward_name = "ViewBackward0"
     tensor_inputs = (0,)
@@ -40,7 +98,7 @@ class Reshape(Op):
         return grad.reshape(ctx.shape), None
 
 
-class Permute(Op):
+class Permute(ViewOp):
     """y = x with its axes reordered;  dL/dx = dL/dy with the inverse order."""
     tensor_inputs = (0,)
 
@@ -54,7 +112,7 @@ class Permute(Op):
         return get_array_module(grad).transpose(grad, ctx.inverse), None
 
 
-class Expand(Op):
+class Expand(ViewOp):
     """y = x broadcast to a larger shape;  the engine sums dL/dy back to x's shape."""
     tensor_inputs = (0,)
 
@@ -73,7 +131,7 @@ class Expand(Op):
         return grad, None
 
 
-class GetItem(Op):
+class GetItem(ViewOp):
     """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
     backward_name = "IndexBackward0"
     tensor_inputs = (0,)
@@ -1108,7 +1166,7 @@ def _writable_diagonal(x: Any, offset: int, dim1: int, dim2: int) -> Any:
     return out
 
 
-class Diagonal(Op):
+class Diagonal(ViewOp):
     """y = the diagonal of x over dims (dim1, dim2), offset ``offset`` (> 0 above the main
     diagonal), as the last dim of y, a view of x;  dL/dx = zeros with dL/dy on that diagonal."""
     backward_name = "DiagonalBackward0"
