@@ -958,6 +958,8 @@ class Diag(Op):
     def forward(ctx, x, diagonal):
         xp = get_array_module(x)
         ctx.shape, ctx.dtype = x.shape, x.dtype
+        # PyTorch: diag of a vector is diag_embed, of a matrix diagonal (a copy here)
+        ctx.backward_name = "DiagEmbedBackward0" if x.ndim == 1 else "DiagonalBackward0"
         if x.ndim == 1:
             n = x.shape[0] + abs(diagonal)
             ctx.index = _diagonal_index(xp, x.shape[0], diagonal)
