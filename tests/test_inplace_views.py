@@ -114,7 +114,19 @@ def pow_in_place_keeps_what_it_saves(L):
     return y, x.grad
 
 
-CASES = [update_a_slice_view, update_the_base_then_use_a_view, view_used_before_the_update,
+def views_of_a_detached_alias_first(L):
+    x = _t(L, [1.0, 2.0, 3.0])
+    y = x * 1
+    d = y.detach()
+    first = d[0:1]
+    v = y[0:2]
+    v.mul_(2)
+    (y * y).sum().backward()
+    return y, first, x.grad
+
+
+CASES = [views_of_a_detached_alias_first, update_a_slice_view, update_the_base_then_use_a_view,
+         view_used_before_the_update,
          detach_and_data_see_the_update, view_of_a_view_and_transpose,
          a_view_of_a_tensor_without_grad_gains_it, base_without_grad_gains_it_with_old_views,
          slice_update_idiom, setitem_loop, relu_in_place_on_a_reshaped_output,

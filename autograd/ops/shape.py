@@ -48,11 +48,22 @@ class ViewOp(Op):
                 _VIEWS[id(counter)] = (counter, _ref(input), [_ref(out)])
             else:
                 entry[2].append(_ref(out))
+                base = entry[1]()
+                if base is not input and (base is None or (input._requires_grad
+                                                            and not base._requires_grad)):
+                    _rebase_entry(entry, input)
             global _registered
             _registered += 1
             if _registered % _SWEEP == 0:
                 _sweep()
         return out
+
+
+def _rebase_entry(entry: tuple, input: Any) -> None:
+    """Make ``input`` the base of its memory's views when the noted base is gone, or is a
+    ``detach()`` alias while input is in the graph (and input is not itself a view)."""
+    if not any(r() is input for r in entry[2]):
+        _VIEWS[id(entry[0])] = (entry[0], _ref(input), entry[2])
 
 
 _apply = Op.apply.__func__  # Function.apply, the one place where a node is recorded
