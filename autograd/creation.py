@@ -17,6 +17,7 @@ from .tensor import Tensor
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
     "linspace", "eye", "zeros_like", "ones_like", "full_like", "empty_like",
+    "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor",
 ]
 
 
@@ -148,6 +149,45 @@ def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
     t = Tensor(as_array(np.eye(n, m, dtype=np_dtype), device=device))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+# --- x.new_zeros(...) and the like: a new tensor with x's dtype and device ---------------------
+
+def new_zeros(input: Tensor, *size: Any, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """Zeros of ``size``, with input's dtype and device unless given."""
+    return _filled(size, 0, dtype or input.dtype, device or input.device, requires_grad)
+
+
+def new_ones(input: Tensor, *size: Any, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """Ones of ``size``, with input's dtype and device unless given."""
+    return _filled(size, 1, dtype or input.dtype, device or input.device, requires_grad)
+
+
+def new_empty(input: Tensor, *size: Any, dtype: Any = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` (zeros here), with input's dtype and device unless given."""
+    return _filled(size, 0, dtype or input.dtype, device or input.device, requires_grad)
+
+
+def new_full(input: Tensor, size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in every element of ``size``, with input's dtype and device unless given."""
+    size = tuple(size) if isinstance(size, (tuple, list)) else (size,)
+    return _filled(size, fill_value, dtype or input.dtype, device or input.device, requires_grad)
+
+
+def new_tensor(input: Tensor, data: Any, dtype: Any = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """``data`` as a new tensor (a copy), with input's dtype and device unless given."""
+    if isinstance(data, Tensor):
+        data = data._array
+    t = Tensor(as_array(data, dtypes.to_numpy_dtype(dtype or input.dtype),
+                        _device(device or input.device), copy=True))
     if requires_grad:
         t.requires_grad_(True)
     return t

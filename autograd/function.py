@@ -135,6 +135,7 @@ class Function(FunctionCtx):
 
     array_level = False  # forward and backward work on arrays (Op), or on Tensors
     _trace: Any = None  # the stack where the node was made, under detect_anomaly()
+    tensor_inputs: Any = None  # what next_functions lists: input positions (or a slice)
 
     @staticmethod
     def forward(ctx: Any, *args: Any) -> Any:
@@ -146,11 +147,16 @@ class Function(FunctionCtx):
 
     @property
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """PyTorch's view of the edges: per input, ``(node, 0)``; a leaf that requires grad
-        appears as its ``AccumulateGrad`` node (``.variable`` is the leaf), an input that
-        needs no gradient as ``(None, 0)``."""
-        return tuple((AccumulateGrad(e) if isinstance(e, Tensor) else e, 0)
-                     for e in self.edges)
+        """PyTorch's view of the edges: per Tensor input, ``(node, 0)``; a leaf that requires
+        grad appears as its ``AccumulateGrad`` node (``.variable`` is the leaf), a Tensor or
+        number operand that needs no gradient as ``(None, 0)``. Options (dims, sizes, flags)
+        are not listed: an op names the positions it lists, in PyTorch's order, in
+        ``tensor_inputs`` (None: every input)."""
+        edges = self.edges
+        shown = self.tensor_inputs
+        if shown is not None:
+            edges = edges[shown] if isinstance(shown, slice) else [edges[i] for i in shown]
+        return tuple((AccumulateGrad(e) if isinstance(e, Tensor) else e, 0) for e in edges)
 
     def name(self) -> str:
         """The node's name, as PyTorch prints grad_fn: ``ExpBackward`` for a Function ``Exp``."""

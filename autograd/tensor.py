@@ -192,6 +192,35 @@ class Tensor:
         """The number of elements."""
         return int(self._array.size)
 
+    def nelement(self) -> int:
+        """The number of elements (``numel``)."""
+        return int(self._array.size)
+
+    def ndimension(self) -> int:
+        """The number of dimensions (``dim``)."""
+        return self._array.ndim
+
+    def is_contiguous(self) -> bool:
+        """True when the elements lie in memory in row-major order without gaps."""
+        return bool(self._array.flags.c_contiguous)
+
+    def data_ptr(self) -> int:
+        """The address of the first element (equal for tensors that view the same start)."""
+        array = self._array
+        if hasattr(array, "__array_interface__"):
+            return int(array.__array_interface__["data"][0])
+        return int(array.data.ptr)
+
+    @property
+    def nbytes(self) -> int:
+        """The size of the elements in bytes."""
+        return int(self._array.nbytes)
+
+    @property
+    def itemsize(self) -> int:
+        """The size of one element in bytes."""
+        return self._array.dtype.itemsize
+
     def element_size(self) -> int:
         """The size of one element in bytes."""
         return self._array.dtype.itemsize

@@ -47,6 +47,7 @@ import builtins
 import contextlib
 import operator
 import sys
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -274,27 +275,34 @@ class MemoryPointer:
     __slots__ = ("ptr",)
 
     def __init__(self, array: ndarray):
-        self.ptr = id(array)
+        self.ptr = array._a.__array_interface__["data"][0]  # the first element's address
 
     def __repr__(self) -> str:
         return f"<MemoryPointer 0x{self.ptr:x}>"
 
 
+# The GPU array that wraps each numpy array owning memory, so that ``.base`` is one object
+_wrappers: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
 class ndarray:  # noqa: N801 - CuPy's name
     """A GPU array: numpy data that will not turn into a numpy array by itself."""
 
-    __slots__ = ("_a", "_device")
+    __slots__ = ("_a", "_device", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, shape: Any, dtype: Any = float):
         self._a = np.empty(shape, dtype=dtype)
         self._device = _current[-1]
+        _wrappers[id(self._a)] = self
 
     @classmethod
     def _of(cls, array: np.ndarray, device: int) -> ndarray:
         out = object.__new__(cls)
         out._a = array
         out._device = device
+        if array.base is None:  # an owner of memory: its views' .base is this object
+            _wrappers[id(array)] = out
         return out
 
     # --- refusing implicit conversion, dispatching numpy calls ---------------------------------
@@ -354,8 +362,12 @@ class ndarray:  # noqa: N801 - CuPy's name
 
     @property
     def base(self) -> ndarray | None:
+        """The array that owns the memory, the same object each time, as CuPy's."""
         base = self._a.base
-        return None if base is None else ndarray._of(base, self._device)
+        if base is None:
+            return None
+        owner = _wrappers.get(id(base))
+        return owner if owner is not None and owner._a is base else ndarray._of(base, self._device)
 
     @property
     def T(self) -> ndarray:  # noqa: N802

@@ -378,15 +378,25 @@ def test_grad_inputs_must_require_grad() -> None:
 
 # --- in-place updates in the graph ----------------------------------------------------------------
 
-def test_inplace_on_non_leaf_rebases_and_keeps_gradients_right() -> None:
+def test_inplace_on_non_leaf_refuses_a_saved_old_value_as_pytorch() -> None:
     x = leaf([1.0, 2.0])
     h = x * 3
     saved_user = h * h  # saves h's old values
     h += 1
     h[0] = 10.0
-    (saved_user.sum() + h.sum()).backward()
-    # d/dx [ (3x)^2 summed ] = 18x ; d/dx h = [0 (overwritten), 3]
-    assert x.grad.tolist() == [18.0, 36.0 + 3.0]
+    assert h.tolist() == [10.0, 7.0]
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        (saved_user.sum() + h.sum()).backward()
+
+
+def test_inplace_on_non_leaf_keeps_gradients_right() -> None:
+    x = leaf([1.0, 2.0])
+    h = x * 3
+    h += 1
+    h[0] = 10.0
+    (h * h).sum().backward()
+    # h = [10, 3 x1 + 1]: d/dx sum(h^2) = [0 (overwritten), 2 * 7 * 3]
+    assert x.grad.tolist() == [0.0, 42.0]
 
 
 def test_parameter_update_under_no_grad_writes_in_place() -> None:

@@ -92,15 +92,15 @@ def test_changing_an_input_that_was_not_saved_is_harmless():
     np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0])
 
 
-def test_a_recorded_in_place_update_keeps_the_old_values_for_backward():
-    # Under grad mode an in-place update of a non-leaf records a new node and leaves the
-    # saved array alone, so the gradient is the one of the values actually used.
+def test_a_recorded_in_place_update_of_a_saved_value_is_refused_as_pytorch():
+    # A recorded in-place update writes into the tensor's memory and moves its version on:
+    # a node that saved the old values refuses backward, as in PyTorch.
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     h = x * 1.0
     y = (h * h).sum()
     h.add_(10.0)
-    y.backward()
-    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
 
 
 def test_pytorch_raises_the_same_error():

@@ -151,6 +151,7 @@ class Softplus(Op):
     As PyTorch: where beta x > threshold, f(x) = x and f'(x) = 1 (the two
     agree there to float precision). Stable for x = +-1000.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -174,6 +175,7 @@ class Softplus(Op):
 class LeakyReLU(Op):
     """f(x) = x for x > 0, else negative_slope x;  f'(x) = 1 for x > 0, else negative_slope."""
     backward_name = "LeakyReluBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, negative_slope):
@@ -192,6 +194,7 @@ class LeakyReLU(Op):
 class ELU(Op):
     """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 for x > 0, else alpha e^x."""
     backward_name = "EluBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, alpha):
@@ -216,6 +219,7 @@ class GELU(Op):
     f'(x) = (1 + t)/2 + x/2 (1 - t^2) k (1 + 3 * 0.044715 x^2), with t that tanh.
     """
     backward_name = "GeluBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, approximate):
@@ -433,6 +437,7 @@ class PReLU(Op):
     ``w`` arrives shaped to broadcast against x (one slope per channel, dim 1); the engine
     sums dL/dw back to that shape.
     """
+    backward_name = "PreluKernelBackward0"
 
     @staticmethod
     def forward(ctx, x, w):
@@ -454,6 +459,7 @@ class PReLU(Op):
 class SELU(Op):
     """f(x) = scale x for x > 0, scale alpha (e^x - 1) otherwise;
     f'(x) = scale or scale alpha e^x (alpha and scale: SELU_ALPHA, SELU_SCALE)."""
+    backward_name = "EluBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -492,6 +498,7 @@ class Mish(Op):
 class Hardtanh(Op):
     """f(x) = min(max(x, lo), hi);  f'(x) = 1 for lo < x < hi, else 0 (0 at both bounds,
     as PyTorch's hardtanh and relu6, unlike clamp's 1)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, lo, hi):

@@ -50,6 +50,8 @@ class Sub(Op):
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you "
                 "are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
+        if not hasattr(a, "dtype"):  # 2 - x: PyTorch's rsub(x, 2), which lists x alone
+            ctx.backward_name, ctx.tensor_inputs = "RsubBackward1", (1,)
         a, b = promote_operands(a, b)
         return a - b
 
@@ -108,8 +110,13 @@ class Pow(Op):
             raise RuntimeError(str(e)) from None
         if hasattr(b, "dtype"):
             ctx.save_for_backward(a, b, out)
+            if hasattr(a, "dtype"):  # PyTorch: pow(Tensor, Tensor), pow(Scalar, Tensor)
+                ctx.backward_name = "PowBackward1"
+            else:
+                ctx.backward_name, ctx.tensor_inputs = "PowBackward2", (1,)
         else:  # a Python number: keep it as a number, not as a saved array
             ctx.exponent = b
+            ctx.tensor_inputs = (0,)  # pow(Tensor, Scalar) lists the tensor alone
             ctx.save_for_backward(a)
         return out
 
@@ -160,6 +167,10 @@ class Remainder(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if hasattr(b, "dtype"):  # PyTorch: remainder(Tensor, Tensor), remainder(Tensor, Scalar)
+            ctx.backward_name = "RemainderBackward1"
+        else:
+            ctx.tensor_inputs = (0,)
         x, y = promote_operands(a, b)
         xp = get_array_module(x if hasattr(x, "dtype") else y)
         if not (_is_float(x) or _is_float(y)) and bool((xp.asarray(y) == 0).any()):
@@ -288,8 +299,8 @@ def positive(input: Any) -> Any:
 
 
 def square(input: Any) -> Any:
-    """Element-wise ``input * input``."""
-    return Mul.apply(input, input)
+    """Element-wise ``input * input`` (PyTorch's pow(input, 2), PowBackward0)."""
+    return Pow.apply(input, 2)
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Any:
@@ -354,7 +365,10 @@ def operator(op: type, name: str) -> Any:
 
 
 def reflected(op: type, name: str) -> Any:
-    """The Tensor method ``name`` (``__radd__``, for ``2 + x``): ``op.apply(other, self)``."""
+    """The Tensor method ``name`` (``__radd__``, for ``2 + x``): ``op.apply(other, self)``;
+    for + and *, which commute, ``op.apply(self, other)``, as PyTorch records them."""
+    if op is Add or op is Mul:
+        return operator(op, name)
 
     def method(self: Tensor, other: Any) -> Tensor:
         return op.apply(operand(self, other), self)

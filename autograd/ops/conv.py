@@ -155,6 +155,8 @@ class Conv2d(Op):
     ``padding`` is (top, bottom, left, right) zeros; 'same' may pad unevenly.
     Only the cols matrix is saved (and only when W needs a gradient), not the input.
     """
+    tensor_inputs = (0, 1, 2)
+    backward_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, dilation, groups):
@@ -215,6 +217,8 @@ class ConvTranspose2d(Op):
     dL/dW = X^T @ im2col(G), dL/db = sum of G over (n, i, j). ``weight`` is
     (C_in, C_out/groups, kh, kw), as PyTorch's.
     """
+    tensor_inputs = (0, 1, 2)
+    backward_name = "ConvolutionBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias, stride, padding, output_padding, dilation, groups):
@@ -271,6 +275,7 @@ class Unfold(Op):
     Forward is im2col (zero padding first); backward is col2im, which adds each
     window's gradient back onto the pixels it covers.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
@@ -295,6 +300,7 @@ class Unfold(Op):
 class Fold(Op):
     """F.fold: columns (N, C*kh*kw, L) summed back into an image (N, C, H, W), the adjoint
     of unfold. Forward is col2im (then the padding cropped); backward is im2col."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, cols, output_size, kernel, dilation, padding, stride, blocks_hw):
@@ -329,11 +335,14 @@ class Pad(Op):
     some element of x, so its gradient is added back onto that element. Negative
     widths ('constant' only) crop.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, widths, mode, value):
         xp = get_array_module(x)
         ctx.widths, ctx.mode, ctx.shape = widths, mode, x.shape
+        if mode == "constant":
+            ctx.backward_name = "ConstantPadNdBackward0"
         # crop first where a width is negative, then pad what is positive
         crop = tuple(slice(max(0, -b), n - max(0, -a)) for (b, a), n in zip(widths, x.shape))
         x = x[crop]

@@ -1,23 +1,35 @@
 """In-place updates: ``x[i] = v``, ``add_``, ``zero_``, ``copy_``, ``relu_``, ... as in PyTorch.
 
-On data that needs no gradient (under ``no_grad``, or tensors that do not
-require grad) they write into the array. A leaf that requires grad refuses,
-as in PyTorch. A non-leaf that requires grad gets the out-of-place result
-and takes its place in the graph: the values saved for backward are never
-overwritten, so gradients stay right.
+Not recorded (under ``no_grad``, or when neither the tensor nor the value requires grad),
+an update writes into the tensor's memory, so the tensors that share it see the new
+values: views (basic indexing, ``view``/``reshape``, ``transpose``/``t``/``permute``,
+``expand``, ``diagonal``, ...), ``detach()`` and ``.data``. The version counter moves on.
 
-Two differences from PyTorch, both on tensors that require grad: a recorded
-in-place update of a *view* (``v = x[0:2]; v += 1`` where ``x`` is not a leaf)
-does not write through to ``x`` as PyTorch does (update ``x`` itself:
-``x[0:2] += 1`` works); and updating a tensor that an op saved for backward
-(``c = b * b; b += 1``) keeps the right gradient where PyTorch raises
-"modified by an inplace operation".
+Recorded (the tensor or the value requires grad), the numbers are PyTorch's:
 
-Writes into an array (under ``no_grad``, and optimizer steps) count a version
-of the tensor; backward refuses to use a saved leaf (a parameter, the data)
-whose version moved on since forward, with PyTorch's "modified by an inplace
-operation" error, so those never give silently wrong gradients either.
-Intermediate tensors are not tracked (PyTorch tracks them too).
+* on a leaf that requires grad, or on a view of one, refused with PyTorch's error;
+* on any other tensor t, the op runs out of place on a copy of t's old values (so that
+  what it saves for backward is not the memory being written), the result, cast to t's
+  dtype, is written into t's memory (views, ``detach()`` aliases and ``.data`` see it), t
+  takes the op's node as its ``grad_fn`` and its version counter moves on. A node that
+  saved the old values refuses backward with PyTorch's "modified by an inplace operation"
+  error (``z = y * y; y.add_(1)``; ``y = x.exp(); y.add_(1)``). A result of another shape
+  than t's is refused ("output with shape [3] doesn't match the broadcast shape [2, 3]").
+* when t is a view, the result is written into its base at t's elements: the base takes an
+  :class:`IntoPositions` node (PyTorch's CopySlices), so ``v = y[0:2]; v.mul_(2)`` changes
+  y's values and gradients, and ``x[0:2] += a`` works as in PyTorch.
+* after the update, each live view of the base gets a node over the base's new node (a
+  copy of its own node, or :class:`Gather`, PyTorch's AsStridedBackward0, for a view that
+  had none because the base did not require grad): ``v = y.view(3, 1); y.mul_(2)`` then
+  ``v`` gives PyTorch's gradients. A graph that used a view before the update keeps the
+  node it used. Views made under ``no_grad`` of a tensor that requires grad are left as
+  they are, as PyTorch leaves them.
+
+Views are found through the registry of ``ops/shape.py`` (``ViewOp``). One case is
+refused where PyTorch is not: a recorded update of a view whose base's memory is not
+C-contiguous (the base was made with another memory order); the error names the
+workarounds (update the base itself, an out-of-place op, or ``.clone()`` the view).
+An update through a view with repeated elements (``expand``) is refused as in PyTorch.
 """
 
 from __future__ import annotations
@@ -25,10 +37,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Op, unwrap
+from ..function import Op, _sequence, unwrap
 from ..grad_mode import is_grad_enabled
-from .select import masked_fill
-from .shape import check_index_arrays, index_arrays, scatter
+from ..tensor import Tensor
+from .arithmetic import pow as _pow
+from .select import clamp_max, clamp_min, masked_fill
+from .shape import check_index_arrays, index_add, index_arrays, scatter, views_of
 
 
 def _tracked(t: Any, value: Any = None) -> bool:
@@ -46,9 +60,164 @@ def _tracked(t: Any, value: Any = None) -> bool:
     return True
 
 
-def _rebase(t: Any, result: Any) -> Any:
-    t._array, t.grad_fn, t._requires_grad = result._array, result.grad_fn, result._requires_grad
+def _old_values(t: Any) -> Any:
+    """A copy of t's values on t's node: the op runs on it, so that what it saves for
+    backward is not the memory the result is written into."""
+    return Tensor(t._array.copy(), None, False, None, t.grad_fn)
+
+
+def _recorded(t: Any, make: Any, saves_input: bool = True) -> Any:
+    """A recorded in-place update of t: ``make(t's old values)`` written into t.
+
+    When t is a view, the result is written into its base at t's elements, as PyTorch's
+    CopySlices node does, and the base and all its views get their new nodes.
+    """
+    base, views = views_of(t)
+    result = make(_old_values(t) if saves_input else t)
+    if tuple(result.shape) != tuple(t.shape):
+        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast "
+                           f"shape {list(result.shape)}")
+    if base is None:
+        return _record(t, result, views)
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation; do it under `with ag.no_grad():` or on a .detach()ed copy"
+        )
+    where = _positions(base, t)
+    _record(base, IntoPositions.apply(base, where, _cast(result, t)), views)
     return t
+
+
+def _cast(result: Any, t: Any) -> Any:
+    """result in t's dtype: in-place ops keep the tensor's dtype (floats are cast, as in
+    PyTorch; a float result for an integer tensor is refused)."""
+    if result.dtype == t.dtype:
+        return result
+    if not t.is_floating_point():
+        raise RuntimeError(f"result type {result.dtype} can't be cast to the desired output "
+                           f"type {t.dtype} (in-place ops keep the tensor's dtype)")
+    return result.to(t.dtype)
+
+
+def _record(t: Any, result: Any, views: list) -> Any:
+    """t takes result's values, written into its memory, and result's place in the graph;
+    its live views get new nodes over the updated t (see the module's notes)."""
+    result = _cast(result, t)
+    old = t.grad_fn
+    # Views made without a node follow t only if t did not require grad (PyTorch leaves
+    # views made under no_grad alone); found before anything is written, as it may raise.
+    followers = [v for v in views if v.grad_fn is not None or old is None]
+    where = {id(v): _positions(t, v) for v in followers if v.grad_fn is None}
+    t._array[...] = result._array
+    t._version_counter[0] += 1
+    t.grad_fn, t._requires_grad = result.grad_fn, True
+    renewed = {id(old): t.grad_fn}
+    for view in followers:  # oldest first: a view of a view finds its base's new node
+        node = view.grad_fn
+        new_base = None if node is None else renewed.get(id(node.edges[0]))
+        if new_base is not None:
+            view.grad_fn = renewed[id(node)] = _renewed(node, new_base)
+        else:  # no node, or its input is gone: a node that picks its elements from t
+            positions = where[id(view)] if id(view) in where else _positions(t, view)
+            view.grad_fn = Gather.apply(t, positions).grad_fn
+            view._requires_grad = True
+    return t
+
+
+def _renewed(node: Any, base: Any) -> Any:
+    """A copy of a view's node whose input is ``base``, the updated tensor's node: the view
+    of the new values, as PyTorch regenerates a view's grad_fn after its base changed."""
+    new = type(node)()
+    new.__dict__.update(node.__dict__)  # the op's own fields (index, shape)
+    new.edges = (base,) + node.edges[1:]
+    new.saved_tensors = node.saved_tensors
+    new._saved_versions = None
+    new._out_shape, new._out_dtype = node._out_shape, node._out_dtype
+    new._retained, new._hooks = node._retained, node._hooks
+    new._seq = next(_sequence)  # after the update's node: a topological order still
+    return new
+
+
+def _address(array: Any) -> int:
+    if hasattr(array, "__array_interface__"):
+        return array.__array_interface__["data"][0]
+    return array.data.ptr
+
+
+def _positions(base: Any, view: Any) -> Any:
+    """The flat indices, in the base's C-order, of the view's elements (in the view's
+    shape): where the view sits in its base's memory."""
+    b, v = base._array, view._array
+    item = b.dtype.itemsize
+    offset = _address(v) - _address(b)
+    if not b.flags.c_contiguous or offset % item or any(s % item for s in v.strides):
+        raise RuntimeError(
+            f"an in-place operation on a view (shape {tuple(v.shape)}) of a tensor whose "
+            "memory is not contiguous cannot be recorded for autograd here: update the "
+            "base tensor itself, use an out-of-place op, or .clone() the view first"
+        )
+    xp = get_array_module(b)
+    flat = xp.full(v.shape, offset // item, dtype=xp.int64)
+    for axis, (n, stride) in enumerate(zip(v.shape, v.strides)):
+        steps = xp.arange(n, dtype=xp.int64) * (stride // item)
+        flat = flat + steps.reshape((n,) + (1,) * (v.ndim - axis - 1))
+    if 0 in v.strides and v.size > 1 and flat.size != xp.unique(flat).size:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation."
+        )
+    return flat
+
+
+class IntoPositions(Op):
+    """y = x with v written at the flat positions ``where`` (x's C-order): an in-place update
+    of a view, seen from its base (PyTorch's CopySlices);
+    dL/dx = g with 0 at ``where``, dL/dv = g at ``where``."""
+    backward_name = "CopySlices"
+    tensor_inputs = (0, 2)
+
+    @staticmethod
+    def forward(ctx, x, where, v):
+        ctx.where = where
+        out = x.copy()
+        out.reshape(-1)[where] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_x, _, need_v = ctx.needs_input_grad
+        flat = grad.reshape(-1)
+        grad_v = flat[ctx.where] if need_v else None
+        grad_x = None
+        if need_x:
+            if hasattr(grad, "grad_fn"):
+                grad_x = IntoPositions.apply(grad, ctx.where, 0.0)
+            else:
+                grad_x = grad.copy()
+                grad_x.reshape(-1)[ctx.where] = 0
+        return grad_x, None, grad_v
+
+
+class Gather(Op):
+    """y = x's elements at the flat positions ``where`` (x's C-order), in where's shape:
+    a view's node over its base; dL/dx = g added back at ``where``."""
+    backward_name = "AsStridedBackward0"
+    tensor_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, where):
+        ctx.shape, ctx.where = x.shape, where
+        return x.reshape(-1)[where]
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):  # create_graph: a recorded op, differentiable again
+            return IntoPositions.apply(grad.new_zeros(ctx.shape), ctx.where, grad), None
+        out = get_array_module(grad).zeros(ctx.shape, dtype=grad.dtype)
+        out.reshape(-1)[ctx.where] = grad  # a view's elements sit at distinct positions
+        return out, None
 
 
 _OUT_OF_PLACE = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
@@ -57,8 +226,10 @@ _OUT_OF_PLACE = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__",
 
 def inplace(t: Any, ufunc: str, other: Any) -> Any:
     """``t <op>= other`` with numpy's ``out=``: no new array, t keeps its dtype."""
-    if _tracked(t, other):
-        return _rebase(t, getattr(t, _OUT_OF_PLACE[ufunc])(other))
+    if _tracked(t, other):  # + and - save nothing of t; * and / do
+        method = _OUT_OF_PLACE[ufunc]
+        return _recorded(t, lambda old: getattr(old, method)(other),
+                         saves_input=ufunc in ("multiply", "true_divide"))
     xp = get_array_module(t._array)
     value = unwrap(other)
     if ufunc == "subtract" and (t._array.dtype.kind == "b" or value.__class__ is bool
@@ -138,7 +309,7 @@ def fill_(t: Any, value: Any) -> Any:
         )
     if _tracked(t, value):
         # Every element overwritten: t's old values (inf or nan included) leave no trace.
-        return _rebase(t, SetItem.apply(t, Ellipsis, value))
+        return _recorded(t, lambda old: SetItem.apply(old, Ellipsis, value), False)
     t._array[...] = unwrap(value)
     t._version_counter[0] += 1
     return t
@@ -147,7 +318,7 @@ def fill_(t: Any, value: Any) -> Any:
 def copy_(t: Any, src: Any) -> Any:
     """In place: ``src``'s values (broadcast to t's shape) written into t."""
     if _tracked(t, src):
-        return _rebase(t, SetItem.apply(t, Ellipsis, src))
+        return _recorded(t, lambda old: SetItem.apply(old, Ellipsis, src), False)
     t._array[...] = unwrap(src)
     t._version_counter[0] += 1
     return t
@@ -156,28 +327,32 @@ def copy_(t: Any, src: Any) -> Any:
 def apply_(t: Any, op: Any, *args: Any) -> Any:
     """``t.relu_()``, ``F.relu(t, inplace=True)``, ...: ``op(t, *args)``, written into ``t``.
 
-    Recorded, ``t`` takes the result's place in the graph (see the module's notes); not
-    recorded, the result is written into ``t``'s array. A result of another dtype (the
-    sigmoid of an integer tensor) is refused, as in PyTorch, rather than cast.
+    Recorded, the op runs on a copy of t's values and ``t`` takes the result's values and
+    place in the graph (see the module's notes); not recorded, the result is written into
+    ``t``'s array. A result of another dtype (the sigmoid of an integer tensor) is refused,
+    as in PyTorch, rather than cast.
     """
-    tracked = _tracked(t)
-    result = op(t, *args)
-    if result.dtype != t.dtype:
-        raise RuntimeError(
-            f"result type {result.dtype} can't be cast to the desired output type {t.dtype} "
-            "(in-place ops keep the tensor's dtype)"
-        )
-    if tracked:
-        return _rebase(t, result)
+    if _tracked(t):
+        return _recorded(t, lambda old: _same_dtype(op(old, *args), t))
+    result = _same_dtype(op(t, *args), t)
     t._array[...] = result._array
     t._version_counter[0] += 1
     return t
 
 
+def _same_dtype(result: Any, t: Any) -> Any:
+    if result.dtype != t.dtype:
+        raise RuntimeError(
+            f"result type {result.dtype} can't be cast to the desired output type {t.dtype} "
+            "(in-place ops keep the tensor's dtype)"
+        )
+    return result
+
+
 def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     """In place: t limited to [min, max]."""
     if _tracked(t):
-        return _rebase(t, t.clamp(min, max))
+        return _recorded(t, lambda old: old.clamp(min, max))
     get_array_module(t._array).clip(t._array, unwrap(min), unwrap(max), out=t._array)
     t._version_counter[0] += 1
     return t
@@ -185,6 +360,7 @@ def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
 
 class SetItem(Op):
     """y = x with y[index] = v;  dL/dx = g with g[index] = 0, dL/dv = g[index]."""
+    tensor_inputs = (0, 2)
 
     @staticmethod
     def forward(ctx, x, index, value):
@@ -212,17 +388,22 @@ def setitem(t: Any, index: Any, value: Any) -> None:
     """``t[index] = value``, with PyTorch's indexing rules."""
     index = index_arrays(t, index)
     if _tracked(t, value):
-        _rebase(t, SetItem.apply(t, index, value))
+        _recorded(t, lambda old: SetItem.apply(old, index, value), False)
         return
     check_index_arrays(t._array, index)
     t._array[index] = unwrap(value)
     t._version_counter[0] += 1
 
 
-def _write(t: Any, result: Any, value: Any) -> Any:
-    """t takes result's values: recorded (t takes result's place in the graph) or written."""
+def _write(t: Any, make: Any, value: Any) -> Any:
+    """t takes ``make(t)``'s values (an op that saves nothing of t): recorded (see the
+    module's notes) or written into t's array."""
     if _tracked(t, value):
-        return _rebase(t, result)
+        return _recorded(t, make, saves_input=False)
+    result = make(t.detach())
+    if tuple(result.shape) != tuple(t.shape):
+        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast "
+                           f"shape {list(result.shape)}")
     t._array[...] = result._array
     t._version_counter[0] += 1
     return t
@@ -230,20 +411,35 @@ def _write(t: Any, result: Any, value: Any) -> Any:
 
 def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
     """``t.masked_fill_(mask, value)``: value written where mask is True; mask broadcasts to t."""
-    result = masked_fill(t.detach() if not _tracked(t, value) else t, mask, value)
-    if tuple(result.shape) != tuple(t.shape):
-        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast "
-                           f"shape {list(result.shape)}")
-    return _write(t, result, value)
+    return _write(t, lambda old: masked_fill(old, mask, value), value)
 
 
 def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
              reduce: Any = None) -> Any:
     """``t.scatter_(dim, index, src)``: src (or value) written into t at index along dim."""
     source = value if src is None else src
-    result = scatter(t.detach() if not _tracked(t, source) else t, dim, index, src, value=value,
-                     reduce=reduce)
-    return _write(t, result, source)
+    return _write(t, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce),
+                  source)
+
+
+def pow_(t: Any, exponent: Any) -> Any:
+    """In place: ``t = t ** exponent``."""
+    return apply_(t, _pow, exponent)
+
+
+def clamp_min_(t: Any, min: Any) -> Any:  # noqa: A002
+    """In place: t limited to >= min."""
+    return apply_(t, clamp_min, min)
+
+
+def clamp_max_(t: Any, max: Any) -> Any:  # noqa: A002
+    """In place: t limited to <= max."""
+    return apply_(t, clamp_max, max)
+
+
+def index_add_(t: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
+    """In place: ``alpha * source`` added into t at ``index`` along ``dim``."""
+    return _write(t, lambda old: index_add(old, dim, index, source, alpha=alpha), source)
 
 
 def in_place_twin(op: Any, name: str) -> Any:

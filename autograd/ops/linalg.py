@@ -31,6 +31,9 @@ def _matmul_2d(a: Any, b: Any) -> Any:
     return a @ b  # large products; CuPy arrays; Tensors when create_graph records backward
 
 
+_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (3, 3): "BmmBackward0"}
+
+
 class MatMul(Op):
     """Y = A @ B;  dL/dA = G @ B^T, dL/dB = A^T @ G (batch dims are summed by the engine)."""
     backward_name = "MmBackward0"
@@ -54,6 +57,7 @@ class MatMul(Op):
                 f"mat1 and mat2 shapes cannot be multiplied ({_fmt(a.shape)} and {_fmt(b.shape)})"
             )
         ctx.save_for_backward(a, b)
+        ctx.backward_name = _MATMUL_NAMES.get((a.ndim, b.ndim), "MmBackward0")
         try:
             return a @ b
         except ValueError:
@@ -106,6 +110,10 @@ class Linear(Op):
             raise RuntimeError(
                 f"linear: input dtype {x.dtype} and weight dtype {weight.dtype} differ"
             )
+        if bias is None:  # PyTorch: addmm(b, x, W^T) with a bias, mm(x, W^T) without
+            ctx.backward_name, ctx.tensor_inputs = "MmBackward0", (0, 1)
+        else:
+            ctx.tensor_inputs = (2, 0, 1)
         need_x, need_w, _ = ctx.needs_input_grad  # save only what a gradient needs
         ctx.save_for_backward(x if need_w else None, weight if need_x else None)
         try:
@@ -210,6 +218,7 @@ class Einsum(Op):
     that the output lacks;  dL/dx_k = einsum of dL/dy with the other operands onto x_k's
     letters, broadcast along the letters that only x_k has (summed away at once, each of those
     entries enters y with the same weight)."""
+    tensor_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx, equation, *xs):

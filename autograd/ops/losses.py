@@ -75,6 +75,7 @@ def _clamped_log(xp: Any, x: Any) -> Any:
 class MSELoss(Op):
     """l_n = (x_n - y_n)^2;  dl_n/dx_n = 2 (x_n - y_n), dl_n/dy_n = -2 (x_n - y_n)."""
     backward_name = "MseLossBackward0"
+    tensor_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, x, target, reduction):
@@ -111,6 +112,7 @@ class BCELoss(Op):
     dl_n/dy_n = -w_n (ln x_n - ln(1 - x_n)).
     """
     backward_name = "BinaryCrossEntropyBackward0"
+    tensor_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, x, target, weight, reduction):
@@ -163,6 +165,7 @@ class BCEWithLogitsLoss(Op):
     dl_n/dy_n = w_n ((p - 1) softplus(-x_n) - x_n).
     """
     backward_name = "BinaryCrossEntropyWithLogitsBackward0"
+    tensor_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, x, target, weight, pos_weight, reduction):
@@ -291,6 +294,31 @@ def _kept(g: Any, keep: Any) -> Any:
     return xp.where(keep.reshape(keep.shape[:1] + (1,) + keep.shape[1:]), g, 0.0)
 
 
+class _LogSoftmaxStep:
+    """What ``next_functions`` shows between a fused cross-entropy node and its logits:
+    PyTorch computes cross_entropy as nll_loss(log_softmax(x)), two nodes, and tutorials
+    walk that chain (``loss.grad_fn.next_functions[0][0]`` is LogSoftmaxBackward0). Our
+    one node does both steps; this stands for the log-softmax step in the picture only
+    (backward never visits it)."""
+
+    __slots__ = ("next_functions",)
+
+    def __init__(self, next_functions: tuple):
+        self.next_functions = next_functions
+
+    def name(self) -> str:
+        return "LogSoftmaxBackward0"
+
+    def __repr__(self) -> str:
+        return "<LogSoftmaxBackward0 object>"
+
+
+def _through_log_softmax(node: Any) -> tuple:
+    """PyTorch's next_functions of nll_loss(log_softmax(x)) for a fused node over x."""
+    logits = Op.next_functions.fget(node)[0]
+    return ((_LogSoftmaxStep((logits,)) if logits[0] is not None else None, 0),)
+
+
 class CrossEntropyLoss(Op):
     """Cross-entropy of logits x (N, C, d...) against targets, through a stable log-softmax:
 
@@ -303,6 +331,7 @@ class CrossEntropyLoss(Op):
     probability on a masked, -inf, logit gives 0 * -inf = nan in the loss).
     """
     backward_name = "NllLossBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, target, q, classes, target_scale, reduction):
@@ -355,6 +384,8 @@ class CrossEntropyIndexLoss(Op):
     none is: the others get l_n = 0 and no gradient, and 'mean' divides by their count.
     """
     backward_name = "NllLossBackward0"
+    tensor_inputs = (0,)
+    next_functions = property(_through_log_softmax)
 
     @staticmethod
     def forward(ctx, x, target, reduction, keep):
@@ -408,6 +439,7 @@ class NLLLoss(Op):
     smoothing); x[n, y_n] is selected by index, so a -inf elsewhere in the row is harmless.
     """
     backward_name = "NllLossBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, classes, reduction):
@@ -442,9 +474,12 @@ class HuberLoss(Op):
     so smooth_l1(beta) = huber(delta=beta) / beta; smooth L1 with beta = 0 is the L1 loss.
     dl/dy = -dl/dx.
     """
+    tensor_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, x, target, b, huber, reduction):
+        if not huber:
+            ctx.backward_name = "SmoothL1LossBackward0"
         xp = get_array_module(x)
         d = x - target
         a = xp.abs(d)
@@ -483,6 +518,7 @@ class KLDivLoss(Op):
 
     ``denominator`` is the count the 'mean' divides by (the batch size for 'batchmean').
     """
+    tensor_inputs = (0, 1)
 
     @staticmethod
     def forward(ctx, x, target, log_target, reduction, denominator):

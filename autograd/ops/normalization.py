@@ -89,6 +89,8 @@ class BatchNorm(Op):
     dL/dy, which give dL/dbeta and dL/dgamma as well:
     dL/dx = gamma inv_std (dL/dy - mean_A dL/dy - xhat mean_A(dL/dy xhat)).
     """
+    tensor_inputs = (0, 1, 2)
+    backward_name = "NativeBatchNormBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias, running, training, momentum, eps):
@@ -147,6 +149,8 @@ class BatchNorm(Op):
 class LayerNorm(Op):
     """Layer normalisation over the last ``ndims`` dims of x (one normalized_shape per sample):
     A = the last ndims axes; gamma and beta have the normalized shape."""
+    tensor_inputs = (0, 1, 2)
+    backward_name = "NativeLayerNormBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias, ndims, eps):
@@ -184,6 +188,8 @@ class GroupNorm(Op):
     """Group normalisation of x (N, C, *): the C channels in G groups of C/G, statistics per
     sample and group (x viewed as (N, G, M), A = axis 2, M = C/G prod(*)); gamma and beta
     per channel."""
+    tensor_inputs = (0, 1, 2)
+    backward_name = "NativeGroupNormBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias, num_groups, eps):
@@ -229,6 +235,7 @@ class Embedding(Op):
     scatter-add), zero for ``padding_idx``; with ``scale_grad_by_freq`` each of those
     gradients is divided by how often k occurs in ``indices``.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):

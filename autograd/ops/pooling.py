@@ -74,6 +74,8 @@ class MaxPool2d(Op):
     A window holding a NaN gives NaN, as in PyTorch; its gradient goes to the window's
     first NaN (PyTorch's kernel picks the last one).
     """
+    tensor_inputs = (0,)
+    backward_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, out_hw, found):
@@ -143,6 +145,8 @@ class AvgPool2d(Op):
     dL/dx: every element of the window gets dL/dy[i, j] / divisor[i, j]; overlapping
     windows add up. ``divisor`` is an array (Ho, Wo) or a number (divisor_override).
     """
+    tensor_inputs = (0,)
+    backward_name = "AvgPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, out_hw, divisor):
@@ -188,6 +192,8 @@ def adaptive_avg_matrix(n: int, m: int, dtype: Any, like: Any) -> Any:
 class AdaptiveAvgPool2d(Op):
     """y = A_h @ x @ A_w^T over the last two axes (A: adaptive_avg_matrix);
     dL/dx = A_h^T @ G @ A_w. Differentiable again (two matrix products)."""
+    tensor_inputs = (0,)
+    backward_name = "AdaptiveAvgPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, out_hw):
@@ -210,6 +216,8 @@ class AdaptiveMaxPool2d(Op):
     Windows may differ in size by one: each is read as the largest size, the elements
     past its end masked with -inf. ``found`` as in MaxPool2d, with flat indices.
     """
+    tensor_inputs = (0,)
+    backward_name = "AdaptiveMaxPool2DBackward0"
 
     @staticmethod
     def forward(ctx, x, out_hw, found):

@@ -37,6 +37,7 @@ class Gate(Op):
     dL/da is dL/dy * f'(a_k) in block k and 0 elsewhere, with f' from the output:
     y (1 - y) for sigmoid, 1 - y^2 for tanh.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, a, k, chunks, nonlinearity):

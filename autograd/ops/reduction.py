@@ -61,6 +61,7 @@ def _stable_shift(x: Any, axes: tuple[int, ...]) -> Any:
 
 class Sum(Op):
     """y = sum_i x_i;  dy/dx_i = 1: the gradient is spread back over the summed axes."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -76,8 +77,14 @@ class Sum(Op):
         return xp.broadcast_to(grad.reshape(ctx.kept), ctx.shape), None, None
 
 
+class SumDim(Sum):
+    """``x.sum(dim)``: Sum, under PyTorch's name for a sum over given dims."""
+    backward_name = "SumBackward1"
+
+
 class Mean(Op):
     """y = (1/n) sum_i x_i;  dy/dx_i = 1/n."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -105,6 +112,11 @@ class Mean(Op):
         return xp.broadcast_to(grad, ctx.shape), None, None
 
 
+class MeanDim(Mean):
+    """``x.mean(dim)``: Mean, under PyTorch's name for a mean over given dims."""
+    backward_name = "MeanBackward1"
+
+
 def _extreme_forward(ctx: Any, x: Any, axes: tuple, keepdim: bool, reducer: str) -> Any:
     for a in axes:  # the max of nothing does not exist; an empty tensor reduced elsewhere is fine
         if x.shape[a] == 0:
@@ -124,6 +136,7 @@ def _extreme_backward(ctx: Any, grad: Any) -> tuple:
 
 class Amax(Op):
     """y = max_i x_i;  dy/dx_i = 1 at the maximum (split evenly between ties), else 0."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -134,6 +147,7 @@ class Amax(Op):
 
 class Amin(Op):
     """y = min_i x_i;  dy/dx_i = 1 at the minimum (split evenly between ties), else 0."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -144,6 +158,8 @@ class Amin(Op):
 
 class LogSumExp(Op):
     """y = log sum_i e^{x_i}, computed stably;  dy/dx_i = e^{x_i - y} (the softmax)."""
+    tensor_inputs = (0,)
+    backward_name = "LogsumexpBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -169,6 +185,7 @@ class LogSumExp(Op):
 
 class Softmax(Op):
     """y_i = e^{x_i} / sum_j e^{x_j} (each in (0, 1), summing to 1);  dL/dx = y (g - sum(g y))."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -192,6 +209,7 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     """y_i = x_i - log sum_j e^{x_j};  dL/dx = g - e^y sum(g)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -216,6 +234,8 @@ class LogSoftmax(Op):
 
 class Norm(Op):
     """y = sqrt(sum_i x_i^2);  dy/dx_i = x_i / y, and 0 where y = 0 (as PyTorch, not NaN)."""
+    tensor_inputs = (0,)
+    backward_name = "LinalgVectorNormBackward0"
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -241,19 +261,27 @@ def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
     return op.apply(input, reduced_dims(dim, input.ndim), bool(keepdim))
 
 
-def sum(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,  # noqa: A001
-        keepdims: bool | None = None) -> Any:
+def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
+        axis: Any = None, keepdims: bool | None = None) -> Any:
     """Sum over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
-    return _reduce(Sum, input, axis if dim is None else dim,
+    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
+    in PyTorch."""
+    if dtype is not None:
+        input = input.to(dtype)
+    dim = axis if dim is None else dim
+    return _reduce(Sum if dim is None else SumDim, input, dim,
                    keepdim if keepdims is None else keepdims)
 
 
-def mean(input: Any, dim: Any = None, keepdim: bool = False, *, axis: Any = None,
-         keepdims: bool | None = None) -> Any:
+def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
+         axis: Any = None, keepdims: bool | None = None) -> Any:
     """Mean over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    numpy's ``axis`` and ``keepdims`` are accepted too, as in PyTorch."""
-    return _reduce(Mean, input, axis if dim is None else dim,
+    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
+    in PyTorch."""
+    if dtype is not None:
+        input = input.to(dtype)
+    dim = axis if dim is None else dim
+    return _reduce(Mean if dim is None else MeanDim, input, dim,
                    keepdim if keepdims is None else keepdims)
 
 
@@ -324,6 +352,7 @@ class Prod(Op):
     Each is prod_{j != i} x_j written so that its own derivative (for
     create_graph) is right too.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -354,8 +383,14 @@ class Prod(Op):
         return grad.reshape(ctx.kept) * slope, None, None
 
 
+class ProdDim(Prod):
+    """``x.prod(dim)``: Prod, under PyTorch's name for a product along a dim."""
+    backward_name = "ProdBackward1"
+
+
 class Cumsum(Op):
     """y_k = sum_{i <= k} x_i along dim;  dL/dx_i = sum_{k >= i} dL/dy_k (a reversed cumsum)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -391,7 +426,7 @@ def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
     """The product of all elements, or along one ``dim`` (an int, as in PyTorch)."""
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod(): dim must be an int, got {dim!r}")
-    return _reduce(Prod, input, dim, keepdim)
+    return _reduce(Prod if dim is None else ProdDim, input, dim, keepdim)
 
 
 def cumsum(input: Any, dim: int) -> Any:
@@ -420,6 +455,7 @@ def var_mean(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim:
 class Median(Op):
     """m = the lower median of all elements (the ((n - 1) // 2)-th smallest; NaN if any is);
     dm/dx_i = 1 / k on the k elements equal to m, else 0, as PyTorch shares it among ties."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, index):

@@ -12,6 +12,7 @@ from .arithmetic import operand
 
 class Where(Op):
     """y = a where cond else b;  dL/da = g where cond, dL/db = g elsewhere."""
+    tensor_inputs = (1, 2)
 
     @staticmethod
     def forward(ctx, cond, a, b):
@@ -38,6 +39,7 @@ class Where(Op):
 class Clamp(Op):
     """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
     backward_name = "ClampBackward1"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -57,6 +59,16 @@ class Clamp(Op):
         if ctx.hi is not None:
             inside = inside * (x <= ctx.hi) if ctx.lo is not None else x <= ctx.hi
         return grad * inside, None, None
+
+
+class ClampMin(Clamp):
+    """``x.clamp_min(lo)``: Clamp, under PyTorch's name for it."""
+    backward_name = "ClampMinBackward0"
+
+
+class ClampMax(Clamp):
+    """``x.clamp_max(hi)``: Clamp, under PyTorch's name for it."""
+    backward_name = "ClampMaxBackward0"
 
 
 class Maximum(Op):
@@ -132,12 +144,16 @@ def where_method(input: Any, condition: Any, other: Any) -> Any:
 
 def clamp_min(input: Any, min: Any) -> Any:  # noqa: A002
     """Element-wise max(input, min)."""
-    return clamp(input, min=min)
+    if hasattr(min, "grad_fn"):
+        return clamp(input, min=min)
+    return ClampMin.apply(input, min, None)
 
 
 def clamp_max(input: Any, max: Any) -> Any:  # noqa: A002
     """Element-wise min(input, max)."""
-    return clamp(input, max=max)
+    if hasattr(max, "grad_fn"):
+        return clamp(input, max=max)
+    return ClampMax.apply(input, None, max)
 
 
 def maximum(input: Any, other: Any) -> Any:
@@ -153,6 +169,7 @@ def minimum(input: Any, other: Any) -> Any:
 class MaskedFill(Op):
     """y = value where mask else x, in x's dtype;  dL/dx = g where not mask,
     dL/dvalue = the sum of g where mask (value is a number or a 0-d tensor)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, mask, value):

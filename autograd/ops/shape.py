@@ -7,6 +7,7 @@ gradient back the same way.
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any
 
 import numpy as np
@@ -18,10 +19,79 @@ from ..function import Op, unwrap
 from ..tensor import Tensor
 from .reduction import normalize_dims
 
+# --- views: outputs that share their input's memory --------------------------------------------
 
-class Reshape(Op):
+# The live views made by the view ops below, per version counter (the one a view shares
+# with the tensor whose memory it views), with that tensor, the base: an in-place update of
+# the base or of a view finds the others here (ops/inplace.py). Keyed by id(counter); an
+# entry holds the counter, so the id stays its own while the entry lives. Entries without
+# a live view are swept every _SWEEP registrations.
+_VIEWS: dict[int, tuple[list, Any, list]] = {}
+_SWEEP = 256
+_registered = 0
+_ref = weakref.ref
+
+
+class ViewOp(Op):
+    """An op whose output may be a view of its input's memory (reshape, permute, basic
+    indexing, expand, diagonal): ``apply`` notes each view with its base."""
+
+    __slots__ = ()
+
+    @classmethod
+    def apply(cls, input: Any, *args: Any) -> Any:
+        out = _apply(cls, input, *args)
+        counter = out._version_counter
+        if counter is input._version_counter:  # out views input's memory
+            entry = _VIEWS.get(id(counter))
+            if entry is None:
+                _VIEWS[id(counter)] = (counter, _ref(input), [_ref(out)])
+            else:
+                entry[2].append(_ref(out))
+                base = entry[1]()
+                if base is not input and (base is None or (input._requires_grad
+                                                            and not base._requires_grad)):
+                    _rebase_entry(entry, input)
+            global _registered
+            _registered += 1
+            if _registered % _SWEEP == 0:
+                _sweep()
+        return out
+
+
+def _rebase_entry(entry: tuple, input: Any) -> None:
+    """Make ``input`` the base of its memory's views when the noted base is gone, or is a
+    ``detach()`` alias while input is in the graph (and input is not itself a view)."""
+    if not any(r() is input for r in entry[2]):
+        _VIEWS[id(entry[0])] = (entry[0], _ref(input), entry[2])
+
+
+_apply = Op.apply.__func__  # Function.apply, the one place where a node is recorded
+
+
+def _sweep() -> None:
+    """Drop the views that are gone, and the entries left without any."""
+    for key, (_, _, refs) in list(_VIEWS.items()):
+            refs[:] = [r for r in refs if r() is not None]
+            if not refs:
+                del _VIEWS[key]
+
+
+def views_of(t: Any) -> tuple[Any, list]:
+    """The base of the memory t shares (None when t is not a view or its base is gone) and
+    the live views of it (t among them when t is one), oldest first."""
+    entry = _VIEWS.get(id(t._version_counter))
+    if entry is None:
+        return None, []
+    views = [v for v in (r() for r in entry[2]) if v is not None]
+    base = entry[1]()
+    return (base if base is not t else None), views
+
+
+class Reshape(ViewOp):
     """y = x viewed with a new shape;  dL/dx = dL/dy reshaped back."""
     backward_name = "ViewBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -39,8 +109,9 @@ class Reshape(Op):
         return grad.reshape(ctx.shape), None
 
 
-class Permute(Op):
+class Permute(ViewOp):
     """y = x with its axes reordered;  dL/dx = dL/dy with the inverse order."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, axes):
@@ -52,8 +123,9 @@ class Permute(Op):
         return get_array_module(grad).transpose(grad, ctx.inverse), None
 
 
-class Expand(Op):
+class Expand(ViewOp):
     """y = x broadcast to a larger shape;  the engine sums dL/dy back to x's shape."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -70,13 +142,15 @@ class Expand(Op):
         return grad, None
 
 
-class GetItem(Op):
+class GetItem(ViewOp):
     """y = x[index];  dL/dx is dL/dy put back where it came from (repeated indices add up)."""
     backward_name = "IndexBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, index):
         ctx.shape, ctx.dtype, ctx.index = x.shape, x.dtype, index
+        ctx.backward_name = _index_node_name(index)
         check_index_arrays(x, index)
         return x[index]
 
@@ -84,6 +158,30 @@ class GetItem(Op):
     def backward(ctx, grad):
         xp = get_array_module(grad)
         return _index_backward(xp, grad, ctx.shape, ctx.dtype, ctx.index), None
+
+
+_BASIC_NODE_NAMES = {int: "SelectBackward0", slice: "SliceBackward0",
+                     type(None): "UnsqueezeBackward0"}
+
+
+def _index_node_name(index: Any) -> str:
+    """PyTorch's name for the node of ``x[index]``: basic indexing is a chain of nodes there,
+    one per item, so the last item that does something names it (``x[0]`` SelectBackward0,
+    ``x[1:3]`` SliceBackward0, ``x[None]`` UnsqueezeBackward0); arrays, IndexBackward0."""
+    items = index if type(index) is tuple else (index,)
+    name = "SliceBackward0"
+    for item in items:
+        kind = _BASIC_NODE_NAMES.get(type(item))
+        if kind is None:
+            if item is Ellipsis:
+                continue
+            if isinstance(item, (int, np.integer)) and not isinstance(item, bool):
+                kind = "SelectBackward0"
+            else:
+                return "IndexBackward0"
+        if not (item == slice(None) if type(item) is slice else False):
+            name = kind
+    return name
 
 
 def check_in_range(values: Any, low: int, high: int, error: Any, where: Any = None) -> None:
@@ -175,6 +273,7 @@ def _index_backward(xp: Any, grad: Any, shape: tuple, dtype: Any, index: Any) ->
 
 class IndexPut(Op):
     """y = zeros(shape) with g added at index: the adjoint of indexing (used by create_graph)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, g, shape, index):
@@ -188,6 +287,7 @@ class IndexPut(Op):
 
 class Cat(Op):
     """y = the inputs joined along dim;  dL/dx_k is y's gradient cut back into pieces."""
+    tensor_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -215,6 +315,7 @@ def _common_dtype(xs: tuple) -> Any:
 
 class Stack(Op):
     """y = the inputs stacked along a new dim;  dL/dx_k = dL/dy taken at k."""
+    tensor_inputs = slice(1, None)
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -231,6 +332,7 @@ class Stack(Op):
 class ToDtype(Op):
     """y = x cast to another dtype;  the engine casts dL/dy back to x's dtype."""
     backward_name = "ToCopyBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dtype):
@@ -256,6 +358,7 @@ class Clone(Op):
 class TakeAlongDim(Op):
     """y = x gathered along dim at index (PyTorch's gather);  dL/dx scatters dL/dy back."""
     backward_name = "GatherBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, index, dim):
@@ -288,6 +391,14 @@ def _full_index(index: Any, dim: int) -> tuple:
 
 
 # --- functional forms ------------------------------------------------------------------
+
+def _named(out: Any, input: Any, name: str) -> Any:
+    """``out``, its node (when the call recorded one) under PyTorch's name for the call:
+    ``x.t()`` is a Permute here and TBackward0 there."""
+    if out is not input and out.grad_fn is not None:
+        out.grad_fn.backward_name = name
+    return out
+
 
 def _shape_arg(shape: tuple) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
@@ -339,7 +450,7 @@ def transpose(input: Any, dim0: int, dim1: int) -> Any:
             )
     axes = list(range(n))
     axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
-    return Permute.apply(input, tuple(axes))
+    return _named(Permute.apply(input, tuple(axes)), input, "TransposeBackward0")
 
 
 def expand(input: Any, *args: Any, size: Any = None) -> Any:
@@ -376,7 +487,7 @@ def t(input: Any) -> Any:
     """The transpose of a matrix (a tensor of at most 2 dims returns as it is)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return _named(transpose(input, 0, 1), input, "TBackward0") if input.ndim == 2 else input
 
 
 def reversed_dims(input: Any) -> Any:
@@ -408,7 +519,8 @@ def squeeze(input: Any, dim: Any = None) -> Any:
     else:
         dims = set(normalize_dims(dim, input.ndim)) if input.ndim else set()
         new = tuple(n for i, n in enumerate(input.shape) if not (i in dims and n == 1))
-    return reshape(input, new)
+    name = "SqueezeBackward0" if dim is None else "SqueezeBackward1"
+    return _named(reshape(input, new), input, name)
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
@@ -419,7 +531,8 @@ def unsqueeze(input: Any, dim: int) -> Any:
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
     dim = dim % n
-    return reshape(input, input.shape[:dim] + (1,) + input.shape[dim:])
+    return _named(reshape(input, input.shape[:dim] + (1,) + input.shape[dim:]), input,
+                  "UnsqueezeBackward0")
 
 
 def cat(tensors: Any, dim: int = 0) -> Any:
@@ -488,6 +601,7 @@ def gather(input: Any, dim: int, index: Any) -> Any:
 class ToDevice(Op):
     """y = x copied to another device;  dL/dx = dL/dy copied back."""
     backward_name = "ToCopyBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, device):
@@ -590,6 +704,7 @@ def contiguous(input: Any) -> Any:
 
 class Flip(Op):
     """y = x reversed along ``dims``;  dL/dx = dL/dy reversed back."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dims):
@@ -604,6 +719,7 @@ class Flip(Op):
 class Roll(Op):
     """y = x shifted cyclically by ``shifts`` along ``dims`` (flattened when None);
     dL/dx = dL/dy shifted back by -shifts."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -682,7 +798,8 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
             )
     pieces, lo = [], 0
     for n in sizes:
-        pieces.append(GetItem.apply(input, (slice(None),) * d + (slice(lo, lo + n),)))
+        piece = GetItem.apply(input, (slice(None),) * d + (slice(lo, lo + n),))
+        pieces.append(_named(piece, input, "SplitBackward0"))
         lo += n
     return tuple(pieces)
 
@@ -700,7 +817,8 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 def unbind(input: Any, dim: int = 0) -> tuple:
     """The slices along ``dim``, that dim removed (``torch.unbind``)."""
     d = normalize_dims(dim, input.ndim)[0]
-    return tuple(GetItem.apply(input, (slice(None),) * d + (k,)) for k in range(input.shape[d]))
+    return tuple(_named(GetItem.apply(input, (slice(None),) * d + (k,)), input, "UnbindBackward0")
+                 for k in range(input.shape[d]))
 
 
 def repeat(input: Any, *sizes: Any) -> Any:
@@ -744,7 +862,8 @@ def index_select(input: Any, dim: int, index: Any) -> Any:
     _same_device(input, index, "index_select's index")
     if input.ndim == 0:
         return Clone.apply(input)
-    return GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+    out = GetItem.apply(input, (slice(None),) * d + (raw.reshape(-1),))
+    return _named(out, input, "IndexSelectBackward0")
 
 
 def _same_device(input: Any, other: Any, what: str) -> None:
@@ -770,7 +889,8 @@ def masked_select(input: Any, mask: Any) -> Any:
         ) from None
     if shape != tuple(input.shape):
         input = Expand.apply(input, shape)
-    return GetItem.apply(input, get_array_module(raw).broadcast_to(raw, shape))
+    out = GetItem.apply(input, get_array_module(raw).broadcast_to(raw, shape))
+    return _named(out, input, "MaskedSelectBackward0")
 
 
 def sort_indices(input: Any, dim: int, descending: bool) -> tuple[Any, int]:
@@ -798,6 +918,7 @@ class Triangle(Op):
     ``tril(diagonal=k)`` keeps x[i, j] with j <= i + k, ``triu(diagonal=k)`` those with
     j >= i + k; k = 0 is the main diagonal, k > 0 above it, k < 0 below.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, upper, diagonal):
@@ -805,6 +926,7 @@ class Triangle(Op):
         rows, cols = x.shape[-2:]
         offset = xp.arange(cols) - xp.arange(rows).reshape(-1, 1)  # j - i at [i, j]
         keep = offset >= diagonal if upper else offset <= diagonal
+        ctx.backward_name = "TriuBackward0" if upper else "TrilBackward0"
         ctx.save_for_backward(keep)
         return xp.where(keep, x, xp.zeros((), dtype=x.dtype))
 
@@ -841,11 +963,14 @@ class Diag(Op):
     """``diag`` both ways. A vector v of n gives the (n + |k|)-square matrix with v on the
     k-th diagonal (dL/dv = g read off that diagonal); a matrix gives its k-th diagonal as a
     vector (dL/dx = zeros with g put on that diagonal)."""
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, diagonal):
         xp = get_array_module(x)
         ctx.shape, ctx.dtype = x.shape, x.dtype
+        # PyTorch: diag of a vector is diag_embed, of a matrix diagonal (a copy here)
+        ctx.backward_name = "DiagEmbedBackward0" if x.ndim == 1 else "DiagonalBackward0"
         if x.ndim == 1:
             n = x.shape[0] + abs(diagonal)
             ctx.index = _diagonal_index(xp, x.shape[0], diagonal)
@@ -882,6 +1007,7 @@ class Unfold(Op):
     On the CPU the result is a strided view of x, as PyTorch's (read-only here: write to a
     ``.clone()``); elsewhere it is a gather.
     """
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, dim, size, step):
@@ -930,6 +1056,7 @@ class Scatter(Op):
     ``src`` reaches forward already cut to index's shape (or a number). Where an index
     repeats, one of the writes wins (PyTorch leaves which undefined).
     """
+    tensor_inputs = (0, 3)
 
     @staticmethod
     def forward(ctx, x, index, dim, src):
@@ -1003,3 +1130,150 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
         raise TypeError(f"scatter(): value must be a number, got {type(src).__name__}")
     return Scatter.apply(input, raw, dim, src)
 
+
+
+# --- select, diagonal, movedim, index_add -------------------------------------------------------
+
+def select(input: Any, dim: int, index: int) -> Any:
+    """The slice at ``index`` along ``dim``, that dim removed (``x.select(1, 0)`` is x[:, 0])."""
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dims(dim, input.ndim)[0]
+    size = input.shape[d]
+    if not -size <= index < size:
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at "
+            f"dimension {dim}"
+        )
+    return GetItem.apply(input, (slice(None),) * d + (int(index),))
+
+
+def movedim(input: Any, source: Any, destination: Any) -> Any:
+    """``input`` with the dims ``source`` moved to the positions ``destination`` (ints or
+    sequences of ints), the other dims keeping their order; a view, as ``permute``."""
+    n = input.ndim
+    src = tuple(normalize_dims(d, n)[0] for d in (source if isinstance(source, (tuple, list))
+                                                   else (source,)))
+    dst = tuple(normalize_dims(d, n)[0] for d in (destination if isinstance(
+        destination, (tuple, list)) else (destination,)))
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in source {source} or destination "
+                           f"{destination}")
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)"
+        )
+    order = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))
+
+
+def _writable_diagonal(x: Any, offset: int, dim1: int, dim2: int) -> Any:
+    """The diagonal of x as a view that writes through to x, as PyTorch's (numpy's own
+    diagonal view is read-only)."""
+    out = get_array_module(x).diagonal(x, offset, dim1, dim2)
+    if type(out) is np.ndarray and x.flags.writeable:
+        out.flags.writeable = True
+    return out
+
+
+class Diagonal(ViewOp):
+    """y = the diagonal of x over dims (dim1, dim2), offset ``offset`` (> 0 above the main
+    diagonal), as the last dim of y, a view of x;  dL/dx = zeros with dL/dy on that diagonal."""
+    backward_name = "DiagonalBackward0"
+    tensor_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, x, offset, dim1, dim2):
+        ctx.shape, ctx.args = x.shape, (offset, dim1, dim2)
+        return _writable_diagonal(x, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):  # create_graph: a recorded op, differentiable again
+            return DiagonalScatter.apply(grad, ctx.shape, *ctx.args), None, None, None
+        return _diagonal_scatter(grad, ctx.shape, *ctx.args), None, None, None
+
+
+class DiagonalScatter(Op):
+    """y = zeros of ``shape`` with g on the diagonal (offset, dim1, dim2): the adjoint of
+    :class:`Diagonal`, so that its gradient is Diagonal again (create_graph)."""
+    tensor_inputs = (0,)
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, dim1, dim2):
+        ctx.args = (offset, dim1, dim2)
+        return _diagonal_scatter(g, shape, offset, dim1, dim2)
+
+    @staticmethod
+    def backward(ctx, grad):
+        if hasattr(grad, "grad_fn"):
+            return Diagonal.apply(grad, *ctx.args), None, None, None, None
+        return get_array_module(grad).diagonal(grad, *ctx.args).copy(), None, None, None, None
+
+
+def _diagonal_scatter(g: Any, shape: tuple, offset: int, dim1: int, dim2: int) -> Any:
+    """Zeros of ``shape`` with g written on the diagonal (offset, dim1, dim2)."""
+    out = get_array_module(g).zeros(shape, dtype=g.dtype)
+    _writable_diagonal(out, offset, dim1, dim2)[...] = g
+    return out
+
+
+def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
+    """The diagonal of ``input`` over ``dim1`` and ``dim2`` (a view, its last dim);
+    ``offset`` > 0 above the main diagonal, < 0 below."""
+    d1, d2 = normalize_dims(dim1, input.ndim)[0], normalize_dims(dim2, input.ndim)[0]
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, int(offset), d1, d2)
+
+
+class IndexAdd(Op):
+    """y = x with alpha * source added at ``index`` along ``dim`` (repeated indices add up);
+    dL/dx = g, dL/dsource = alpha * g at index along dim."""
+    backward_name = "IndexAddBackward0"
+    tensor_inputs = (0, 3)
+
+    @staticmethod
+    def forward(ctx, x, dim, index, source, alpha):
+        ctx.dim, ctx.index, ctx.alpha = dim, index, alpha
+        xp = get_array_module(x)
+        out = x.copy()
+        values = source * alpha if alpha != 1 else source
+        scatter_add(xp.moveaxis(out, dim, 0), index,
+                            xp.moveaxis(xp.asarray(values, dtype=x.dtype), dim, 0))
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_x, _, _, need_s, _ = ctx.needs_input_grad
+        grad_s = None
+        if need_s:
+            grad_s = grad[(slice(None),) * ctx.dim + (ctx.index,)]
+            if ctx.alpha != 1:
+                grad_s = grad_s * ctx.alpha
+        return (grad if need_x else None), None, None, grad_s, None
+
+
+def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
+    """``input`` with ``alpha * source`` added at the entries ``index`` (1-D, integer) along
+    ``dim``; repeated indices add up (``torch.index_add``)."""
+    raw = unwrap(index)
+    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
+    if raw.ndim > 1 or raw.dtype.kind not in "iu":
+        raise IndexError("index_add_(): Index is supposed to be a vector of integers")
+    expected = tuple(input.shape[:d]) + (raw.size,) + tuple(input.shape[d + 1:])
+    if input.ndim and tuple(source.shape) != expected:
+        raise RuntimeError(
+            f"index_add_(): source of shape {tuple(source.shape)} does not match the "
+            f"expected shape {expected} (input {tuple(input.shape)}, {raw.size} indices "
+            f"along dim {dim})"
+        )
+    size = input.shape[d] if input.ndim else 1
+    if raw.size:
+        check_in_range(raw, -size, size, lambda v: IndexError(
+            f"index_add_(): index {v} is out of bounds for dimension {dim} with size {size}"))
+    _same_device(input, index, "index_add's index")
+    return IndexAdd.apply(input, d, raw.reshape(-1), source, alpha)

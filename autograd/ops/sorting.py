@@ -35,8 +35,8 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     element-wise maximum."""
     if isinstance(dim, Tensor):
         return maximum(input, dim)
-    if dim is None:
-        return amax(input)
+    if dim is None:  # PyTorch's max() of all elements is its own node, MaxBackward1
+        return _whole(amax(input), input, "MaxBackward1")
     return _values_indices(input, dim, keepdim, "argmax")
 
 
@@ -46,8 +46,15 @@ def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
     if isinstance(dim, Tensor):
         return minimum(input, dim)
     if dim is None:
-        return amin(input)
+        return _whole(amin(input), input, "MinBackward1")
     return _values_indices(input, dim, keepdim, "argmin")
+
+
+def _whole(out: Tensor, input: Tensor, name: str) -> Tensor:
+    """``out``, its node (if any) under PyTorch's name for a reduction of all elements."""
+    if out.grad_fn is not None and out is not input:
+        out.grad_fn.backward_name = name
+    return out
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import hooks, legacy, random
+from .. import creation, hooks, legacy, random
 from ..autograd import tensor_backward
 from ..tensor import Tensor
 from . import arithmetic as A
@@ -183,7 +183,10 @@ OPS: list[tuple[str, Any, int]] = [
     ("expand_as", SH.expand_as, M),
     ("permute", SH.permute, MF),
     ("transpose", SH.transpose, MF),
-    ("swapaxes", SH.transpose, M),
+    ("swapaxes", SH.transpose, MF),
+    ("swapdims", SH.transpose, MF),
+    ("movedim", SH.movedim, MF),
+    ("moveaxis", SH.movedim, MF),
     ("t", SH.t, M),
     ("T", property(SH.reversed_dims), M),
     ("mT", property(SH.matrix_transpose), M),
@@ -195,6 +198,8 @@ OPS: list[tuple[str, Any, int]] = [
     ("repeat", SH.repeat, M),
     ("tile", SH.tile, MF),
     ("narrow", SH.narrow, MF),
+    ("select", SH.select, MF),
+    ("diagonal", SH.diagonal, MF),
     ("split", SH.split, MF),
     ("chunk", SH.chunk, MF),
     ("unbind", SH.unbind, MF),
@@ -205,6 +210,7 @@ OPS: list[tuple[str, Any, int]] = [
     ("gather", SH.gather, MF),
     ("scatter", SH.scatter, MF),
     ("index_select", SH.index_select, MF),
+    ("index_add", SH.index_add, MF),
     ("masked_select", SH.masked_select, MF),
     ("tril", SH.tril, MF),
     ("triu", SH.triu, MF),
@@ -225,6 +231,11 @@ OPS: list[tuple[str, Any, int]] = [
     ("clone", SH.clone, MF),
     ("contiguous", SH.contiguous, M),
     ("detach", Tensor.detach, F),
+    ("new_zeros", creation.new_zeros, M),
+    ("new_ones", creation.new_ones, M),
+    ("new_empty", creation.new_empty, M),
+    ("new_full", creation.new_full, M),
+    ("new_tensor", creation.new_tensor, M),
     # --- in place ---------------------------------------------------------------------------
     ("add_", IP.add_, M),
     ("sub_", IP.sub_, M),
@@ -234,6 +245,10 @@ OPS: list[tuple[str, Any, int]] = [
     ("fill_", IP.fill_, M),
     ("copy_", IP.copy_, M),
     ("clamp_", IP.clamp_, M),
+    ("clamp_min_", IP.clamp_min_, M),
+    ("clamp_max_", IP.clamp_max_, M),
+    ("pow_", IP.pow_, M),
+    ("index_add_", IP.index_add_, M),
     ("masked_fill_", IP.masked_fill_, M),
     ("scatter_", IP.scatter_, M),
     ("uniform_", random.uniform_, M),

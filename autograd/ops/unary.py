@@ -397,9 +397,11 @@ class Rounding(Op):
     """y = floor, ceil, trunc or round of x (``mode``);  dy/dx = 0 (a zero gradient flows, as
     in PyTorch). Integer inputs come back unchanged, in their own dtype."""
     backward_name = "RoundBackward0"
+    tensor_inputs = (0,)
 
     @staticmethod
     def forward(ctx, x, mode, decimals):
+        ctx.backward_name = _ROUNDING_NAMES[mode]
         if x.dtype.kind in "biu":
             return x.copy()
         xp = get_array_module(x)
@@ -412,6 +414,8 @@ class Rounding(Op):
         return get_array_module(grad).zeros_like(grad), None, None
 
 
+_ROUNDING_NAMES = {"floor": "FloorBackward0", "ceil": "CeilBackward0",
+                   "trunc": "TruncBackward0", "round": "RoundBackward0"}
 _LN2 = 0.6931471805599453
 _LN10 = 2.302585092994046
 
