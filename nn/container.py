@@ -40,14 +40,11 @@ class Sequential(Module):
                 self.add_module(str(i), module)
 
     def forward(self, input: Any) -> Any:
-        if not _module.plain_calls:
+        if _module.forward_hooks or _module.custom_call:
             for module in self._modules.values():  # __call__ runs the hooks
                 input = module(input)
             return input
-        # No hook anywhere (and no __call__ of its own), so module(input) is
-        # module.forward(input): called directly, without __call__'s packing of *args and
-        # **kwargs (2k instructions a layer, which a small network feels)
-        for module in self._modules.values():
+        for module in self._modules.values():  # module(input) is module.forward(input)
             input = module.forward(input)
         return input
 

@@ -36,13 +36,12 @@ class _IncompatibleKeys(NamedTuple):
     __str__ = __repr__
 
 
-# Module globals, not class attributes, for what every call of a module reads: CPython
-# 3.11 caches a global read, not a class attribute read (about 300 instructions).
-# True until a forward hook is registered on any module: module(x) is then module.forward(x).
-no_hooks = True
-# no_hooks, and no Module subclass defines its own __call__: a container may then call its
-# modules' forward directly (Sequential.forward).
-plain_calls = True
+# What every call of a module looks at, kept as module globals (a global read is cached by
+# the interpreter, an attribute of a Module is not, as Module defines __getattr__): while no
+# forward hook is registered anywhere and no Module subclass defines its own __call__,
+# module(x) is exactly module.forward(x), so containers call forward directly.
+forward_hooks = 0  # forward (pre-)hooks registered on any module and not yet removed
+custom_call = False  # True once a Module subclass defines __call__
 
 
 class RemovableHandle:
@@ -51,15 +50,17 @@ class RemovableHandle:
     registered = 0  # hooks ever registered, on any module: the ids
 
     def __init__(self, hooks: OrderedDict, hook: Callable[..., Any]) -> None:
-        global no_hooks, plain_calls
+        global forward_hooks
         self.id = RemovableHandle.registered
         RemovableHandle.registered += 1
-        no_hooks = plain_calls = False
         self._hooks = hooks
         hooks[self.id] = hook
+        forward_hooks += 1
 
     def remove(self) -> None:
-        self._hooks.pop(self.id, None)
+        global forward_hooks
+        if self._hooks.pop(self.id, None) is not None:
+            forward_hooks -= 1
 
     def __enter__(self) -> RemovableHandle:
         return self
@@ -104,11 +105,10 @@ class Module:
     training: bool
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        global plain_calls
+        global custom_call
         super().__init_subclass__(**kwargs)
-        if "__call__" in cls.__dict__:
-            # containers then call every module through __call__ (Sequential.forward)
-            plain_calls = False
+        if "__call__" in cls.__dict__:  # containers then call every module through __call__
+            custom_call = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
@@ -132,9 +132,7 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        # The common, fast path: no forward hook was ever registered, on any module (one
-        # global read instead of two dicts per call, 1k instructions a module called).
-        if no_hooks or not (self._forward_pre_hooks or self._forward_hooks):
+        if not forward_hooks or not (self._forward_pre_hooks or self._forward_hooks):
             return self.forward(*args, **kwargs)
         for hook in list(self._forward_pre_hooks.values()):
             result = hook(self, args)

@@ -407,19 +407,29 @@ def test_state_dict_loads_across_libraries():
                                theirs(torch.tensor(x)).detach().numpy(), rtol=1e-6, atol=1e-7)
 
 
-def test_a_hook_registered_after_calls_on_the_fast_path_runs(monkeypatch):
-    """Module.__call__ skips the hook dicts while no hook was ever registered: the first
-    registration must turn the check back on, for modules already called too."""
+def test_a_hook_registered_after_calls_on_the_fast_path_runs_and_removing_it_restores_it(
+        monkeypatch):
+    """Module.__call__ skips the hook dicts while no forward hook is registered anywhere:
+    a registration turns the check on, for modules already called too; removing the last
+    hook turns it off again."""
     import nn.module as module_py
 
-    monkeypatch.setattr(module_py, "no_hooks", True)
-    monkeypatch.setattr(module_py, "plain_calls", True)
+    monkeypatch.setattr(module_py, "forward_hooks", 0)
+    monkeypatch.setattr(module_py, "custom_call", False)
     net = lecture_net()
     net(ag.randn(1, 2))  # the fast path
     seen = []
-    net[0].register_forward_hook(lambda m, args, out: seen.append(out.shape))
-    assert not module_py.no_hooks and not module_py.plain_calls
+    handle = net[0].register_forward_hook(lambda m, args, out: seen.append(out.shape))
+    pre = net[1].register_forward_pre_hook(lambda m, args: None)
+    assert module_py.forward_hooks == 2
     net(ag.randn(4, 2))
+    assert seen == [(4, 3)]
+    handle.remove()
+    handle.remove()  # a second remove() changes nothing
+    assert module_py.forward_hooks == 1
+    pre.remove()
+    assert module_py.forward_hooks == 0
+    net(ag.randn(5, 2))
     assert seen == [(4, 3)]
 
 
@@ -429,8 +439,8 @@ def test_sequential_calls_forward_directly_only_while_that_is_the_same(monkeypat
     import nn.module as module_py
     from nn.module import Module
 
-    monkeypatch.setattr(module_py, "no_hooks", True)
-    monkeypatch.setattr(module_py, "plain_calls", True)
+    monkeypatch.setattr(module_py, "forward_hooks", 0)
+    monkeypatch.setattr(module_py, "custom_call", False)
     calls = []
 
     class Logged(nn.Linear):  # a user module that adds behaviour in __call__
@@ -438,11 +448,11 @@ def test_sequential_calls_forward_directly_only_while_that_is_the_same(monkeypat
             calls.append(args[0].shape)
             return super().__call__(*args, **kwargs)
 
-    assert not module_py.plain_calls and module_py.no_hooks
+    assert module_py.custom_call and not module_py.forward_hooks
     net = nn.Sequential(Logged(2, 3), nn.Sigmoid())
     net(ag.randn(4, 2))
     assert calls == [(4, 2)]
-    monkeypatch.setattr(module_py, "plain_calls", True)  # as if no such class existed
+    monkeypatch.setattr(module_py, "custom_call", False)  # as if no such class existed
     seq = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid())
     monkeypatch.setattr(Module, "__call__", lambda *a, **k: pytest.fail("went through __call__"))
     out = seq.forward(ag.randn(4, 2))  # each layer's forward, called directly
