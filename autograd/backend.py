@@ -21,7 +21,7 @@ import numpy as np
 from . import dtypes
 
 # Read once: numpy's module __getattr__ makes each read of np.ndarray in a function a full
-# lookup in CPython 3.11 (about 300 instructions), and every op asks for its array module
+# lookup, and every op asks for its array module
 _ndarray = np.ndarray
 
 __all__ = [

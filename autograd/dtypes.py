@@ -102,9 +102,9 @@ def scalar_like(value: float, like: Any) -> Any:
     integer array) gets the number itself.
 
     Why: a ufunc resolves the type of a Python number on every call (NEP 50's weak
-    scalars), about 3,000 instructions, more than the whole operation on a small array;
-    an array of the right dtype skips that and gives the same bits, as the number is
-    converted to that dtype either way. This lookup costs about a third of that.
+    scalars), which costs more than the whole operation on a small array; an array of the
+    right dtype skips that and gives the same bits, as the number is converted to that
+    dtype either way.
     """
     if type(like) is not _ndarray:
         return value

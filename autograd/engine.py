@@ -105,7 +105,7 @@ def run_backward(
                     node.saved_tensors, node._saved_versions = FREED, None
                 continue
             if node._hooks:  # register_hook() on the node's output: may replace g
-                g = _hooks.run_hooks(node._hooks, g, Tensor)
+                g = _hooks.run_hooks(node._hooks, g)
             in_grads = _run_rule(node, g, create_graph, retain_graph, sink)
             sent = [] if on_node is not None else None
             for i, (edge, ig) in enumerate(zip(node.edges, in_grads)):
@@ -289,7 +289,7 @@ class _Sink:
     def deliver_hooked(self) -> None:
         """Each hooked leaf's whole gradient, through its hooks, to where it goes."""
         for leaf, total in self.hooked_leaves.items():
-            g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total, Tensor)
+            g = _hooks.run_hooks(_hooks.hooks_of_leaf(leaf), total)
             if self.selective:
                 self._select(leaf, g, total)
             else:

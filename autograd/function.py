@@ -33,7 +33,6 @@ from __future__ import annotations
 import itertools
 import sys
 import traceback
-import weakref
 from operator import is_not
 from typing import Any
 
@@ -84,11 +83,6 @@ FREED = _FreedValues()
 
 OUTPUT = -1  # a saved value that is the op's output
 CONSTANT = -2  # a saved value that is neither an input nor the output
-
-
-def retain(node: Function, tensor: Any) -> None:
-    """Make ``tensor``, the output of ``node``, keep its gradient in ``.grad`` (retain_grad)."""
-    node._retained = weakref.ref(tensor)
 
 
 class FunctionCtx:

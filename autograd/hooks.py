@@ -19,6 +19,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from .tensor import Tensor
+
 __all__ = ["RemovableHandle", "register_hook", "run_hooks", "hooks_of_leaf"]
 
 any_hooks = False  # True once any hook was registered: the engine looks only then
@@ -78,16 +80,16 @@ def hooks_of_leaf(leaf: Any) -> dict[int, Callable] | None:
     return entry[1]
 
 
-def run_hooks(hooks: dict[int, Callable], grad: Any, tensor_cls: type) -> Any:
+def run_hooks(hooks: dict[int, Callable], grad: Any) -> Any:
     """``grad`` passed through each hook in the order registered. Arrays (a plain backward)
     are shown to the hooks as Tensors and come back as arrays; Tensors (create_graph) stay."""
-    as_array = not isinstance(grad, tensor_cls)
-    g = tensor_cls(grad) if as_array else grad
+    as_array = not isinstance(grad, Tensor)
+    g = Tensor(grad) if as_array else grad
     for hook in list(hooks.values()):
         out = hook(g)
         if out is None:
             continue
-        if not isinstance(out, tensor_cls):
+        if not isinstance(out, Tensor):
             raise TypeError(f"a tensor hook must return a Tensor or None, got "
                             f"{type(out).__name__}")
         if tuple(out.shape) != tuple(g.shape):

@@ -20,11 +20,9 @@ _DOT_MAX_OUTPUT = 4096
 
 
 def _matmul_2d(a: Any, b: Any) -> Any:
-    """a @ b for matrices. For small numpy products ndarray.dot: the same BLAS call for half
-    the overhead (4.5k against 8.6k instructions for a 1x2 by 2x3 product; np.dot itself costs
-    6.0k, its __array_function__ dispatch included), which small networks feel. Above
-    _DOT_MAX_OUTPUT matmul, since dot zero-fills its output before BLAS overwrites it: one
-    wasted pass, 2.9 MB per W1 step."""
+    """a @ b for matrices. For small numpy products ndarray.dot: the same BLAS call for about
+    half the overhead of ``@``, which small networks feel. Above _DOT_MAX_OUTPUT ``@``, since
+    dot zero-fills its output before BLAS overwrites it: one wasted pass over the output."""
     if type(a) is _ndarray and type(b) is _ndarray and \
             len(a) * b.shape[1] <= _DOT_MAX_OUTPUT:  # len(a): a.shape[0] without the tuple
         return a.dot(b)
