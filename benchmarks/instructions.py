@@ -11,18 +11,11 @@ rate of numpy's C loops, so an instruction ratio understates the time ratio.
     python benchmarks/instructions.py engine       # just one
     python benchmarks/instructions.py --misses     # also branch mispredictions, D1 misses
 
-Why the time ratio is larger than the instruction ratio: with ``--misses``
-(valgrind's cachegrind, simulated caches and branch predictor) a step of the engine
-had 8.8k mispredicted branches and 5.7k first-level data-cache misses against numpy's
-3.0k and 1.0k (2026-11-26, 347k instructions against 201k; the bare engine 271k, 5.8k and
-3.2k), and wall time fits 0.44 cycles per instruction + 15 per misprediction + 10 per miss
-roughly (fitted at 491k instructions: 3.5x predicted, 3.52x measured in the same hour; at
-468k it predicted 3.3x, 3.19x was measured; at 401-410k it predicted 2.7-2.8x, and 2.56-2.97x
-was measured; at 377k it predicted 2.6x, and 2.38-2.77x was measured, the ratio moving with
-the machine's load; at 347k, with sigmoid one call of scipy's expit, it predicts 2.4x, and
-2.20-2.30x was measured). Python bookkeeping costs more per instruction than numpy's C: the
-interpreter's indirect jumps mispredict, and its objects and bytecode spill out of the
-32 KiB L1.
+Why the time ratio is larger than the instruction ratio: with ``--misses`` (valgrind's
+cachegrind, simulated caches and branch predictor) the engine shows several times numpy's
+mispredicted branches and first-level data-cache misses per step. Python bookkeeping costs
+more per instruction than numpy's C: the interpreter's indirect jumps mispredict, and its
+objects and bytecode spill out of the 32 KiB L1.
 
 Each implementation runs twice under callgrind, for a few and for many steps;
 the difference, divided by the difference in steps, leaves out start-up and

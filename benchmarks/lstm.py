@@ -15,27 +15,10 @@ Three implementations of the step from the same weights and the same batch:
   each after the loop, PyTorch's Adam; buffers preallocated, updates in place.
 - ``TorchLSTM``: PyTorch (CPU), when it is installed.
 
-Where the engine's time goes (2026-12-07, one BLAS thread, CPU time of the process, on a
-machine loaded by other jobs): a time step of ``nn.LSTM`` is 12 nodes of the graph (the
-two products with W_ih and W_hh and their sum, the four gates, three ops for c' and two
-for h') and about 55 numpy calls forward and backward, against 25 calls in the
-hand-written step. The same step on a tiny problem (input 2, hidden 4, batch 1) costs the
-engine 96 us and numpy 21 us: about 8 us of bookkeeping a node, forward and backward
-together, which at W6's size is about half of the engine's step. Two design changes
-took the step from 16 nodes (PyTorch's reference composition: chunk into four, four
-activations, each bias added at every step) to 12: one ``gate`` node per gate (slice and
-activation; 6.65 -> 5.85 ms a step in an interleaved A/B run) and the two biases added
-once per sequence (about 4%). What is left needs the engine: the input projection of
-all steps in one product, as the hand-written step does, would need a node whose
-backward stacks the steps' gradients (a multi-output ``unbind``); sliced per step from a
-single node, its backward costs a full-size gradient at every step.
-
-Measured (``run.py --only W6``, 2026-12-07): 1.98x, 1.96x, 1.97x, 1.94x, 1.96x, 1.95x,
-1.89x and 1.95x in eight runs at a load average of about 2 (numpy 2.5-2.6 ms a step, the
-engine 4.8-5.5 ms, PyTorch 0.73-0.85x numpy), 2.01x in a ``--quick`` run; 2.05x and
-2.31x in two runs at a load average of 7-8 (numpy 8.2-8.4 ms). The margin is thin: an
-in-process interleaved run measured 2.14x. Under ``perf``, 52% of the engine's step is
-the Python interpreter, 17% numpy's loops, 13% BLAS.
+Where the engine's time goes: a time step of ``nn.LSTM`` is 5 nodes of the graph (the two
+products with W_ih and W_hh, their sum, ``lstm_state`` for c' and ``lstm_output`` for h'),
+against the hand-written step's one product per step and the input projection of all
+steps before the loop. The measurements are in ``results/``.
 """
 
 from __future__ import annotations
