@@ -78,21 +78,26 @@ def _filled(size: tuple, fill: Any, dtype: Any, device: Any, requires_grad: bool
 
 def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
+    """A tensor of the given size filled with 0 (the default float dtype unless ``dtype``)."""
     return _filled(_size_keyword(size, kwargs, "zeros"), 0, dtype, device, requires_grad)
 
 
 def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
+    """A tensor of the given size filled with 1 (the default float dtype unless ``dtype``)."""
     return _filled(_size_keyword(size, kwargs, "ones"), 1, dtype, device, requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
           **kwargs: Any) -> Tensor:
+    """A tensor of the given size; its values are unspecified in PyTorch (here: zeros)."""
     return _filled(_size_keyword(size, kwargs, "empty"), 0, dtype, device, requires_grad)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value`` (dtype from the value: bool, int64 or the
+    default float)."""
     if dtype is None:
         dtype = (dtypes.bool_ if isinstance(fill_value, bool) else
                  dtypes.int64 if isinstance(fill_value, int) else None)
@@ -102,21 +107,25 @@ def full(size: Any, fill_value: Any, dtype: Any = None, device: Any = None,
 
 def zeros_like(input: Tensor, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
+    """Zeros of ``input``'s shape, and its dtype and device unless given."""
     return _filled(input.shape, 0, dtype or input.dtype, device or input.device, requires_grad)
 
 
 def ones_like(input: Tensor, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
+    """Ones of ``input``'s shape, and its dtype and device unless given."""
     return _filled(input.shape, 1, dtype or input.dtype, device or input.device, requires_grad)
 
 
 def empty_like(input: Tensor, dtype: Any = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
+    """A tensor of ``input``'s shape, dtype and device, values unspecified (here: zeros)."""
     return zeros_like(input, dtype, device, requires_grad)
 
 
 def full_like(input: Tensor, fill_value: Any, dtype: Any = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
+    """``fill_value`` in ``input``'s shape, and its dtype and device unless given."""
     return _filled(input.shape, fill_value, dtype or input.dtype, device or input.device,
                    requires_grad)
 
@@ -138,6 +147,7 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None, device
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included."""
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
     t = Tensor(as_array(np.linspace(start, end, steps, dtype=np_dtype), device=device))
     if requires_grad:
@@ -147,6 +157,7 @@ def linspace(start: float, end: float, steps: int, dtype: Any = None, device: An
 
 def eye(n: int, m: int | None = None, dtype: Any = None, device: Any = None,
         requires_grad: bool = False) -> Tensor:
+    """The n x m identity matrix (m = n unless given): ones on the diagonal, zeros elsewhere."""
     np_dtype = dtypes.default_float() if dtype is None else dtypes.to_numpy_dtype(dtype)
     t = Tensor(as_array(np.eye(n, m, dtype=np_dtype), device=device))
     if requires_grad:

@@ -74,15 +74,10 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     return grad
 
 
-def run_backward(
-    tensors: Sequence[Any],
-    grad_tensors: Sequence[Any],
-    retain_graph: bool,
-    create_graph: bool,
-    inputs: Sequence[Any] | None = None,
-    accumulate_into: Sequence[Any] | None = None,
-    on_node: Callable[[Function, Any, list], None] | None = None,
-) -> list[Any] | None:
+def run_backward(tensors: Sequence[Any], grad_tensors: Sequence[Any], retain_graph: bool,
+                 create_graph: bool, inputs: Sequence[Any] | None = None,
+                 accumulate_into: Sequence[Any] | None = None,
+                 on_node: Callable[[Function, Any, list], None] | None = None) -> list | None:
     """Backpropagate from ``tensors``: accumulate into the leaves' ``.grad`` (only those in
     ``accumulate_into`` where given), or return the gradients of ``inputs`` (autograd.grad).
 

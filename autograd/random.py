@@ -51,6 +51,7 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
+    """Seed the default generator from the operating system's entropy; returns the seed."""
     s = int(np.random.SeedSequence().entropy % (2**63))
     default_generator.manual_seed(s)
     return s
@@ -115,10 +116,12 @@ def randperm(n: int, generator: Generator | None = None, dtype: Any = None,
 
 
 def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    """Uniform samples from [0, 1) in ``input``'s shape, dtype and device."""
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype, device=input.device)
 
 
 def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
+    """Standard normal samples in ``input``'s shape, dtype and device."""
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype, device=input.device)
 
 
