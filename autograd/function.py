@@ -318,29 +318,24 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
     if node.array_level:  # saved arrays: found among the inputs' arrays and the output
         out = result._array
         sources = []
-        k = 0
-        for item in node.saved_tensors:
-            if item is None:  # a value the op did not need (Linear's weight for data)
-                sources.append(CONSTANT)
-            elif item is out:
-                sources.append(OUTPUT)
-                counter = result._version_counter
-                versions.append((counter, counter[0], k))
+        for k, item in enumerate(node.saved_tensors):
+            owner = None
+            if item is out:
+                src, owner = OUTPUT, result
+            elif item is None:  # a value the op did not need (Linear's weight for data)
+                src = CONSTANT
             else:
-                i = 0
-                for a in arrays:
+                for src, a in enumerate(arrays):
                     if a is item:
-                        owner = args[i]
-                        if isinstance(owner, Tensor):
-                            counter = owner._version_counter
-                            versions.append((counter, counter[0], k))
+                        owner = args[src]
                         break
-                    i += 1
                 else:
-                    i = CONSTANT
-                sources.append(i)
-            k += 1
-        node._saved_src = tuple(sources)
+                    src = CONSTANT
+            sources.append(src)
+            if isinstance(owner, Tensor):
+                counter = owner._version_counter
+                versions.append((counter, counter[0], k))
+        node._saved_src = sources
     else:  # a user's Function: _forward_on_tensors found the sources
         for k, src in enumerate(node._saved_src):
             owner = result if src == OUTPUT else args[src] if src >= 0 else None
@@ -348,7 +343,7 @@ def _note_saved(node: Function, arrays: list, args: tuple, result: Any) -> None:
                 counter = owner._version_counter
                 versions.append((counter, counter[0], k))
     if versions:
-        node._saved_versions = tuple(versions)
+        node._saved_versions = versions
 
 
 def check_versions(node: Function) -> None:
