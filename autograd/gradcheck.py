@@ -67,11 +67,32 @@ def gradcheck(
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
-    """True if backward's gradients of ``fn(*inputs)`` match central differences.
+    """True if backward's gradients of ``fn(*inputs)`` match finite differences.
 
-    Inputs that require grad must be float64. On a mismatch, raises a
-    :class:`GradcheckError` naming the input and the worst element (or
-    returns False with ``raise_exception=False``).
+    Each element of the Jacobian that backward computes is compared with the central
+    difference (f(x + eps) - f(x - eps)) / (2 eps); they match when
+    |analytical - numerical| <= atol + rtol |numerical|. ``fast_mode=True`` compares one
+    random directional derivative u^T J v instead (cheaper for big inputs).
+
+    Args:
+        fn: a function of the inputs returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of arguments; those with ``requires_grad=True`` are checked
+            and must be float64.
+        raise_exception: on a mismatch, raise (True) or return False.
+
+    Raises:
+        GradcheckError: (a RuntimeError) an input is not float64, no input requires grad, or
+            the gradients disagree: the message names the input and the worst element.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.5, -1.0, 2.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradcheck(ag.sigmoid, (x,))
+        True
+        >>> ag.gradcheck(lambda a: a * a, (x.detach().float().requires_grad_(),))
+        Traceback (most recent call last):
+            ...
+        autograd.gradcheck.GradcheckError: gradcheck: input 0 is autograd.float32; finite ...
     """
     inputs, diff = _prepare(inputs)
     try:
