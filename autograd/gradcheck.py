@@ -191,7 +191,17 @@ def _check_directional(fn, inputs, diff, eps, atol, rtol, seed) -> None:
 
 def gradgradcheck(fn: Callable, inputs: Sequence[Any], eps: float = 1e-6, atol: float = 1e-5,
                   rtol: float = 1e-3, seed: int = 0) -> bool:
-    """Check second derivatives: gradcheck of x -> d(u . fn(x))/dx built with create_graph."""
+    """True if second derivatives match finite differences: :func:`gradcheck` of
+    x -> d(u . fn(x))/dx, built with ``create_graph=True`` (u a fixed random vector).
+
+    The inputs that require grad must be float64; raises :class:`GradcheckError` on a mismatch.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.5, -1.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradgradcheck(ag.tanh, (x,))
+        True
+    """
     inputs, diff = _prepare(inputs)
     rng = np.random.default_rng(seed)
     us = [Tensor(rng.standard_normal(o.shape), device=o.device) for o in _outputs(fn, inputs)]
