@@ -49,5 +49,14 @@ class set_detect_anomaly(detect_anomaly):
 
 
 def is_anomaly_enabled() -> bool:
-    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``."""
+    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> with ag.detect_anomaly():
+        ...     print(ag.is_anomaly_enabled())
+        True
+        >>> ag.is_anomaly_enabled()
+        False
+    """
     return anomaly_enabled.get()

@@ -218,7 +218,15 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
-        """True when ``retain_grad()`` was called on this non-leaf."""
+        """True when :meth:`retain_grad` was called on this non-leaf.
+
+        Examples:
+            >>> import autograd as ag
+            >>> h = ag.tensor([1.0], requires_grad=True) * 2
+            >>> h.retain_grad()
+            >>> h.retains_grad
+            True
+        """
         fn = self.grad_fn
         return fn is not None and fn._retained is not None and fn._retained() is self
 
@@ -239,7 +247,16 @@ class Tensor:
         return Tensor(self._array, None, False, None, None, self._version_counter)
 
     def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place: it becomes a leaf that needs no grad."""
+        """Cut this tensor from the graph in place: it becomes a leaf needing no grad; returns self.
+
+        Examples:
+            >>> import autograd as ag
+            >>> y = ag.tensor([1.0], requires_grad=True) * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.is_leaf
+            True
+        """
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -294,7 +311,13 @@ class Tensor:
 
     @property
     def is_cuda(self) -> bool:
-        """True when the values live on a GPU."""
+        """True when the values live on a GPU.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(1).is_cuda
+            False
+        """
         return self.device.type == "cuda"
 
     def size(self, dim: int | None = None) -> Any:
@@ -358,12 +381,24 @@ class Tensor:
 
     @property
     def nbytes(self) -> int:
-        """The size of the elements in bytes."""
+        """The size of the elements in bytes (``numel() * itemsize``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).nbytes
+            24
+        """
         return int(self._array.nbytes)
 
     @property
     def itemsize(self) -> int:
-        """The size of one element in bytes."""
+        """The size of one element in bytes (``element_size()``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(1, dtype=ag.float64).itemsize
+            8
+        """
         return self._array.dtype.itemsize
 
     def element_size(self) -> int:
