@@ -86,7 +86,12 @@ CONSTANT = -2  # a saved value that is neither an input nor the output
 
 
 class FunctionCtx:
-    """What ``forward`` and ``backward`` may call on ``ctx``."""
+    """What ``forward`` and ``backward`` of a :class:`Function` may call on ``ctx``.
+
+    ``ctx.save_for_backward(*values)`` keeps values for backward, which reads them as
+    ``ctx.saved_tensors``; ``ctx.needs_input_grad[i]`` says whether input i needs a
+    gradient; other fields (``ctx.dim = dim``) carry anything else from forward to backward.
+    """
 
     __slots__ = ()
 

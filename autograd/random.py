@@ -40,17 +40,37 @@ class Generator:
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed: int) -> Generator:
+        """Reseed this generator (the same seed gives the same numbers); returns it."""
         self._seed = int(seed)
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
         return self
 
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.Generator().manual_seed(7).initial_seed()
+            7
+        """
         return self._seed
 
     def get_state(self) -> dict:
+        """The generator's position (a dict), to give back to :meth:`set_state` later.
+
+        Examples:
+            >>> import autograd as ag
+            >>> g = ag.Generator().manual_seed(0)
+            >>> state = g.get_state()
+            >>> a = ag.rand(2, generator=g)
+            >>> _ = g.set_state(state)
+            >>> ag.equal(a, ag.rand(2, generator=g))
+            True
+        """
         return self.rng.bit_generator.state
 
     def set_state(self, new_state: dict) -> Generator:
+        """Go back to a position that :meth:`get_state` returned; returns the generator."""
         self.rng.bit_generator.state = new_state
         return self
 

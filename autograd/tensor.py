@@ -57,11 +57,11 @@ class Tensor:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  device: Any = None, grad_fn: Any = None, version_counter: list | None = None):
-        """``data`` (numbers, nested lists, an array) as a tensor, sharing an array's memory.
+        """``data`` (a number, nested lists, an array) as a tensor; an array's memory is shared.
 
-        ``grad_fn`` and ``version_counter`` are the engine's: the node that computed
-        ``data``, and the counter of the tensor whose memory ``data`` views. (The engine
-        passes all six positionally: a call with keywords costs a third more.)
+        Prefer :func:`autograd.tensor`, which copies. ``grad_fn`` and ``version_counter`` are
+        the engine's: the node that computed ``data``, and the counter of the tensor whose memory
+        ``data`` views. (The engine passes all six positionally: a call with keywords costs a third more.)
         """
         if dtype is not None or device is not None or type(data) not in backend.ARRAY_TYPES:
             data = backend.as_array(data, dtype, device)
