@@ -60,8 +60,9 @@ class Tensor:
         """``data`` (a number, nested lists, an array) as a tensor; an array's memory is shared.
 
         Prefer :func:`autograd.tensor`, which copies. ``grad_fn`` and ``version_counter`` are
-        the engine's: the node that computed ``data``, and the counter of the tensor whose memory
-        ``data`` views. (The engine passes all six positionally: a call with keywords costs a third more.)
+        the engine's: the node that computed ``data``, and the counter of the tensor whose
+        memory ``data`` views. (The engine passes all six positionally: a call with keywords
+        costs a third more.)
         """
         if dtype is not None or device is not None or type(data) not in backend.ARRAY_TYPES:
             data = backend.as_array(data, dtype, device)
