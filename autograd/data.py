@@ -35,7 +35,22 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "
 
 
 class Dataset:
-    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``."""
+    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class Squares(ag.data.Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return ag.tensor([float(i)]), ag.tensor([float(i * i)])
+        >>> x, y = next(iter(ag.data.DataLoader(Squares(), batch_size=4)))
+        >>> y
+        tensor([[0.],
+                [1.],
+                [4.],
+                [9.]])
+    """
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")

@@ -22,7 +22,31 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """The analytical and numerical gradients disagree."""
+    """The analytical and numerical gradients disagree (or the inputs cannot be checked).
+
+    A RuntimeError; its message names the input and the element where the gradients differ
+    most, with both values.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class BadSquare(ag.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * x  # should be 2 x
+        >>> x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradcheck(BadSquare.apply, (x,))
+        Traceback (most recent call last):
+            ...
+        autograd.gradcheck.GradcheckError: Jacobian mismatch for input 0 at element (1,)
+        (output element 1): numerical 4, analytical 2 (atol=1e-05, rtol=0.001)
+        >>> ag.gradcheck(BadSquare.apply, (x,), raise_exception=False)
+        False
+    """
 
 
 def _prepare(inputs: Any) -> tuple[list[Any], list[int]]:
