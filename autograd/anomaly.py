@@ -8,9 +8,20 @@ __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
 
 
 class detect_anomaly:
-    """Inside this context, ops remember where they were created, and backward checks
-    every gradient it computes: the first NaN or inf raises a RuntimeError that names
-    the op and shows the line of your code that created it. Slow: for debugging only.
+    """A context in which backward stops at the first gradient that is NaN or inf.
+
+    Inside it, operations remember where they were created, and backward checks every
+    gradient it computes: the first NaN or inf raises a RuntimeError that names the
+    operation and shows the line of your code that created it. Slow: for debugging only.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.0, 1.0], requires_grad=True)
+        >>> with ag.detect_anomaly():
+        ...     ag.sqrt(x).sum().backward()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: Function 'SqrtBackward0' returned inf values in its gradient for input 0. ...
     """
 
     def __init__(self, check_nan: bool = True):
@@ -38,5 +49,14 @@ class set_detect_anomaly(detect_anomaly):
 
 
 def is_anomaly_enabled() -> bool:
-    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``."""
+    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> with ag.detect_anomaly():
+        ...     print(ag.is_anomaly_enabled())
+        True
+        >>> ag.is_anomaly_enabled()
+        False
+    """
     return anomaly_enabled.get()

@@ -28,12 +28,28 @@ __all__ = ["Function", "FunctionCtx", "grad", "backward", "functional", "gradche
 def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
              retain_graph: bool | None = None, create_graph: bool = False,
              inputs: Tensor | Sequence[Tensor] | None = None) -> None:
-    """Accumulate d(sum_k <grad_tensors_k, tensors_k>)/d leaf into every leaf's ``.grad``.
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that requires grad.
 
-    As ``torch.autograd.backward``: ``tensors`` is one Tensor or several (their
-    gradients add up); ``grad_tensors`` gives one gradient per tensor (None for
-    a one-element tensor, which gets 1). ``t.backward(g)`` is
-    ``backward(t, g)``. With ``inputs``, only those tensors' ``.grad`` change.
+    ``backward(loss)`` is ``loss.backward()``. With several tensors their gradients add up:
+    the result is the gradient of sum_k <grad_tensors_k, tensors_k>.
+
+    Args:
+        tensors: one Tensor or a sequence of them.
+        grad_tensors: one gradient per tensor, of its shape (None for a one-element tensor,
+            which gets 1).
+        retain_graph: keep the graph for another backward (default: ``create_graph``).
+        create_graph: record the backward pass, so that the gradients can be differentiated.
+        inputs: only these tensors' ``.grad`` change.
+
+    Raises:
+        RuntimeError: the numbers of tensors and gradients differ, or ``inputs`` is empty.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> ag.backward([x.sum(), (x * x).sum()])
+        >>> x.grad
+        tensor([3., 5.])
     """
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     if grad_tensors is None:
@@ -64,9 +80,33 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
 
 def tensor_backward(self: Tensor, gradient: Any = None, retain_graph: bool | None = None,
                     create_graph: bool = False, inputs: Any = None) -> None:
-    """``loss.backward()``: d self / d leaf into ``leaf.grad`` for every leaf that requires
-    grad. ``gradient`` is dL/dself (needed unless self has one element); with ``inputs``,
-    only those tensors' ``.grad`` change; ``retain_graph`` keeps the graph for another pass."""
+    """Backpropagate from this tensor: add d self / d leaf into ``leaf.grad`` for every leaf.
+
+    Every leaf that requires grad and that self depends on gets the gradient added to its
+    ``.grad`` (gradients accumulate over calls). The graph is freed afterwards unless
+    ``retain_graph=True``.
+
+    Args:
+        gradient: dL/dself, of self's shape; may be left out when self has one element (1).
+        retain_graph: keep the graph for another backward (default: ``create_graph``).
+        create_graph: record the backward pass, for gradients of gradients.
+        inputs: only these tensors' ``.grad`` change.
+
+    Raises:
+        RuntimeError: self has several elements and no ``gradient`` is given, self does not
+            require grad, or the graph was already freed by an earlier backward.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = (x ** 2).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> (x * 2).backward(ag.tensor([1.0, 0.0, 1.0]))
+        >>> x.grad
+        tensor([4., 4., 8.])
+    """
     if retain_graph is None:
         retain_graph = create_graph
     run_backward([self], [gradient], retain_graph, create_graph, accumulate_into=inputs)

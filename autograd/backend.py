@@ -54,6 +54,15 @@ class Device:
     """A place where tensors live: ``Device('cpu')``, ``Device('cuda')``, ``Device('cuda:1')``.
 
     As in PyTorch, ``device('cuda')`` has ``index`` None and means the current GPU.
+    ``ag.device`` is the same class. It compares equal to its string.
+
+    Examples:
+        >>> import autograd as ag
+        >>> d = ag.device("cuda:1")
+        >>> d, d.type, d.index
+        (device(type='cuda', index=1), 'cuda', 1)
+        >>> ag.zeros(2).device == "cpu"
+        True
     """
 
     __slots__ = ("type", "index")
@@ -104,7 +113,13 @@ _default_device = CPU  # where creation functions put tensors when not told: set
 
 
 def get_default_device() -> Device:
-    """The device that ``tensor``, ``zeros``, ``randn``, ... use when not given ``device=``."""
+    """The device that ``tensor``, ``zeros``, ``randn``, ... use when not given ``device=``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.get_default_device()
+        device(type='cpu')
+    """
     return _default_device
 
 

@@ -35,7 +35,22 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "
 
 
 class Dataset:
-    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``."""
+    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class Squares(ag.data.Dataset):
+        ...     def __len__(self):
+        ...         return 4
+        ...     def __getitem__(self, i):
+        ...         return ag.tensor([float(i)]), ag.tensor([float(i * i)])
+        >>> x, y = next(iter(ag.data.DataLoader(Squares(), batch_size=4)))
+        >>> y
+        tensor([[0.],
+                [1.],
+                [4.],
+                [9.]])
+    """
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
@@ -45,7 +60,19 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size."""
+    """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size.
+
+    Raises:
+        ValueError: no tensor, a 0-d tensor, or first sizes that differ.
+        TypeError: an argument is not a Tensor.
+
+    Examples:
+        >>> import autograd as ag
+        >>> X, Y = ag.arange(6.0).reshape(3, 2), ag.tensor([0, 1, 0])
+        >>> ds = ag.data.TensorDataset(X, Y)
+        >>> len(ds), ds[1]
+        (3, (tensor([2., 3.]), tensor(1)))
+    """
 
     def __init__(self, *tensors: Tensor):
         if not tensors:
@@ -91,7 +118,15 @@ def _take(t: Tensor, index: slice | np.ndarray) -> Tensor:
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at positions ``indices``, in that order."""
+    """The samples of ``dataset`` at positions ``indices``, in that order.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ds = ag.data.TensorDataset(ag.tensor([10, 20, 30, 40]))
+        >>> sub = ag.data.Subset(ds, [3, 0])
+        >>> len(sub), sub[0]
+        (2, (tensor(40),))
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]):
         self.dataset = dataset
@@ -131,7 +166,22 @@ class DataLoader:
             always happens in the main process, with the same batches.
 
     A batch of a TensorDataset is a list ``[x, y, ...]`` of tensors, as
-    PyTorch's default collation gives.
+    PyTorch's default collation gives. ``len(loader)`` is the number of batches.
+
+    Raises:
+        ValueError: ``batch_size`` is not a positive integer (or None with ``drop_last``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ds = ag.data.TensorDataset(ag.arange(5.0), ag.tensor([0, 1, 0, 1, 1]))
+        >>> loader = ag.data.DataLoader(ds, batch_size=2)
+        >>> len(loader)
+        3
+        >>> for x, y in loader:
+        ...     print(x, y)
+        tensor([0., 1.]) tensor([0, 1])
+        tensor([2., 3.]) tensor([0, 1])
+        tensor([4.]) tensor([1])
     """
 
     def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
@@ -229,6 +279,12 @@ def default_collate(batch: list[Any]) -> Any:
     become a float64 tensor, ints an int64 tensor, numpy scalars keep their
     dtype; tuples and lists of fields
     become a list of batches, dicts a dict of batches; strings stay a list.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.data.default_collate([(ag.tensor([1.0, 2.0]), 0), (ag.tensor([3.0, 4.0]), 1)])
+        [tensor([[1., 2.],
+                [3., 4.]]), tensor([0, 1])]
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -273,6 +329,13 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
     ``lengths`` are sample counts that add up to ``len(dataset)``, or
     fractions that add up to 1: each split gets floor(fraction * N) samples and
     the remainder is dealt out one by one from the first split on (PyTorch's rule).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ds = ag.data.TensorDataset(ag.arange(10))
+        >>> train, test = ag.data.random_split(ds, [0.8, 0.2])
+        >>> len(train), len(test)
+        (8, 2)
     """
     n = len(dataset)
     lengths = list(lengths)

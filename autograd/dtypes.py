@@ -2,11 +2,22 @@
 
 ``ag.float32`` and friends are :class:`DType` objects that print like PyTorch's
 (``autograd.float32``) and wrap a numpy dtype. Arrays keep plain numpy dtypes;
-a Tensor's ``.dtype`` maps back.
+a Tensor's ``.dtype`` maps back. The names: ``float16`` (``half``), ``float32``
+(``float``), ``float64`` (``double``), ``int8``, ``int16`` (``short``), ``int32``
+(``int``), ``int64`` (``long``), ``uint8``, ``bool``.
 
 Promotion follows PyTorch, not numpy: a float32 tensor times a float64 0-dim
 tensor stays float32, an int tensor times 2.5 gives the default float dtype,
 int / int gives the default float dtype.
+
+    >>> import autograd as ag
+    >>> x = ag.tensor([1, 2])
+    >>> x.dtype, (x * 2.5).dtype, (x / x).dtype
+    (autograd.int64, autograd.float32, autograd.float32)
+    >>> (ag.ones(2) * ag.tensor(2.0, dtype=ag.float64)).dtype
+    autograd.float32
+    >>> ag.zeros(2, dtype=ag.float64)
+    tensor([0., 0.], dtype=autograd.float64)
 """
 
 from __future__ import annotations
@@ -36,7 +47,15 @@ __all__ = [
 
 
 class DType:
-    """A tensor element type (``ag.float32``, ``ag.int64``, ...)."""
+    """A tensor element type (``ag.float32``, ``ag.int64``, ...).
+
+    Its fields: ``is_floating_point``, ``is_signed``, ``itemsize`` (bytes per element).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.float64, ag.float64.itemsize, ag.int64.is_floating_point
+        (autograd.float64, 8, False)
+    """
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
 
@@ -129,12 +148,30 @@ def scalar_like(value: float, like: Any) -> Any:
 
 
 def get_default_dtype() -> DType:
-    """The dtype of tensors made from Python floats (float32, as in PyTorch)."""
+    """The dtype of tensors made from Python floats (float32 unless changed).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.get_default_dtype()
+        autograd.float32
+    """
     return _BY_NUMPY[_default_float]
 
 
 def set_default_dtype(dtype: Any) -> None:
-    """Set the dtype of tensors made from Python floats; float32 or float64."""
+    """Set the dtype of tensors made from Python floats and of ``zeros``, ``rand``, ...: float32
+    or float64.
+
+    Raises:
+        TypeError: ``dtype`` is not a floating-point type.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.set_default_dtype(ag.float64)
+        >>> ag.tensor([1.5]).dtype
+        autograd.float64
+        >>> ag.set_default_dtype(ag.float32)
+    """
     global _default_float
     np_dtype = to_numpy_dtype(dtype)
     if np_dtype.kind != "f":

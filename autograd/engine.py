@@ -425,10 +425,35 @@ def grad(
     create_graph: bool = False,
     allow_unused: bool = False,
 ) -> tuple[Any, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, as in ``torch.autograd.grad``.
+    """The gradients of ``outputs`` with respect to ``inputs``, returned as a tuple.
 
-    Nothing is accumulated into ``.grad``. With ``create_graph=True`` the
-    result is itself differentiable (for Hessian-vector products).
+    Unlike ``backward``, nothing is added to any ``.grad``. ``grad(y, x)`` is dy/dx for a
+    one-element ``y``; for a bigger ``y`` pass ``grad_outputs`` (dL/dy, y's shape).
+
+    Args:
+        outputs, inputs: a Tensor or a sequence of Tensors each.
+        grad_outputs: one gradient per output (None for one-element outputs: 1).
+        retain_graph: keep the graph for another pass (default: ``create_graph``).
+        create_graph: make the result differentiable (second derivatives, Hessian-vector
+            products).
+        allow_unused: give None for an input the outputs do not depend on, instead of raising.
+
+    Returns:
+        A tuple with one gradient per input, each of that input's shape.
+
+    Raises:
+        RuntimeError: an input was not used (unless ``allow_unused``), or the numbers of
+            outputs and ``grad_outputs`` differ.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x ** 3).sum()
+        >>> (g,) = ag.grad(y, x, create_graph=True)
+        >>> g
+        tensor([ 3., 12.], grad_fn=<MulBackward0>)
+        >>> ag.grad(g.sum(), x)
+        (tensor([ 6., 12.]),)
     """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)

@@ -86,7 +86,12 @@ CONSTANT = -2  # a saved value that is neither an input nor the output
 
 
 class FunctionCtx:
-    """What ``forward`` and ``backward`` may call on ``ctx``."""
+    """What ``forward`` and ``backward`` of a :class:`Function` may call on ``ctx``.
+
+    ``ctx.save_for_backward(*values)`` keeps values for backward, which reads them as
+    ``ctx.saved_tensors``; ``ctx.needs_input_grad[i]`` says whether input i needs a
+    gradient; other fields (``ctx.dim = dim``) carry anything else from forward to backward.
+    """
 
     __slots__ = ()
 
@@ -105,12 +110,34 @@ class FunctionCtx:
 
 
 class Function(FunctionCtx):
-    """Base class of every op, and of the ops students write themselves.
+    """Base class of every operation, and of the operations you write yourself.
 
-    Subclasses define ``forward(ctx, *inputs)`` and ``backward(ctx, grad)`` as
-    static methods and are called with ``.apply(*inputs)``. ``backward``
-    returns one gradient per input of ``forward`` (``None`` for inputs that
-    need none, e.g. integers, or where ``ctx.needs_input_grad[i]`` is False).
+    A subclass defines two static methods: ``forward(ctx, *inputs)`` computes the output
+    from the inputs (Tensors, and any other arguments as given) and saves what backward needs
+    with ``ctx.save_for_backward(...)``; ``backward(ctx, grad)`` receives dL/doutput and
+    returns dL/dinput, one gradient per input of forward (None for an input that needs none,
+    such as an integer, or where ``ctx.needs_input_grad[i]`` is False). Call it as
+    ``MyFunction.apply(*inputs)``, never ``forward`` directly. Check it with :func:`gradcheck`.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class Cube(ag.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = Cube.apply(x)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([ 3., 12.])
+        >>> x64 = ag.tensor([0.5, -1.5], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradcheck(Cube.apply, (x64,))
+        True
     """
 
     __slots__ = (

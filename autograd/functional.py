@@ -135,6 +135,12 @@ def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
 
     ``v`` has the output's shape (it may be None when the output has one
     element); the product has the inputs' structure.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import vjp
+        >>> vjp(lambda x: x ** 2, ag.tensor([1.0, 2.0]), ag.tensor([1.0, 1.0]))
+        (tensor([1., 4.]), tensor([2., 4.]))
     """
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vjp")
     inputs = _prepare_inputs(inputs, create_graph)
@@ -153,6 +159,12 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     element); the product has the output's structure. The double-vjp trick:
     with u a dummy vector shaped like the output, g(u) = u^T J is linear in u,
     and the vjp of g with v is d(g . v)/du = J v.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import jvp
+        >>> jvp(lambda x: x ** 2, ag.tensor([1.0, 2.0]), ag.tensor([1.0, 0.0]))
+        (tensor([1., 4.]), tensor([2., 0.]))
     """
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
     inputs = _prepare_inputs(inputs, create_graph)
@@ -190,6 +202,14 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
     the outputs (of tuples over the inputs, if those were a tuple too). One
     backward pass per output element (``vectorize`` is accepted and gives the
     same numbers; only reverse mode is implemented).
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import jacobian
+        >>> jacobian(lambda x: x ** 2, ag.tensor([1.0, 2.0, 3.0]))
+        tensor([[2., 0., 0.],
+                [0., 4., 0.],
+                [0., 0., 6.]])
     """
     if strategy != "reverse-mode":
         raise NotImplementedError(
@@ -231,7 +251,14 @@ def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: boo
     """The Hessian of a scalar ``func`` at ``inputs``: the jacobian of its gradient.
 
     One input: a Tensor of shape ``in.shape + in.shape``; a tuple of inputs: a
-    tuple of tuples, H[i][j] = d^2 f / d in_i d in_j.
+    tuple of tuples, ``H[i][j] = d^2 f / d in_i d in_j``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import hessian
+        >>> hessian(lambda x: (x[0] ** 2) * x[1], ag.tensor([1.0, 3.0]))
+        tensor([[6., 2.],
+                [2., 0.]])
     """
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
 
@@ -256,7 +283,14 @@ def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: boo
 
 def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
-    """(func(inputs), v^T H): a vector-Hessian product of a scalar ``func``, two backward passes."""
+    """(func(inputs), v^T H): a vector-Hessian product of a scalar ``func``, two backward passes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import vhp
+        >>> vhp(lambda x: (x ** 3).sum(), ag.tensor([1.0, 2.0]), ag.tensor([1.0, 1.0]))
+        (tensor(9.), tensor([ 6., 12.]))
+    """
     is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "vhp")
     inputs = _prepare_inputs(inputs, create_graph)
     v = _vector_like(v, inputs, "input", "vhp")
@@ -275,5 +309,12 @@ def vhp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
 
 def hvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
-    """(func(inputs), H v): for a scalar ``func`` H is symmetric, so H v = (v^T H)^T."""
+    """(func(inputs), H v): for a scalar ``func`` H is symmetric, so H v = (v^T H)^T.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.functional import hvp
+        >>> hvp(lambda x: (x ** 3).sum(), ag.tensor([1.0, 2.0]), ag.tensor([1.0, 0.0]))
+        (tensor(9.), tensor([6., 0.]))
+    """
     return vhp(func, inputs, v, create_graph, strict)

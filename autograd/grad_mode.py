@@ -23,7 +23,14 @@ create_graph_enabled: ContextVar[bool] = ContextVar("create_graph_enabled", defa
 
 
 def is_grad_enabled() -> bool:
-    """True when new ops record the graph for backward."""
+    """True when new operations record the graph for backward (the default; False in ``no_grad``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> with ag.no_grad():
+        ...     print(ag.is_grad_enabled())
+        False
+    """
     return grad_enabled.get()
 
 
@@ -54,19 +61,55 @@ class _GradMode:
 
 
 class no_grad(_GradMode):
-    """Context (or decorator) in which ops build no graph: for evaluation and parameter updates."""
+    """A context (or decorator) in which operations record no graph: results need no grad.
+
+    Use it for evaluation and for parameter updates, which must not become part of the
+    next step's graph. The mode before the block comes back at its end, even on an exception;
+    the mode is per thread.
+
+    Examples:
+        >>> import autograd as ag
+        >>> w = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> with ag.no_grad():
+        ...     y = w * 2
+        >>> y.requires_grad
+        False
+        >>> @ag.no_grad()
+        ... def evaluate(x):
+        ...     return (w * x).sum()
+        >>> evaluate(ag.tensor([1.0, 1.0]))
+        tensor(3.)
+    """
 
     _enabled = False
 
 
 class enable_grad(_GradMode):
-    """Context (or decorator) that turns graph recording back on inside ``no_grad``."""
+    """A context (or decorator) that turns graph recording back on, inside ``no_grad``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0], requires_grad=True)
+        >>> with ag.no_grad():
+        ...     with ag.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     _enabled = True
 
 
 class inference_mode(_GradMode):
-    """``no_grad`` under PyTorch's other name (``inference_mode(False)`` turns grad on)."""
+    """``no_grad`` under its other name; ``inference_mode(False)`` turns recording on.
+
+    Examples:
+        >>> import autograd as ag
+        >>> with ag.inference_mode():
+        ...     y = ag.tensor([1.0], requires_grad=True) * 2
+        >>> y.requires_grad
+        False
+    """
 
     def __init__(self, mode: bool = True):
         self._enabled = not mode
@@ -76,10 +119,19 @@ class inference_mode(_GradMode):
 
 
 class set_grad_enabled(_GradMode):
-    """``set_grad_enabled(False)`` as a call, a context or a decorator, as in PyTorch.
+    """Turn graph recording on (``True``) or off (``False``): as a call, a context or a decorator.
 
-    Called, it sets the mode at once; used with ``with``, the mode before the call
+    Called on its own, it sets the mode at once; with ``with``, the mode before the call
     comes back at the end of the block.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0], requires_grad=True)
+        >>> is_training = False
+        >>> with ag.set_grad_enabled(is_training):
+        ...     y = x * 2
+        >>> y.requires_grad, ag.is_grad_enabled()
+        (False, True)
     """
 
     def __init__(self, mode: bool):

@@ -22,7 +22,31 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """The analytical and numerical gradients disagree."""
+    """The analytical and numerical gradients disagree (or the inputs cannot be checked).
+
+    A RuntimeError; its message names the input and the element where the gradients differ
+    most, with both values.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class BadSquare(ag.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * x  # should be 2 x
+        >>> x = ag.tensor([1.0, 2.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradcheck(BadSquare.apply, (x,))
+        Traceback (most recent call last):
+            ...
+        autograd.gradcheck.GradcheckError: Jacobian mismatch for input 0 at element (1,)
+        (output element 1): numerical 4, analytical 2 (atol=1e-05, rtol=0.001)
+        >>> ag.gradcheck(BadSquare.apply, (x,), raise_exception=False)
+        False
+    """
 
 
 def _prepare(inputs: Any) -> tuple[list[Any], list[int]]:
@@ -67,11 +91,32 @@ def gradcheck(
     fast_mode: bool = False,
     seed: int = 0,
 ) -> bool:
-    """True if backward's gradients of ``fn(*inputs)`` match central differences.
+    """True if backward's gradients of ``fn(*inputs)`` match finite differences.
 
-    Inputs that require grad must be float64. On a mismatch, raises a
-    :class:`GradcheckError` naming the input and the worst element (or
-    returns False with ``raise_exception=False``).
+    Each element of the Jacobian that backward computes is compared with the central
+    difference (f(x + eps) - f(x - eps)) / (2 eps); they match when
+    |analytical - numerical| <= atol + rtol |numerical|. ``fast_mode=True`` compares one
+    random directional derivative u^T J v instead (cheaper for big inputs).
+
+    Args:
+        fn: a function of the inputs returning a Tensor or a tuple of Tensors.
+        inputs: a Tensor or a tuple of arguments; those with ``requires_grad=True`` are checked
+            and must be float64.
+        raise_exception: on a mismatch, raise (True) or return False.
+
+    Raises:
+        GradcheckError: (a RuntimeError) an input is not float64, no input requires grad, or
+            the gradients disagree: the message names the input and the worst element.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.5, -1.0, 2.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradcheck(ag.sigmoid, (x,))
+        True
+        >>> ag.gradcheck(lambda a: a * a, (x.detach().float().requires_grad_(),))
+        Traceback (most recent call last):
+            ...
+        autograd.gradcheck.GradcheckError: gradcheck: input 0 is autograd.float32; finite ...
     """
     inputs, diff = _prepare(inputs)
     try:
@@ -170,7 +215,17 @@ def _check_directional(fn, inputs, diff, eps, atol, rtol, seed) -> None:
 
 def gradgradcheck(fn: Callable, inputs: Sequence[Any], eps: float = 1e-6, atol: float = 1e-5,
                   rtol: float = 1e-3, seed: int = 0) -> bool:
-    """Check second derivatives: gradcheck of x -> d(u . fn(x))/dx built with create_graph."""
+    """True if second derivatives match finite differences: :func:`gradcheck` of
+    x -> d(u . fn(x))/dx, built with ``create_graph=True`` (u a fixed random vector).
+
+    The inputs that require grad must be float64; raises :class:`GradcheckError` on a mismatch.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.5, -1.0], dtype=ag.float64, requires_grad=True)
+        >>> ag.gradgradcheck(ag.tanh, (x,))
+        True
+    """
     inputs, diff = _prepare(inputs)
     rng = np.random.default_rng(seed)
     us = [Tensor(rng.standard_normal(o.shape), device=o.device) for o in _outputs(fn, inputs)]

@@ -48,7 +48,25 @@ class RemovableHandle:
 
 
 def register_hook(tensor: Any, hook: Callable) -> RemovableHandle:
-    """Call ``hook(grad)`` when backward computes the gradient of ``tensor``."""
+    """Call ``hook(grad)`` whenever backward computes the gradient of ``tensor``.
+
+    The hook receives the gradient (a Tensor of tensor's shape); if it returns a Tensor, that
+    replaces the gradient for the rest of backward (for a leaf, what goes into ``.grad``).
+    Returns a handle whose ``remove()`` takes the hook away.
+
+    Raises:
+        RuntimeError: the tensor does not require grad.
+        TypeError: ``hook`` is not callable.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([20., 40.])
+        >>> h.remove()
+    """
     global any_hooks
     if not tensor.requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")

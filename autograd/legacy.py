@@ -5,6 +5,14 @@
 The type strings are PyTorch's own, ``'torch.FloatTensor'`` and
 ``'torch.cuda.FloatTensor'``, so code that compares ``x.type()`` with such a
 string keeps working after its imports are switched to ``autograd``.
+
+    >>> import autograd as ag
+    >>> ag.FloatTensor([1, 2])
+    tensor([1., 2.])
+    >>> ag.LongTensor(2, 3).shape
+    autograd.Size([2, 3])
+    >>> isinstance(ag.tensor([1.0]), ag.FloatTensor)
+    True
 """
 
 from __future__ import annotations
@@ -97,7 +105,21 @@ def _parse(kind: Any) -> tuple[dtypes.DType, str | None]:
 
 def tensor_type(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
     """``x.type()`` is PyTorch's type string ('torch.FloatTensor'); ``x.type(t)`` converts
-    to ``t`` (a dtype, a legacy type such as ag.DoubleTensor, or a type string)."""
+    to ``t`` (a dtype, a legacy type such as ag.DoubleTensor, or a type string).
+
+    Raises:
+        ValueError: an unknown type string.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.5, 2.5])
+        >>> x.type()
+        'torch.FloatTensor'
+        >>> x.type(ag.LongTensor)
+        tensor([1, 2])
+        >>> x.type("torch.DoubleTensor").dtype
+        autograd.float64
+    """
     return type_string(input) if dtype is None else convert_type(input, dtype)
 
 

@@ -19,7 +19,20 @@ __all__ = ["Generator", "manual_seed", "seed", "default_generator", "rand", "ran
 
 
 class Generator:
-    """A source of random numbers with its own state, as ``torch.Generator``."""
+    """A source of random numbers with its own state, apart from the default generator.
+
+    Pass one as ``generator=`` to :func:`rand`, :func:`randn`, ... to draw a stream that
+    other draws do not disturb. ``manual_seed(s)`` reseeds it (and returns it),
+    ``get_state()``/``set_state()`` save and restore its position.
+
+    Examples:
+        >>> import autograd as ag
+        >>> g = ag.Generator().manual_seed(42)
+        >>> a = ag.rand(3, generator=g)
+        >>> _ = g.manual_seed(42)
+        >>> ag.equal(a, ag.rand(3, generator=g))
+        True
+    """
 
     def __init__(self, device: Any = "cpu"):
         self.device = backend.Device(device)
@@ -27,17 +40,37 @@ class Generator:
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
 
     def manual_seed(self, seed: int) -> Generator:
+        """Reseed this generator (the same seed gives the same numbers); returns it."""
         self._seed = int(seed)
         self.rng = np.random.Generator(np.random.PCG64(self._seed))
         return self
 
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.Generator().manual_seed(7).initial_seed()
+            7
+        """
         return self._seed
 
     def get_state(self) -> dict:
+        """The generator's position (a dict), to give back to :meth:`set_state` later.
+
+        Examples:
+            >>> import autograd as ag
+            >>> g = ag.Generator().manual_seed(0)
+            >>> state = g.get_state()
+            >>> a = ag.rand(2, generator=g)
+            >>> _ = g.set_state(state)
+            >>> ag.equal(a, ag.rand(2, generator=g))
+            True
+        """
         return self.rng.bit_generator.state
 
     def set_state(self, new_state: dict) -> Generator:
+        """Go back to a position that :meth:`get_state` returned; returns the generator."""
         self.rng.bit_generator.state = new_state
         return self
 
@@ -46,12 +79,24 @@ default_generator = Generator()
 
 
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator: the same seed gives the same numbers every run."""
+    """Seed the default generator: the same seed gives the same numbers on every run.
+
+    Returns the default :class:`Generator`. The numbers are drawn with numpy's PCG64, so
+    they are not PyTorch's numbers for the same seed.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> a = ag.rand(2)
+        >>> _ = ag.manual_seed(0)
+        >>> ag.equal(a, ag.rand(2))
+        True
+    """
     return default_generator.manual_seed(seed)
 
 
 def seed() -> int:
-    """Seed the default generator from the operating system's entropy; returns the seed."""
+    """Seed the default generator from the operating system's entropy; returns the seed used."""
     s = int(np.random.SeedSequence().entropy % (2**63))
     default_generator.manual_seed(s)
     return s
@@ -84,21 +129,56 @@ def _float_dtype(dtype: Any) -> np.dtype:
 
 def rand(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    """Uniform on [0, 1)."""
+    """Samples uniform on [0, 1), in a tensor of the given size: ``rand(2, 3)``, ``rand((2, 3))``.
+
+    Args:
+        generator: draw from this :class:`Generator` instead of the default one.
+        dtype: a floating dtype (the default float, float32, when None); others raise TypeError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.rand(2, 3)
+        tensor([[0.6370, 0.2698, 0.0410],
+                [0.0165, 0.8133, 0.9128]])
+    """
     arr = _rng(generator).random(_size(size)).astype(_float_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
 def randn(*size: Any, generator: Generator | None = None, dtype: Any = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    """Standard normal: mean 0, variance 1."""
+    """Samples of the standard normal distribution (mean 0, variance 1), in the given size.
+
+    Args:
+        generator: draw from this :class:`Generator` instead of the default one.
+        dtype: a floating dtype (the default float, float32, when None); others raise TypeError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.randn(4)
+        tensor([ 0.1257, -0.1321,  0.6404,  0.1049])
+    """
     arr = _rng(generator).standard_normal(_size(size)).astype(_float_dtype(dtype))
     return _finish(arr, device, requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: tuple = (), generator: Generator | None = None,
             dtype: Any = None, device: Any = None) -> Tensor:
-    """Integers in [low, high); ``randint(high, size)`` as in PyTorch."""
+    """Random integers in [low, high), in a tensor of ``size`` (int64 unless ``dtype``).
+
+    ``randint(high, size)`` draws from [0, high), as ``randint(0, high, size)``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.randint(0, 10, (5,))
+        tensor([8, 6, 5, 2, 3])
+        >>> ag.randint(3, (2, 2))
+        tensor([[0, 0],
+                [0, 0]])
+    """
     if isinstance(high, (tuple, list)):  # randint(10, (3,)): low was left out
         low, high, size = 0, low, high
     if high is None:
@@ -110,23 +190,52 @@ def randint(low: int, high: int | None = None, size: tuple = (), generator: Gene
 
 def randperm(n: int, generator: Generator | None = None, dtype: Any = None,
              device: Any = None) -> Tensor:
-    """A random permutation of 0 .. n-1."""
+    """A random permutation of 0, 1, ..., n - 1 (int64 unless ``dtype``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.randperm(5)
+        tensor([2, 4, 3, 0, 1])
+    """
     np_dtype = np.dtype(np.int64) if dtype is None else dtypes.to_numpy_dtype(dtype)
     return _finish(_rng(generator).permutation(n).astype(np_dtype), device, False)
 
 
 def rand_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
-    """Uniform samples from [0, 1) in ``input``'s shape, dtype and device."""
+    """Samples uniform on [0, 1) in ``input``'s shape, dtype and device.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.rand_like(ag.zeros(2, 2))
+        tensor([[0.6370, 0.2698],
+                [0.0410, 0.0165]])
+    """
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype, device=input.device)
 
 
 def randn_like(input: Tensor, generator: Generator | None = None, dtype: Any = None) -> Tensor:
-    """Standard normal samples in ``input``'s shape, dtype and device."""
+    """Standard normal samples in ``input``'s shape, dtype and device.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.randn_like(ag.zeros(3))
+        tensor([ 0.1257, -0.1321,  0.6404])
+    """
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype, device=input.device)
 
 
 def bernoulli(input: Tensor, generator: Generator | None = None) -> Tensor:
-    """1 with probability input[i], else 0."""
+    """1 with probability ``input[i]``, else 0, for each element (``input``'s shape and dtype).
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.bernoulli(ag.tensor([0.0, 0.5, 1.0, 1.0]))
+        tensor([0., 1., 1., 1.])
+    """
     p = backend.to_numpy(input._array)
     arr = (_rng(generator).random(p.shape) < p).astype(p.dtype)
     return _finish(arr, input.device, False)
@@ -142,11 +251,25 @@ def _fill_from_host(t: Tensor, values: np.ndarray) -> Tensor:
 
 def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0,
              generator: Generator | None = None) -> Tensor:
-    """Fill ``t`` in place with U(a, b)."""
+    """Fill ``t`` in place with samples of U(a, b), uniform on [a, b); returns ``t``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.empty(3).uniform_(-1, 1)
+        tensor([ 0.2739, -0.4604, -0.9181])
+    """
     return _fill_from_host(t, _rng(generator).uniform(a, b, t.shape))
 
 
 def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0,
             generator: Generator | None = None) -> Tensor:
-    """Fill ``t`` in place with N(mean, std^2)."""
+    """Fill ``t`` in place with samples of N(mean, std^2); returns ``t``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.manual_seed(0)
+        >>> ag.empty(3).normal_(mean=10.0, std=0.1)
+        tensor([10.0126,  9.9868, 10.0640])
+    """
     return _fill_from_host(t, _rng(generator).normal(mean, std, t.shape))

@@ -27,8 +27,20 @@ _STRUCTURE = "__structure__"
 def save(obj: Any, f: Any) -> None:
     """Write a Tensor, or dicts / lists / tuples of Tensors, arrays and plain values, to ``f``.
 
-    A path ending in ``.safetensors`` gets the safetensors format instead (a
-    flat dict of str -> Tensor, such as a state_dict; see ``safetensors_io``).
+    ``f`` is a path or a binary file object. The file is a numpy ``.npz`` archive with a JSON
+    record of the structure: nothing is pickled, so :func:`load` runs no code from it. A path
+    ending in ``.safetensors`` is written in the safetensors format instead (a flat dict of
+    str -> Tensor, such as a ``state_dict``). Tensors keep their dtype, ``requires_grad`` and
+    device.
+
+    Raises:
+        TypeError: ``obj`` holds something else (a class instance, a function, ...).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.save({"w": ag.tensor([1.0, 2.0]), "step": 3}, "checkpoint.pt")
+        >>> ag.load("checkpoint.pt")
+        {'w': tensor([1., 2.]), 'step': 3}
     """
     if safetensors_io.is_safetensors_path(f):
         return safetensors_io.save_file(obj, f)
@@ -85,15 +97,21 @@ MAX_STRUCTURE_BYTES = 64 * 2**20  # the JSON record of the dicts and lists aroun
 
 
 def load(f: Any, map_location: Any = None) -> Any:
-    """Read what :func:`save` wrote. ``map_location='cpu'`` puts every tensor on the CPU.
+    """Read what :func:`save` wrote; ``map_location="cpu"`` puts every tensor on the CPU.
 
-    A path ending in ``.safetensors`` is read as a safetensors file, into a
-    dict of str -> Tensor (on the CPU unless ``map_location`` names a device).
+    A path ending in ``.safetensors`` is read as a safetensors file, into a dict of
+    str -> Tensor. Nothing is unpickled, and every array's size is checked against the
+    file before it is read.
 
-    Nothing is unpickled, and nothing is inflated before its size is checked: every
-    array's size, as its zip entry and its .npy header declare it, must agree and fit the
-    file. Only the arrays that the structure record refers to are read. A file that is not
-    one ``save`` wrote, or is damaged, raises :class:`LoadError` (a ValueError) saying why.
+    Raises:
+        LoadError: (a ValueError) the file is not one ``save`` wrote, or is damaged; the
+            message says why.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.save([ag.tensor([1, 2]), ag.ones(2, requires_grad=True)], "tensors.pt")
+        >>> ag.load("tensors.pt")
+        [tensor([1, 2]), tensor([1., 1.], requires_grad=True)]
     """
     if safetensors_io.is_safetensors_path(f):
         return safetensors_io.load_file(f, map_location)

@@ -11,6 +11,12 @@ class Size(tuple):
     """What ``x.size()`` and ``x.shape`` return: a tuple of ints, ``autograd.Size([3, 28, 28])``.
 
     It compares equal to the plain tuple, and slices and sums of it are Sizes again.
+
+    Examples:
+        >>> import autograd as ag
+        >>> s = ag.zeros(3, 28, 28).shape
+        >>> s, s == (3, 28, 28), s[1:], s.numel()
+        (autograd.Size([3, 28, 28]), True, autograd.Size([28, 28]), 2352)
     """
 
     __slots__ = ()

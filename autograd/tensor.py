@@ -31,11 +31,23 @@ __all__ = ["Tensor"]
 
 
 class Tensor:
-    """A multi-dimensional array that records the operations applied to it.
+    """A multi-dimensional array that records the operations applied to it, for backward.
 
-    Make one with ``ag.tensor(data, dtype=None, requires_grad=False, device=None)``.
-    After ``loss.backward()``, every leaf tensor with ``requires_grad=True``
-    holds dL/dtensor in ``.grad``.
+    Make one with :func:`autograd.tensor` (or ``zeros``, ``rand``, ...). An operation on a
+    tensor that requires grad records a node (``grad_fn``); ``loss.backward()`` walks those
+    nodes back and leaves dL/dx in ``x.grad`` for every leaf ``x`` with ``requires_grad=True``.
+    ``x.exp()`` is ``ag.exp(x)``: the methods are the package's functions.
+
+    Examples:
+        >>> import autograd as ag
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> x = ag.tensor([3.0, 0.5])
+        >>> loss = (w * x).sum() ** 2
+        >>> loss
+        tensor(4., grad_fn=<PowBackward0>)
+        >>> loss.backward()
+        >>> w.grad
+        tensor([12.,  2.])
     """
 
     __slots__ = ("_array", "_grad", "grad_fn", "_requires_grad", "_version_counter",
@@ -45,11 +57,12 @@ class Tensor:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  device: Any = None, grad_fn: Any = None, version_counter: list | None = None):
-        """``data`` (numbers, nested lists, an array) as a tensor, sharing an array's memory.
+        """``data`` (a number, nested lists, an array) as a tensor; an array's memory is shared.
 
-        ``grad_fn`` and ``version_counter`` are the engine's: the node that computed
-        ``data``, and the counter of the tensor whose memory ``data`` views. (The engine
-        passes all six positionally: a call with keywords costs a third more.)
+        Prefer :func:`autograd.tensor`, which copies. ``grad_fn`` and ``version_counter`` are
+        the engine's: the node that computed ``data``, and the counter of the tensor whose
+        memory ``data`` views. (The engine passes all six positionally: a call with keywords
+        costs a third more.)
         """
         if dtype is not None or device is not None or type(data) not in backend.ARRAY_TYPES:
             data = backend.as_array(data, dtype, device)
@@ -64,9 +77,23 @@ class Tensor:
     # --- autograd state --------------------------------------------------------------
     @property
     def data(self) -> Tensor:
-        """The same values, cut from the graph: a Tensor sharing this one's memory whose
-        in-place writes backward does not check (PyTorch's ``._array``). Assigning a
-        Tensor replaces the values."""
+        """The same values, cut from the graph: a Tensor sharing this one's memory.
+
+        Writes through ``x.data`` are not recorded and backward does not check them, which is
+        what an optimizer's update needs (``p.data -= lr * p.grad``). Assigning a Tensor to
+        ``x.data`` replaces the values (TypeError for anything else). Prefer :meth:`detach`,
+        whose in-place writes backward does check.
+
+        Examples:
+            >>> import autograd as ag
+            >>> w = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> w.data
+            tensor([1., 2.])
+            >>> w.data.mul_(10)
+            tensor([10., 20.])
+            >>> w
+            tensor([10., 20.], requires_grad=True)
+        """
         return Tensor(self._array)
 
     @data.setter
@@ -77,7 +104,20 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
-        """dL/dself after ``backward()``: kept for leaves and ``retain_grad()`` tensors."""
+        """dL/dself after ``backward()``: a tensor of self's shape, or None before any backward.
+
+        Kept for leaves that require grad and for tensors that called :meth:`retain_grad`;
+        reading it on another non-leaf warns and gives None. Gradients add up over
+        backward calls: set ``x.grad = None`` (or ``optimizer.zero_grad()``) between steps.
+        Assigning a tensor of another shape, dtype or device raises RuntimeError.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+            >>> (x ** 2).sum().backward()
+            >>> x.grad
+            tensor([2., 4., 6.])
+        """
         grad = self._grad
         if grad is None and self.grad_fn is not None and not self.retains_grad:
             warnings.warn(
@@ -104,7 +144,16 @@ class Tensor:
 
     @property
     def requires_grad(self) -> bool:
-        """Whether backward computes a gradient for this tensor (set it on leaves)."""
+        """Whether operations on this tensor are recorded, so that backward finds its gradient.
+
+        Set it on leaves (``x.requires_grad = True``); a result requires grad when an input does.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0], requires_grad=True)
+            >>> (x * 2).requires_grad, (x.detach() * 2).requires_grad
+            (True, False)
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -112,7 +161,17 @@ class Tensor:
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (floating-point leaves only); returns self."""
+        """Set ``requires_grad`` in place and return self (``ag.zeros(3).requires_grad_()``).
+
+        Raises:
+            RuntimeError: the tensor is not floating point, or is a non-leaf asked to stop
+                requiring grad (use :meth:`detach`).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2).requires_grad_()
+            tensor([0., 0.], requires_grad=True)
+        """
         if self.grad_fn is not None and not requires_grad:
             raise RuntimeError(
                 "you can only change requires_grad flags of leaf variables; use .detach() to "
@@ -128,11 +187,31 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for a tensor no recorded op made (``grad_fn`` is None)."""
+        """True for a tensor that no recorded operation made (``grad_fn`` is None).
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0], requires_grad=True)
+            >>> x.is_leaf, (x + 1).is_leaf
+            (True, False)
+        """
         return self.grad_fn is None
 
     def retain_grad(self) -> None:
-        """Keep dL/dself in ``.grad`` after backward, though self is not a leaf."""
+        """Keep dL/dself in ``.grad`` after backward, though self is not a leaf.
+
+        Raises:
+            RuntimeError: self does not require grad.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = x * 3
+            >>> h.retain_grad()
+            >>> h.sum().backward()
+            >>> h.grad
+            tensor([1., 1.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:  # the engine hands the node's gradient to this tensor
@@ -140,16 +219,45 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
-        """True when ``retain_grad()`` was called on this non-leaf."""
+        """True when :meth:`retain_grad` was called on this non-leaf.
+
+        Examples:
+            >>> import autograd as ag
+            >>> h = ag.tensor([1.0], requires_grad=True) * 2
+            >>> h.retain_grad()
+            >>> h.retains_grad
+            True
+        """
         fn = self.grad_fn
         return fn is not None and fn._retained is not None and fn._retained() is self
 
     def detach(self) -> Tensor:
-        """The same memory, cut from the graph (in-place writes to either count for both)."""
+        """The same values and memory, cut from the graph: a leaf that does not require grad.
+
+        Use it to stop gradients flowing through a value, or before ``.numpy()``. An in-place
+        write to either tensor shows in both, and backward refuses values changed after an
+        operation saved them.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y, y.requires_grad
+            (tensor([2., 4.]), False)
+        """
         return Tensor(self._array, None, False, None, None, self._version_counter)
 
     def detach_(self) -> Tensor:
-        """Cut this tensor from the graph in place: it becomes a leaf that needs no grad."""
+        """Cut this tensor from the graph in place: it becomes a leaf needing no grad; returns self.
+
+        Examples:
+            >>> import autograd as ag
+            >>> y = ag.tensor([1.0], requires_grad=True) * 2
+            >>> y.detach_()
+            tensor([2.])
+            >>> y.is_leaf
+            True
+        """
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -157,39 +265,93 @@ class Tensor:
     # --- properties ------------------------------------------------------------------
     @property
     def shape(self) -> Size:
-        """The size of each dimension, as a ``Size`` (a tuple)."""
+        """The size of each dimension, as a ``Size`` (a tuple of ints).
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.zeros(2, 3)
+            >>> x.shape
+            autograd.Size([2, 3])
+            >>> x.shape[1]
+            3
+        """
         return Size(self._array.shape)
 
     @property
     def ndim(self) -> int:
-        """The number of dimensions."""
+        """The number of dimensions (``len(x.shape)``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).ndim
+            2
+        """
         return self._array.ndim
 
     @property
     def dtype(self) -> dtypes.DType:
-        """The element type (``ag.float32``, ``ag.int64``, ...)."""
+        """The element type: ``ag.float32``, ``ag.float64``, ``ag.int64``, ``ag.bool``, ...
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([1.0]).dtype, ag.tensor([1]).dtype
+            (autograd.float32, autograd.int64)
+        """
         return dtypes.from_numpy_dtype(self._array.dtype)
 
     @property
     def device(self) -> backend.Device:
-        """Where the values live: ``cpu`` or ``cuda:N``."""
+        """Where the values live: ``cpu`` or ``cuda:N``.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2).device
+            device(type='cpu')
+        """
         return backend.device_of(self._array)
 
     @property
     def is_cuda(self) -> bool:
-        """True when the values live on a GPU."""
+        """True when the values live on a GPU.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(1).is_cuda
+            False
+        """
         return self.device.type == "cuda"
 
     def size(self, dim: int | None = None) -> Any:
-        """The shape, or the size of dimension ``dim``."""
+        """The shape as a ``Size``, or with ``dim`` the size of that dimension (-1: the last).
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.zeros(2, 3)
+            >>> x.size()
+            autograd.Size([2, 3])
+            >>> x.size(-1)
+            3
+        """
         return Size(self._array.shape) if dim is None else self._array.shape[dim]
 
     def dim(self) -> int:
-        """The number of dimensions."""
+        """The number of dimensions.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3, 4).dim()
+            3
+        """
         return self._array.ndim
 
     def numel(self) -> int:
-        """The number of elements."""
+        """The number of elements (the product of the shape).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).numel()
+            6
+        """
         return int(self._array.size)
 
     def nelement(self) -> int:
@@ -201,7 +363,14 @@ class Tensor:
         return self._array.ndim
 
     def is_contiguous(self) -> bool:
-        """True when the elements lie in memory in row-major order without gaps."""
+        """True when the elements lie in memory in row-major order without gaps.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.zeros(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
+        """
         return bool(self._array.flags.c_contiguous)
 
     def data_ptr(self) -> int:
@@ -213,12 +382,24 @@ class Tensor:
 
     @property
     def nbytes(self) -> int:
-        """The size of the elements in bytes."""
+        """The size of the elements in bytes (``numel() * itemsize``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).nbytes
+            24
+        """
         return int(self._array.nbytes)
 
     @property
     def itemsize(self) -> int:
-        """The size of one element in bytes."""
+        """The size of one element in bytes (``element_size()``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(1, dtype=ag.float64).itemsize
+            8
+        """
         return self._array.dtype.itemsize
 
     def element_size(self) -> int:
@@ -226,7 +407,13 @@ class Tensor:
         return self._array.dtype.itemsize
 
     def is_floating_point(self) -> bool:
-        """True for float16, float32 and float64 tensors."""
+        """True for float16, float32 and float64 tensors.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([1.0]).is_floating_point(), ag.tensor([1]).is_floating_point()
+            (True, False)
+        """
         return self._array.dtype.kind == "f"
 
     def __len__(self) -> int:
@@ -241,7 +428,17 @@ class Tensor:
 
     # --- conversion ------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
-        """The values as a numpy array sharing this tensor's memory (CPU, no grad)."""
+        """The values as a numpy array sharing this tensor's memory.
+
+        Raises:
+            RuntimeError: the tensor requires grad (call ``.detach().numpy()``).
+            TypeError: the tensor is on a GPU (call ``.cpu()`` first).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([1.0, 2.0]).numpy()
+            array([1., 2.], dtype=float32)
+        """
         if self.device.type != "cpu":
             raise TypeError(
                 f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to "
@@ -259,7 +456,20 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype)
 
     def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
+        """The value of a one-element tensor as a Python number (float, int or bool).
+
+        Raises:
+            RuntimeError: the tensor has more than one element.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([[2.5]]).item()
+            2.5
+            >>> ag.tensor([1.0, 2.0]).item()
+            Traceback (most recent call last):
+                ...
+            RuntimeError: a Tensor with 2 elements cannot be converted to Scalar
+        """
         if self._array.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._array.size} elements cannot be converted to Scalar"
@@ -267,7 +477,13 @@ class Tensor:
         return backend.item(self._array)
 
     def tolist(self) -> Any:
-        """The values as nested Python lists of numbers."""
+        """The values as (nested) Python lists of numbers; a 0-d tensor gives a number.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+        """
         return backend.to_numpy(self._array).tolist()
 
     def __float__(self) -> float:

@@ -248,7 +248,26 @@ def operand(input: Any, other: Any) -> Any:
 # --- the functions (ag.add and Tensor.add alike) -----------------------------------------
 
 def add(input: Any, other: Any, alpha: float = 1) -> Any:
-    """Element-wise ``input + alpha * other``, broadcasting."""
+    """out = input + alpha * other, element-wise; ``x + y`` is ``ag.add(x, y)``.
+
+    The shapes broadcast: sizes are matched from the last dimension, and a size 1 (or a
+    missing dimension) stretches to the other's size. The gradient of each input is the
+    output's gradient summed back to that input's shape. ``other`` may be a Tensor or a
+    number (a list raises TypeError).
+
+    Raises:
+        RuntimeError: the shapes cannot be broadcast together.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x + ag.tensor([10.0, 20.0])
+        tensor([[11., 22.],
+                [13., 24.]])
+        >>> ag.add(x, 1, alpha=0.5)
+        tensor([[1.5000, 2.5000],
+                [3.5000, 4.5000]])
+    """
     other = operand(input, other)
     if alpha != 1:
         other = Mul.apply(other, alpha)
@@ -256,7 +275,18 @@ def add(input: Any, other: Any, alpha: float = 1) -> Any:
 
 
 def sub(input: Any, other: Any, alpha: float = 1) -> Any:
-    """Element-wise ``input - alpha * other``, broadcasting."""
+    """out = input - alpha * other, element-wise with broadcasting; ``x - y`` is ``ag.sub(x, y)``.
+
+    Raises:
+        RuntimeError: the shapes cannot be broadcast together.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([5.0, 7.0]) - ag.tensor([1.0, 2.0])
+        tensor([4., 5.])
+        >>> ag.sub(ag.tensor([5.0, 7.0]), 1, alpha=2)
+        tensor([3., 5.])
+    """
     other = operand(input, other)
     if alpha != 1:
         other = Mul.apply(other, alpha)
@@ -264,32 +294,92 @@ def sub(input: Any, other: Any, alpha: float = 1) -> Any:
 
 
 def mul(input: Any, other: Any) -> Any:
-    """Element-wise product ``input * other``, broadcasting."""
+    """out = input * other, element-wise with broadcasting (the Hadamard product); ``x * y``.
+
+    d out / d input = other and d out / d other = input, each summed back to its input's shape.
+    For the matrix product use :func:`matmul` (``x @ y``).
+
+    Raises:
+        RuntimeError: the shapes cannot be broadcast together.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1.0, 2.0], [3.0, 4.0]]) * ag.tensor([10.0, 100.0])
+        tensor([[ 10., 200.],
+                [ 30., 400.]])
+        >>> ag.mul(ag.tensor([1, 2]), 3)
+        tensor([3, 6])
+    """
     return Mul.apply(input, operand(input, other))
 
 
 def div(input: Any, other: Any) -> Any:
-    """Element-wise true division ``input / other`` (integers give the default float dtype)."""
+    """out = input / other, element-wise with broadcasting; ``x / y``.
+
+    Integers give the default float dtype (true division); dividing by 0 gives inf or nan,
+    no error. d out / d input = 1 / other, d out / d other = -input / other^2.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0, 2.0, 3.0]) / 2
+        tensor([0.5000, 1.0000, 1.5000])
+        >>> ag.div(ag.tensor([1, 2]), ag.tensor([4, 4]))
+        tensor([0.2500, 0.5000])
+    """
     return Div.apply(input, operand(input, other))
 
 
 def pow(input: Any, exponent: Any) -> Any:  # noqa: A001 - PyTorch's name
-    """Element-wise power ``input ** exponent``."""
+    """out = input ^ exponent, element-wise with broadcasting; ``x ** p``.
+
+    d out / d input = exponent * input^(exponent - 1); a Tensor exponent also gets
+    d out / d exponent = out * ln(input).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = x ** 2
+        >>> y
+        tensor([1., 4., 9.], grad_fn=<PowBackward0>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> ag.pow(2, ag.tensor([0.0, 1.0, 3.0]))
+        tensor([1., 2., 8.])
+    """
     return Pow.apply(input, operand(input, exponent))
 
 
 def floor_divide(input: Any, other: Any) -> Any:
-    """Element-wise ``input // other``, rounded down."""
+    """out = floor(input / other), element-wise with broadcasting; ``x // y`` (gradient 0).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([7, -7]) // 2
+        tensor([ 3, -4])
+    """
     return FloorDivide.apply(input, operand(input, other))
 
 
 def remainder(input: Any, other: Any) -> Any:
-    """Element-wise ``input % other``, with the sign of ``other`` (Python's modulus)."""
+    """out = input - floor(input / other) * other, element-wise; ``x % y`` (sign of ``other``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([7, -7]) % 3
+        tensor([1, 2])
+    """
     return Remainder.apply(input, operand(input, other))
 
 
 def neg(input: Any) -> Any:
-    """Element-wise ``-input``."""
+    """out = -input, element-wise; ``-x``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> -ag.tensor([1.0, -2.0])
+        tensor([-1.,  2.])
+    """
     return Neg.apply(input)
 
 
@@ -299,24 +389,48 @@ def positive(input: Any) -> Any:
 
 
 def square(input: Any) -> Any:
-    """Element-wise ``input * input`` (PyTorch's pow(input, 2), PowBackward0)."""
+    """out = input^2, element-wise; its derivative is 2 input.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.square(ag.tensor([-2.0, 3.0]))
+        tensor([4., 9.])
+    """
     return Pow.apply(input, 2)
 
 
 def lerp(input: Any, end: Any, weight: Any) -> Any:
-    """input + weight (end - input): a straight line from input (weight 0) to end (weight 1)."""
+    """out = input + weight (end - input): from ``input`` (weight 0) straight to ``end`` (weight 1).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.lerp(ag.tensor([0.0, 10.0]), ag.tensor([1.0, 20.0]), 0.25)
+        tensor([ 0.2500, 12.5000])
+    """
     end, weight = operand(input, end), operand(input, weight)
     return Add.apply(input, Mul.apply(weight, Sub.apply(end, input)))
 
 
 def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
-    """input + value * tensor1 * tensor2."""
+    """out = input + value * tensor1 * tensor2, element-wise with broadcasting.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.addcmul(ag.ones(2), ag.tensor([1.0, 2.0]), ag.tensor([3.0, 4.0]), value=0.5)
+        tensor([2.5000, 5.0000])
+    """
     product = Mul.apply(operand(input, tensor1), operand(input, tensor2))
     return Add.apply(input, product if value == 1 else Mul.apply(product, value))
 
 
 def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Any:
-    """input + value * tensor1 / tensor2."""
+    """out = input + value * tensor1 / tensor2, element-wise with broadcasting.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.addcdiv(ag.ones(2), ag.tensor([1.0, 2.0]), ag.tensor([4.0, 4.0]), value=2)
+        tensor([1.5000, 2.0000])
+    """
     quotient = Div.apply(operand(input, tensor1), operand(input, tensor2))
     return Add.apply(input, quotient if value == 1 else Mul.apply(quotient, value))
 
@@ -347,7 +461,16 @@ class Atan2(Op):
 
 
 def atan2(input: Any, other: Any) -> Any:
-    """The angle atan2(input, other) of the point (other, input), element-wise with broadcasting."""
+    """The angle of the point (other, input) in radians, in (-pi, pi], element-wise.
+
+    Unlike atan(input / other) it knows the quadrant. d/d input = other / (input^2 + other^2),
+    d/d other = -input / (input^2 + other^2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.atan2(ag.tensor([1.0, 1.0]), ag.tensor([1.0, -1.0]))
+        tensor([0.7854, 2.3562])
+    """
     return Atan2.apply(input, operand(input, other))
 
 

@@ -276,32 +276,74 @@ def _scaled(other: Any, alpha: float) -> Any:
 
 
 def add_(t: Any, other: Any, alpha: float = 1) -> Any:
-    """In place: ``t += alpha * other``."""
+    """In place: t = t + alpha * other; ``t += other``.
+
+    Writes into t's memory and returns t. On a leaf that requires grad it raises
+    RuntimeError (write under ``ag.no_grad()``, as optimizers do).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0])
+        >>> x.add_(ag.tensor([10.0, 10.0]), alpha=0.5)
+        tensor([6., 7.])
+        >>> x
+        tensor([6., 7.])
+    """
     return inplace(t, "add", _scaled(other, alpha))
 
 
 def sub_(t: Any, other: Any, alpha: float = 1) -> Any:
-    """In place: ``t -= alpha * other``."""
+    """In place: t = t - alpha * other; ``t -= other``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0, 2.0]).sub_(1)
+        tensor([0., 1.])
+    """
     return inplace(t, "subtract", _scaled(other, alpha))
 
 
 def mul_(t: Any, other: Any) -> Any:
-    """In place: ``t *= other``."""
+    """In place: t = t * other; ``t *= other``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0, 2.0]).mul_(3)
+        tensor([3., 6.])
+    """
     return inplace(t, "multiply", other)
 
 
 def div_(t: Any, other: Any) -> Any:
-    """In place: ``t /= other``."""
+    """In place: t = t / other; ``t /= other``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0, 2.0]).div_(4)
+        tensor([0.2500, 0.5000])
+    """
     return inplace(t, "true_divide", other)
 
 
 def zero_(t: Any) -> Any:
-    """In place: every element of t set to 0."""
+    """In place: every element of t set to 0; returns t.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0, 2.0]).zero_()
+        tensor([0., 0.])
+    """
     return fill_(t, 0)
 
 
 def fill_(t: Any, value: Any) -> Any:
-    """In place: every element of t set to ``value`` (a number or a 0-d tensor)."""
+    """In place: every element of t set to ``value`` (a number or a 0-d tensor).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(3).fill_(7)
+        tensor([7., 7., 7.])
+    """
     if getattr(value, "ndim", 0) != 0:
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
@@ -316,7 +358,15 @@ def fill_(t: Any, value: Any) -> Any:
 
 
 def copy_(t: Any, src: Any) -> Any:
-    """In place: ``src``'s values (broadcast to t's shape) written into t."""
+    """In place: ``src``'s values (broadcast to t's shape) written into t; returns t.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.zeros(2, 2)
+        >>> x.copy_(ag.tensor([1.0, 2.0]))
+        tensor([[1., 2.],
+                [1., 2.]])
+    """
     if _tracked(t, src):
         return _recorded(t, lambda old: SetItem.apply(old, Ellipsis, src), False)
     t._array[...] = unwrap(src)
@@ -350,7 +400,13 @@ def _same_dtype(result: Any, t: Any) -> Any:
 
 
 def clamp_(t: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
-    """In place: t limited to [min, max]."""
+    """In place: t limited to [min, max] (either may be None).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([-2.0, 0.5, 3.0]).clamp_(-1, 1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     if _tracked(t):
         return _recorded(t, lambda old: old.clamp(min, max))
     get_array_module(t._array).clip(t._array, unwrap(min), unwrap(max), out=t._array)
@@ -385,7 +441,21 @@ class SetItem(Op):
 
 
 def setitem(t: Any, index: Any, value: Any) -> None:
-    """``t[index] = value``, with PyTorch's indexing rules."""
+    """``t[index] = value``: the value (a number or a tensor broadcast to the indexed shape)
+    written into the indexed elements, with the same indexing rules as ``t[index]``.
+
+    Raises:
+        RuntimeError: t is a leaf that requires grad (write under ``ag.no_grad()``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.zeros(2, 3)
+        >>> x[0, 1:] = 5.0
+        >>> x[x == 0] = -1.0
+        >>> x
+        tensor([[-1.,  5.,  5.],
+                [-1., -1., -1.]])
+    """
     index = index_arrays(t, index)
     if _tracked(t, value):
         _recorded(t, lambda old: SetItem.apply(old, index, value), False)
@@ -410,35 +480,73 @@ def _write(t: Any, make: Any, value: Any) -> Any:
 
 
 def masked_fill_(t: Any, mask: Any, value: Any) -> Any:
-    """``t.masked_fill_(mask, value)``: value written where mask is True; mask broadcasts to t."""
+    """In place: ``value`` written where the bool ``mask`` (broadcast to t) is True.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, -2.0, 3.0])
+        >>> x.masked_fill_(x < 0, 0.0)
+        tensor([1., 0., 3.])
+    """
     return _write(t, lambda old: masked_fill(old, mask, value), value)
 
 
 def scatter_(t: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
              reduce: Any = None) -> Any:
-    """``t.scatter_(dim, index, src)``: src (or value) written into t at index along dim."""
+    """In place: ``src`` (or ``value``) written into t at ``index`` along ``dim``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(4).scatter_(0, ag.tensor([1, 3]), value=1.0)
+        tensor([0., 1., 0., 1.])
+    """
     source = value if src is None else src
     return _write(t, lambda old: scatter(old, dim, index, src, value=value, reduce=reduce),
                   source)
 
 
 def pow_(t: Any, exponent: Any) -> Any:
-    """In place: ``t = t ** exponent``."""
+    """In place: t = t ** exponent.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([2.0, 3.0]).pow_(2)
+        tensor([4., 9.])
+    """
     return apply_(t, _pow, exponent)
 
 
 def clamp_min_(t: Any, min: Any) -> Any:  # noqa: A002
-    """In place: t limited to >= min."""
+    """In place: t = max(t, min).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([-1.0, 2.0]).clamp_min_(0)
+        tensor([0., 2.])
+    """
     return apply_(t, clamp_min, min)
 
 
 def clamp_max_(t: Any, max: Any) -> Any:  # noqa: A002
-    """In place: t limited to <= max."""
+    """In place: t = min(t, max).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([-1.0, 2.0]).clamp_max_(0)
+        tensor([-1.,  0.])
+    """
     return apply_(t, clamp_max, max)
 
 
 def index_add_(t: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
-    """In place: ``alpha * source`` added into t at ``index`` along ``dim``."""
+    """In place: ``alpha * source`` added into t at ``index`` along ``dim``; repeated indices add
+    up.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(3).index_add_(0, ag.tensor([0, 0]), ag.tensor([1.0, 2.0]))
+        tensor([3., 0., 0.])
+    """
     return _write(t, lambda old: index_add(old, dim, index, source, alpha=alpha), source)
 
 

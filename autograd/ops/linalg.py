@@ -159,12 +159,43 @@ class Linear(Op):
 
 
 def matmul(input: Any, other: Any) -> Any:
-    """The matrix product ``input @ other``, with numpy's rules for 1-D and batched operands."""
+    """The matrix product ``input @ other``: (n, k) @ (k, m) -> (n, m), sum_k a_ik b_kj.
+
+    1-D operands act as a vector (a row on the left, a column on the right, the dimension
+    then dropped: two vectors give their dot product); leading batch dimensions broadcast.
+    The gradients are dL/da = g b^T and dL/db = a^T g.
+
+    Raises:
+        RuntimeError: the inner sizes do not match (the message gives both shapes).
+
+    Examples:
+        >>> import autograd as ag
+        >>> a = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> b = ag.tensor([[1.0], [1.0]])
+        >>> a @ b
+        tensor([[3.],
+                [7.]])
+        >>> ag.matmul(a, ag.tensor([1.0, 0.0]))
+        tensor([1., 3.])
+        >>> ag.matmul(ag.ones(5, 2, 3), ag.ones(3, 4)).shape
+        autograd.Size([5, 2, 4])
+    """
     return MatMul.apply(input, operand(input, other))
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:
-    """y = x W^T + b with W of shape (out_features, in_features), as PyTorch's ``F.linear``."""
+    """y = x W^T + b, with W of shape (out_features, in_features) and b of (out_features,).
+
+    ``x`` is (..., in_features) and y (..., out_features); ``bias`` may be None.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from autograd.ops.linalg import linear
+        >>> x = ag.tensor([[1.0, 2.0]])
+        >>> W = ag.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> linear(x, W, ag.tensor([0.0, 0.0, 10.0]))
+        tensor([[ 1.,  2., 13.]])
+    """
     return Linear.apply(input, weight, bias)
 
 
@@ -178,13 +209,35 @@ def _check_dims(name: str, tensors: tuple, ndim: int) -> None:
 
 
 def mm(input: Any, mat2: Any) -> Any:
-    """The matrix product of two 2-D tensors (n, k) @ (k, m) -> (n, m); no broadcasting."""
+    """The product of two matrices: (n, k) @ (k, m) -> (n, m), without broadcasting.
+
+    Raises:
+        RuntimeError: an operand is not 2-D, or the inner sizes differ.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.mm(ag.tensor([[1.0, 2.0]]), ag.tensor([[3.0], [4.0]]))
+        tensor([[11.]])
+        >>> ag.mm(ag.ones(2, 3), ag.ones(2, 3))
+        Traceback (most recent call last):
+            ...
+        RuntimeError: mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)
+    """
     _check_dims("mm", (input, mat2), 2)
     return MatMul.apply(input, mat2)
 
 
 def bmm(input: Any, mat2: Any) -> Any:
-    """Batched matrix products (b, n, k) @ (b, k, m) -> (b, n, m); no broadcasting."""
+    """Batched matrix products: (b, n, k) @ (b, k, m) -> (b, n, m), without broadcasting.
+
+    Raises:
+        RuntimeError: an operand is not 3-D, or the batch or inner sizes differ.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.bmm(ag.ones(4, 2, 3), ag.ones(4, 3, 5)).shape
+        autograd.Size([4, 2, 5])
+    """
     _check_dims("bmm", (input, mat2), 3)
     if input.shape[0] != mat2.shape[0]:
         raise RuntimeError(
@@ -194,7 +247,16 @@ def bmm(input: Any, mat2: Any) -> Any:
 
 
 def dot(input: Any, tensor: Any) -> Any:
-    """sum_i x_i y_i for two 1-D tensors of the same length."""
+    """The dot product sum_i x_i y_i of two 1-D tensors of the same length (a 0-d tensor).
+
+    Raises:
+        RuntimeError: an operand is not 1-D, or the lengths differ.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.dot(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([4.0, 5.0, 6.0]))
+        tensor(32.)
+    """
     _check_dims("dot", (input, tensor), 1)
     if input.shape != tensor.shape:
         raise RuntimeError(
@@ -206,7 +268,14 @@ def dot(input: Any, tensor: Any) -> Any:
 
 
 def outer(input: Any, vec2: Any) -> Any:
-    """The matrix x_i y_j of two 1-D tensors."""
+    """The outer product of two 1-D tensors: the matrix M_ij = x_i y_j, of shape (n, m).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.outer(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 10.0, 100.0]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     _check_dims("outer", (input, vec2), 1)
     return input.reshape((-1, 1)) * vec2.reshape((1, -1))
 
@@ -303,10 +372,23 @@ def _parse_einsum(equation: str, xs: tuple) -> tuple[list[str], str]:
 
 
 def einsum(equation: str, *operands: Any) -> Any:
-    """Einstein summation, as ``torch.einsum``: ``einsum('ij,jk->ik', a, b)`` is a @ b.
+    """Einstein summation: products of the operands, summed over the letters not in the output.
 
-    Operands may also come as one list; a letter repeated in one operand reads its diagonal
-    (``einsum('ii', a)`` is the trace). No ellipsis.
+    ``einsum("ij,jk->ik", a, b)`` is a @ b; ``einsum("ii", a)`` (a letter repeated in one
+    operand) is the trace; without ``->`` the output has the letters that occur once, in
+    alphabetical order. The operands may also come as one list. No ``...``.
+
+    Raises:
+        ValueError: no operand is given.
+
+    Examples:
+        >>> import autograd as ag
+        >>> a = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> ag.einsum("ij,jk->ik", a, a)
+        tensor([[ 7., 10.],
+                [15., 22.]])
+        >>> ag.einsum("ii", a), ag.einsum("ij->j", a)
+        (tensor(5.), tensor([4., 6.]))
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

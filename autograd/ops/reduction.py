@@ -263,9 +263,29 @@ def _reduce(op: type, input: Any, dim: Any, keepdim: bool) -> Any:
 
 def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,  # noqa: A001
         axis: Any = None, keepdims: bool | None = None) -> Any:
-    """Sum over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
-    in PyTorch."""
+    """s = sum_i x_i over ``dim`` (all elements when None); its gradient is 1 for every x_i.
+
+    Args:
+        dim: the dimension, or a tuple of them, to reduce (negative counts from the end);
+            None reduces all elements to a 0-d tensor.
+        keepdim: keep each reduced dimension as size 1, so the result broadcasts against
+            ``input``.
+        dtype: cast the input to this dtype first. numpy's ``axis``/``keepdims`` also work.
+
+    Raises:
+        IndexError: a dimension is out of range.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        >>> x.sum()
+        tensor(21.)
+        >>> x.sum(dim=0)
+        tensor([5., 7., 9.])
+        >>> x.sum(1, keepdim=True)
+        tensor([[ 6.],
+                [15.]])
+    """
     if dtype is not None:
         input = input.to(dtype)
     dim = axis if dim is None else dim
@@ -275,9 +295,23 @@ def sum(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None
 
 def mean(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None,
          axis: Any = None, keepdims: bool | None = None) -> Any:
-    """Mean over ``dim`` (all elements when None); ``keepdim`` keeps reduced dims as size 1.
-    ``dtype`` casts the input first. numpy's ``axis`` and ``keepdims`` are accepted too, as
-    in PyTorch."""
+    """m = (1/N) sum_i x_i over ``dim`` (all elements when None); its gradient is 1/N for each x_i.
+
+    Args:
+        dim: the dimension, or a tuple of them, to reduce (negative counts from the end);
+            None reduces all elements to a 0-d tensor.
+        keepdim: keep each reduced dimension as size 1, so the result broadcasts against
+            ``input``.
+        dtype: cast the input to this dtype first (an integer input needs a float dtype).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 6.0]])
+        >>> x.mean()
+        tensor(3.)
+        >>> x.mean(dim=1)
+        tensor([1.5000, 4.5000])
+    """
     if dtype is not None:
         input = input.to(dtype)
     dim = axis if dim is None else dim
@@ -296,19 +330,41 @@ def _check_whole_reduction(input: Any, dim: Any, name: str) -> None:
 
 
 def amax(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    """The largest value over ``dim`` (all elements when None); ties share the gradient."""
+    """The largest value over ``dim`` (all elements when None); tied maxima share the gradient.
+
+    Unlike :func:`max` with a dim, it returns the values only, and ``dim`` may be a tuple.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.amax(ag.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=1)
+        tensor([5., 7.])
+    """
     _check_whole_reduction(input, dim, "amax")
     return _reduce(Amax, input, dim, keepdim)
 
 
 def amin(input: Any, dim: Any = None, keepdim: bool = False) -> Any:
-    """The smallest value over ``dim`` (all elements when None); ties share the gradient."""
+    """The smallest value over ``dim`` (all elements when None); tied minima share the gradient.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.amin(ag.tensor([[1.0, 5.0], [7.0, 2.0]]), dim=0)
+        tensor([1., 2.])
+    """
     _check_whole_reduction(input, dim, "amin")
     return _reduce(Amin, input, dim, keepdim)
 
 
 def logsumexp(input: Any, dim: Any, keepdim: bool = False) -> Any:
-    """log(sum(exp(x))) over ``dim``, computed without overflow."""
+    """ln(sum_i e^(x_i)) over ``dim``, computed without overflow; its gradient is softmax(x).
+
+    Subtracting the maximum first keeps e^x finite: ln sum e^x = m + ln sum e^(x - m).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.logsumexp(ag.tensor([1000.0, 1000.0]), dim=0)
+        tensor(1000.6932)
+    """
     return _reduce(LogSumExp, input, dim, keepdim)
 
 
@@ -320,18 +376,59 @@ def _one_dim(dim: Any, ndim: int, name: str) -> int:
 
 
 def softmax(input: Any, dim: int) -> Any:
-    """e^x / sum(e^x) along ``dim``: each slice sums to 1."""
+    """y_i = e^(x_i) / sum_j e^(x_j) along ``dim``: each slice is positive and sums to 1.
+
+    Its derivative is dy_i/dx_j = y_i (delta_ij - y_j). Computed without overflow (the
+    maximum is subtracted first). For a loss use :func:`log_softmax` (or cross-entropy),
+    which is more accurate than ``softmax(x).log()``.
+
+    Raises:
+        TypeError: ``dim`` is missing (it says which axis sums to 1).
+
+    Examples:
+        >>> import autograd as ag
+        >>> logits = ag.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
+        >>> ag.softmax(logits, dim=1)
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
     return Softmax.apply(input, _one_dim(dim, input.ndim, "softmax"))
 
 
 def log_softmax(input: Any, dim: int) -> Any:
-    """log(softmax(x)) along ``dim``, computed without overflow."""
+    """y_i = x_i - ln sum_j e^(x_j) along ``dim``: the logarithm of :func:`softmax`, stably.
+
+    Its derivative is dy_i/dx_j = delta_ij - softmax(x)_j. Large logits do not overflow.
+
+    Raises:
+        TypeError: ``dim`` is missing.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.log_softmax(ag.tensor([1.0, 2.0, 1000.0]), dim=0)
+        tensor([-999., -998.,    0.])
+    """
     return LogSoftmax.apply(input, _one_dim(dim, input.ndim, "log_softmax"))
 
 
 def var(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
         unbiased: bool | None = None) -> Any:
-    """Variance, sum (x - mean)^2 / (N - correction); ``correction=1`` (Bessel) by default."""
+    """The variance sum_i (x_i - mean)^2 / (N - correction) over ``dim`` (all elements when None).
+
+    Args:
+        dim: the dimension(s) to reduce; None: all.
+        correction: 1 (Bessel's, the unbiased sample variance) by default; 0 divides by N.
+        keepdim: keep reduced dimensions as size 1.
+        unbiased: the older flag: True is correction=1, False correction=0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var()
+        tensor(1.6667)
+        >>> x.var(correction=0)
+        tensor(1.2500)
+    """
     if unbiased is not None:
         correction = 1 if unbiased else 0
     axes = reduced_dims(dim, input.ndim)
@@ -407,12 +504,28 @@ class Cumsum(Op):
 
 def std(input: Any, dim: Any = None, *, correction: int = 1, keepdim: bool = False,
         unbiased: bool | None = None) -> Any:
-    """Standard deviation, the square root of :func:`var` (same arguments)."""
+    """The standard deviation: the square root of :func:`var`, with the same arguments.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 3.0], [2.0, 2.0]])
+        >>> x.std()
+        tensor(0.8165)
+        >>> x.std(dim=1, correction=0)
+        tensor([1., 0.])
+    """
     return Sqrt.apply(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
 
 
 def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Any:
-    """The p-norm (Frobenius/2 by default) over ``dim``, as ``torch.norm``."""
+    """The p-norm (sum_i |x_i|^p)^(1/p) over ``dim``: p = "fro" or 2 (Euclidean), 1, inf, ...
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([3.0, -4.0])
+        >>> x.norm(), x.norm(p=1), x.norm(p=float("inf"))
+        (tensor(5.), tensor(7.), tensor(4.))
+    """
     if p == "fro" or p == 2:
         return norm2(input, dim, keepdim)
     if p == 1:
@@ -423,14 +536,32 @@ def norm(input: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> 
 
 
 def prod(input: Any, dim: int | None = None, keepdim: bool = False) -> Any:
-    """The product of all elements, or along one ``dim`` (an int, as in PyTorch)."""
+    """The product prod_i x_i of all elements, or along one ``dim`` (an int).
+
+    Its derivative for x_i is the product of the other elements (also right at zeros).
+
+    Raises:
+        TypeError: ``dim`` is not an int.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.prod(), x.prod(dim=1)
+        (tensor(24.), tensor([ 2., 12.]))
+    """
     if dim is not None and not isinstance(dim, int):
         raise TypeError(f"prod(): dim must be an int, got {dim!r}")
     return _reduce(Prod if dim is None else ProdDim, input, dim, keepdim)
 
 
 def cumsum(input: Any, dim: int) -> Any:
-    """Running sums along ``dim``: y_k = x_0 + ... + x_k."""
+    """Running sums along ``dim``: y_k = x_0 + x_1 + ... + x_k (integers sum into int64).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.cumsum(ag.tensor([1, 2, 3, 4]), dim=0)
+        tensor([ 1,  3,  6, 10])
+    """
     if input.ndim == 0:  # a scalar is its own running sum; dim must still be 0 or -1
         normalize_dims(dim, 0)
         return Cumsum.apply(input.reshape((1,)), 0).reshape(())
@@ -439,9 +570,19 @@ def cumsum(input: Any, dim: int) -> Any:
 
 def var_mean(input: Any, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False,
              *, correction: int | None = None) -> tuple:
-    """(variance, mean) over ``dim``, as ``torch.var_mean``: the variance divides by
-    N - correction (correction=1, Bessel's, by default; ``unbiased=False`` means 0).
-    ``var_mean(x, True)`` is the old overload whose second argument is ``unbiased``."""
+    """(variance, mean) over ``dim``, as :func:`var` and :func:`mean` with the same arguments.
+
+    The variance divides by N - correction (correction=1, Bessel's, by default;
+    ``unbiased=False`` means 0).
+
+    Raises:
+        RuntimeError: both ``correction`` and ``unbiased`` are given.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.var_mean(ag.tensor([1.0, 2.0, 3.0, 4.0]))
+        (tensor(1.6667), tensor(2.5000))
+    """
     if isinstance(dim, bool):
         dim, unbiased = None, dim
     if correction is None:

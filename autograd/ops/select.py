@@ -110,7 +110,22 @@ def _split_by_winner(ctx: Any, grad: Any, a_wins: Any, tie: Any) -> tuple:
 
 
 def where(condition: Any, input: Any, other: Any) -> Any:
-    """input where condition else other; condition must be a bool tensor, as in PyTorch."""
+    """out = input where ``condition`` is True, else ``other``, element-wise with broadcasting.
+
+    The gradient flows to ``input`` where the condition holds and to ``other`` elsewhere.
+    ``x.where(condition, y)`` is ``ag.where(condition, x, y)``.
+
+    Raises:
+        RuntimeError: ``condition`` is not a bool tensor (compare first: ``x > 0``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([-1.0, 2.0, -3.0])
+        >>> ag.where(x > 0, x, ag.zeros(3))
+        tensor([0., 2., 0.])
+        >>> ag.where(x > 0, x, 0.0)
+        tensor([0., 2., 0.])
+    """
     cond_dtype = getattr(unwrap(condition), "dtype", None)
     if cond_dtype is None or cond_dtype.kind != "b":
         raise RuntimeError(
@@ -122,7 +137,26 @@ def where(condition: Any, input: Any, other: Any) -> Any:
 
 
 def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
-    """Element-wise ``input`` limited to [min, max] (either bound may be None)."""
+    """y = min(max(x, min), max), each element: x limited to [min, max]; ``clip`` is the same.
+
+    Either bound may be None (no limit on that side); bounds may be numbers or tensors that
+    broadcast. The derivative is 1 inside the interval and 0 where x was clamped.
+
+    Raises:
+        RuntimeError: both bounds are None.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([-2.0, 0.5, 3.0], requires_grad=True)
+        >>> y = x.clamp(-1, 1)
+        >>> y
+        tensor([-1.0000,  0.5000,  1.0000], grad_fn=<ClampBackward1>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([0., 1., 0.])
+        >>> ag.clamp(x, min=0)
+        tensor([0.0000, 0.5000, 3.0000], grad_fn=<ClampBackward1>)
+    """
     if min is None and max is None:
         raise RuntimeError("clamp(): at least one of 'min' or 'max' must not be None")
     if hasattr(min, "grad_fn") or hasattr(max, "grad_fn"):
@@ -138,31 +172,64 @@ def clamp(input: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
 
 
 def where_method(input: Any, condition: Any, other: Any) -> Any:
-    """``x.where(condition, y)``: x where condition else y (``ag.where(condition, x, y)``)."""
+    """``x.where(condition, y)``: x where ``condition`` is True, else y; ``where(condition, x, y)``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0])
+        >>> x.where(x > 1.5, -1.0)
+        tensor([-1.,  2.,  3.])
+    """
     return Where.apply(unwrap(condition), input, operand(input, other))
 
 
 def clamp_min(input: Any, min: Any) -> Any:  # noqa: A002
-    """Element-wise max(input, min)."""
+    """y = max(x, min), each element (``clamp(x, min=min)``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.clamp_min(ag.tensor([-2.0, 3.0]), 0.0)
+        tensor([0., 3.])
+    """
     if hasattr(min, "grad_fn"):
         return clamp(input, min=min)
     return ClampMin.apply(input, min, None)
 
 
 def clamp_max(input: Any, max: Any) -> Any:  # noqa: A002
-    """Element-wise min(input, max)."""
+    """y = min(x, max), each element (``clamp(x, max=max)``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.clamp_max(ag.tensor([-2.0, 3.0]), 1.0)
+        tensor([-2.,  1.])
+    """
     if hasattr(max, "grad_fn"):
         return clamp(input, max=max)
     return ClampMax.apply(input, None, max)
 
 
 def maximum(input: Any, other: Any) -> Any:
-    """Element-wise larger of input and other (a tie splits the gradient)."""
+    """The larger of ``input`` and ``other``, element-wise with broadcasting; a tie splits the
+    gradient in halves.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.maximum(ag.tensor([1.0, 5.0]), ag.tensor([3.0, 2.0]))
+        tensor([3., 5.])
+    """
     return Maximum.apply(input, operand(input, other))
 
 
 def minimum(input: Any, other: Any) -> Any:
-    """Element-wise smaller of input and other (a tie splits the gradient)."""
+    """The smaller of ``input`` and ``other``, element-wise with broadcasting; a tie splits the
+    gradient in halves.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.minimum(ag.tensor([1.0, 5.0]), ag.tensor([3.0, 2.0]))
+        tensor([1., 2.])
+    """
     return Minimum.apply(input, operand(input, other))
 
 
@@ -188,7 +255,21 @@ class MaskedFill(Op):
 
 
 def masked_fill(input: Any, mask: Any, value: Any) -> Any:
-    """``input`` with ``value`` where the bool ``mask`` (broadcast against input) is True."""
+    """``input`` with ``value`` where the bool ``mask`` (broadcast against input) is True.
+
+    The gradient reaches ``input`` only where the mask is False. Used for attention masks:
+    ``scores.masked_fill(mask, float("-inf"))`` before a softmax.
+
+    Raises:
+        RuntimeError: the mask is not bool, or ``value`` is a tensor with dimensions.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.masked_fill(x > 2, 0.0)
+        tensor([[1., 2.],
+                [0., 0.]])
+    """
     raw_mask = unwrap(mask)
     if getattr(raw_mask, "dtype", None) is None or raw_mask.dtype.kind != "b":
         kind = getattr(mask, "dtype", type(mask).__name__)

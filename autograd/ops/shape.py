@@ -231,7 +231,29 @@ def _is_basic(index: Any) -> bool:
 
 
 def getitem(input: Any, index: Any) -> Any:
-    """``x[index]``: numpy's basic and advanced indexing, PyTorch's rules (no negative step)."""
+    """``x[index]``: numpy's indexing with PyTorch's rules; the gradient goes back to the picked
+    elements (added up where an index repeats).
+
+    Basic indexing (ints, slices, ``None``, ``...``) gives a view sharing memory; integer
+    tensors or lists and bool masks (advanced indexing) give a copy. Negative steps are
+    refused. ``x[index] = value`` writes in place.
+
+    Raises:
+        IndexError: an index is out of range (the message names the dim and size).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        >>> x[1]
+        tensor([4., 5., 6.])
+        >>> x[:, 1:]
+        tensor([[2., 3.],
+                [5., 6.]])
+        >>> x[x > 2]
+        tensor([3., 4., 5., 6.])
+        >>> x[[0, 1], [2, 0]]
+        tensor([3., 4.])
+    """
     return GetItem.apply(input, index_arrays(input, index))
 
 
@@ -416,8 +438,23 @@ def _sizes(args: tuple, keyword: Any, method: str, name: str) -> tuple:
 
 
 def reshape(input: Any, *sizes: Any, shape: Any = None) -> Any:
-    """The same elements in a new shape (one size may be -1); a view where it can be.
-    Sizes as ``reshape(x, (2, 3))``, ``x.reshape(2, 3)`` or ``shape=(2, 3)``."""
+    """The same elements, in row-major order, in a new shape; a view where the memory allows.
+
+    One size may be -1: it is inferred from the number of elements. Sizes may be given as
+    ``x.reshape(2, 3)``, ``x.reshape((2, 3))`` or ``ag.reshape(x, (2, 3))``.
+
+    Raises:
+        RuntimeError: the new shape does not hold the same number of elements.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.arange(6)
+        >>> x.reshape(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> x.reshape(-1, 2).shape
+        autograd.Size([3, 2])
+    """
     shape = _shape_arg(_sizes(sizes, shape, "reshape", "shape"))
     if shape == input.shape:
         return input
@@ -425,7 +462,19 @@ def reshape(input: Any, *sizes: Any, shape: Any = None) -> Any:
 
 
 def permute(input: Any, *args: Any, dims: Any = None) -> Any:
-    """The dims reordered: dim i of the result is dim ``dims[i]`` of input (a view)."""
+    """The dimensions reordered: dimension i of the result is dimension ``dims[i]`` of input.
+
+    A view sharing memory; the gradient is permuted back.
+
+    Raises:
+        RuntimeError: ``dims`` is not a permutation of the dimensions.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.zeros(2, 3, 4)
+        >>> x.permute(2, 0, 1).shape
+        autograd.Size([4, 2, 3])
+    """
     dims = _shape_arg(_sizes(args, dims, "permute", "dims"))
     if len(dims) != input.ndim:
         raise RuntimeError(
@@ -439,7 +488,23 @@ def permute(input: Any, *args: Any, dims: Any = None) -> Any:
 
 
 def transpose(input: Any, dim0: int, dim1: int) -> Any:
-    """``input`` with dims ``dim0`` and ``dim1`` swapped (a view)."""
+    """``input`` with dimensions ``dim0`` and ``dim1`` swapped (a view sharing memory).
+
+    ``swapaxes`` and ``swapdims`` are the same function; :meth:`t` transposes a matrix.
+
+    Raises:
+        IndexError: a dimension is out of range.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x.transpose(0, 1)
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+        >>> ag.zeros(2, 3, 4).transpose(-1, 0).shape
+        autograd.Size([4, 3, 2])
+    """
     n = input.ndim
     if n == 0:
         return input
@@ -454,7 +519,22 @@ def transpose(input: Any, dim0: int, dim1: int) -> Any:
 
 
 def expand(input: Any, *args: Any, size: Any = None) -> Any:
-    """A view with size-1 dims repeated to ``sizes`` (-1 keeps a dim), no copy."""
+    """A view with size-1 dimensions repeated to ``sizes``, without copying (-1 keeps a size).
+
+    New leading dimensions may be added. The gradient sums over the repeated copies.
+
+    Raises:
+        RuntimeError: a size other than 1 would have to change.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0], [2.0]])
+        >>> x.expand(2, 3)
+        tensor([[1., 1., 1.],
+                [2., 2., 2.]])
+        >>> x.expand(4, -1, 2).shape
+        autograd.Size([4, 2, 2])
+    """
     sizes = list(_shape_arg(_sizes(args, size, "expand", "size")))
     lead = len(sizes) - input.ndim
     if lead < 0:
@@ -469,39 +549,102 @@ def expand(input: Any, *args: Any, size: Any = None) -> Any:
 
 
 def view(input: Any, *args: Any, size: Any = None) -> Any:
-    """``x.view(*shape)``: the same elements in a new shape, as ``reshape``."""
+    """``x.view(*shape)``: the same elements in a new shape (one size may be -1), as
+    :func:`reshape`.
+
+    Raises:
+        RuntimeError: the new shape does not hold the same number of elements.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.arange(6.0)
+        >>> x.view(3, 2)
+        tensor([[0., 1.],
+                [2., 3.],
+                [4., 5.]])
+        >>> x.view(4)
+        Traceback (most recent call last):
+            ...
+        RuntimeError: shape '[4]' is invalid for input of size 6 (shape (6,))
+    """
     return reshape(input, *_sizes(args, size, "view", "size"))
 
 
 def view_as(input: Any, other: Any) -> Any:
-    """``x.view_as(y)``: x in y's shape."""
+    """``x.view_as(y)``: x's elements in y's shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.arange(4).view_as(ag.zeros(2, 2))
+        tensor([[0, 1],
+                [2, 3]])
+    """
     return reshape(input, other.shape)
 
 
 def expand_as(input: Any, other: Any) -> Any:
-    """``x.expand_as(y)``: x expanded to y's shape."""
+    """``x.expand_as(y)``: x expanded (without copying) to y's shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).expand_as(ag.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return expand(input, other.shape)
 
 
 def t(input: Any) -> Any:
-    """The transpose of a matrix (a tensor of at most 2 dims returns as it is)."""
+    """The transpose of a matrix; a tensor of at most 1 dimension returns as it is.
+
+    Raises:
+        RuntimeError: the tensor has more than 2 dimensions.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2, 3]]).t()
+        tensor([[1],
+                [2],
+                [3]])
+    """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return _named(transpose(input, 0, 1), input, "TBackward0") if input.ndim == 2 else input
 
 
 def reversed_dims(input: Any) -> Any:
-    """``x.T``: all dims in reverse order."""
+    """``x.T``: all dimensions in reverse order.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(2, 3, 4).T.shape
+        autograd.Size([4, 3, 2])
+    """
     return permute(input, tuple(range(input.ndim - 1, -1, -1)))
 
 
 def matrix_transpose(input: Any) -> Any:
-    """``x.mT``: the last two dims swapped."""
+    """``x.mT``: the last two dimensions swapped (batched matrices).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(5, 2, 3).mT.shape
+        autograd.Size([5, 3, 2])
+    """
     return transpose(input, -2, -1)
 
 
 def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
-    """The dims from ``start_dim`` to ``end_dim`` joined into one."""
+    """The dimensions from ``start_dim`` to ``end_dim`` (all by default) joined into one.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.zeros(8, 3, 4, 4)
+        >>> x.flatten().shape
+        autograd.Size([384])
+        >>> x.flatten(start_dim=1).shape
+        autograd.Size([8, 48])
+    """
     if input.ndim == 0:
         return reshape(input, (1,))
     start, end = (normalize_dims(d, input.ndim)[0] for d in (start_dim, end_dim))
@@ -513,7 +656,17 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Any:
 
 
 def squeeze(input: Any, dim: Any = None) -> Any:
-    """``input`` without its size-1 dims (only ``dim``'s, when given)."""
+    """``input`` without its size-1 dimensions (only ``dim``'s, when given; a dim whose size is
+    not 1 is left as it is).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.zeros(2, 1, 3, 1)
+        >>> x.squeeze().shape
+        autograd.Size([2, 3])
+        >>> x.squeeze(1).shape
+        autograd.Size([2, 3, 1])
+    """
     if dim is None:
         new = tuple(n for n in input.shape if n != 1)
     else:
@@ -524,7 +677,21 @@ def squeeze(input: Any, dim: Any = None) -> Any:
 
 
 def unsqueeze(input: Any, dim: int) -> Any:
-    """``input`` with a size-1 dim inserted at ``dim``."""
+    """``input`` with a new dimension of size 1 inserted at position ``dim`` (a view).
+
+    ``dim`` may be in [-ndim - 1, ndim]; negative counts from the end.
+
+    Raises:
+        IndexError: ``dim`` is out of range.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0, 3.0])
+        >>> x.unsqueeze(0)
+        tensor([[1., 2., 3.]])
+        >>> x.unsqueeze(-1).shape
+        autograd.Size([3, 1])
+    """
     n = input.ndim + 1
     if not -n <= dim < n:
         raise IndexError(
@@ -536,7 +703,24 @@ def unsqueeze(input: Any, dim: int) -> Any:
 
 
 def cat(tensors: Any, dim: int = 0) -> Any:
-    """The tensors joined along an existing ``dim``."""
+    """The tensors joined along an existing dimension ``dim``; ``concat`` is the same function.
+
+    All tensors must have the same shape except along ``dim``; the gradient is split back
+    into the pieces.
+
+    Raises:
+        RuntimeError: the list is empty, or the other sizes differ (the message gives shapes).
+
+    Examples:
+        >>> import autograd as ag
+        >>> a, b = ag.zeros(2, 2), ag.ones(1, 2)
+        >>> ag.cat([a, b])
+        tensor([[0., 0.],
+                [0., 0.],
+                [1., 1.]])
+        >>> ag.cat([a, ag.ones(2, 3)], dim=1).shape
+        autograd.Size([2, 5])
+    """
     tensors = list(tensors)
     if not tensors:
         raise ValueError("cat(): expected a non-empty list of Tensors")
@@ -560,7 +744,21 @@ def cat(tensors: Any, dim: int = 0) -> Any:
 
 
 def stack(tensors: Any, dim: int = 0) -> Any:
-    """The tensors (of one shape) stacked along a new ``dim``."""
+    """The tensors, all of one shape, stacked along a new dimension ``dim``.
+
+    ``stack`` of n tensors of shape (a, b) along dim 0 has shape (n, a, b).
+
+    Raises:
+        RuntimeError: the list is empty, or the shapes differ.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.stack([ag.tensor([1, 2]), ag.tensor([3, 4])])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> ag.stack([ag.zeros(2, 3)] * 4, dim=1).shape
+        autograd.Size([2, 4, 3])
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack(): expected a non-empty list of Tensors")
@@ -574,7 +772,19 @@ def stack(tensors: Any, dim: int = 0) -> Any:
 
 
 def gather(input: Any, dim: int, index: Any) -> Any:
-    """``out[i][j][k] = input[index[i][j][k]][j][k]`` (dim=0), as ``torch.gather``."""
+    """Values picked along ``dim`` by ``index``, in ``index``'s shape.
+
+    For dim=0, ``out[i][j] = input[index[i][j]][j]``; for dim=1,
+    ``out[i][j] = input[i][index[i][j]]``. The gradient is scattered back (added up where
+    an index repeats).
+
+    Examples:
+        >>> import autograd as ag
+        >>> probs = ag.tensor([[0.1, 0.9], [0.8, 0.2]])
+        >>> probs.gather(1, ag.tensor([[1], [0]]))
+        tensor([[0.9000],
+                [0.8000]])
+    """
     dim = dim % input.ndim if input.ndim else 0
     shape, index_shape = tuple(input.shape), tuple(index.shape)
     if len(index_shape) != len(shape) or any(
@@ -618,9 +828,21 @@ class ToDevice(Op):
 # --- conversions: x.to(...), x.float(), x.clone(), ... -------------------------------------
 
 def to(input: Any, *args: Any, **kwargs: Any) -> Any:
-    """``x.to(device)``, ``x.to(dtype)``, ``x.to(device, dtype)`` or ``x.to(other)``, as in
-    PyTorch. ``non_blocking`` is accepted and ignored (copies are synchronous here);
-    ``copy=True`` returns a new tensor even where nothing changes."""
+    """The tensor converted: ``x.to(device)``, ``x.to(dtype)``, ``x.to(device, dtype)`` or
+    ``x.to(other)`` (other's device and dtype).
+
+    Returns the tensor itself when nothing changes (``copy=True`` forces a copy); otherwise
+    a new tensor, through which the gradient flows back. ``non_blocking`` is accepted and
+    ignored.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1, 2])
+        >>> x.to(ag.float64)
+        tensor([1., 2.], dtype=autograd.float64)
+        >>> x.to("cpu") is x
+        True
+    """
     device = kwargs.pop("device", None)
     dtype = kwargs.pop("dtype", None)
     kwargs.pop("non_blocking", None)
@@ -647,58 +869,125 @@ def to(input: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 def cpu(input: Any) -> Any:
-    """A copy in host memory (the tensor itself when it is there)."""
+    """A copy in host memory (the tensor itself when it is already there).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.0]).cpu()
+        tensor([1.])
+    """
     return to(input, "cpu")
 
 
 def cuda(input: Any, device: Any = None) -> Any:
-    """A copy on the GPU ``device`` (``cuda`` by default; the tensor itself when it is there)."""
+    """A copy on the GPU ``device`` (``cuda:0`` by default; the tensor itself when it is there).
+
+    Raises:
+        RuntimeError: no GPU is available.
+    """
     return to(input, "cuda" if device is None else backend.Device(
         f"cuda:{device}" if isinstance(device, int) else device))
 
 
 def to_float32(input: Any) -> Any:
-    """``x.float()``: x as float32."""
+    """``x.float()``: x as float32 (the tensor itself when it already is).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).float()
+        tensor([1., 2.])
+    """
     return to(input, dtypes.float32)
 
 
 def to_float64(input: Any) -> Any:
-    """``x.double()``: x as float64."""
+    """``x.double()``: x as float64 (the tensor itself when it already is).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).double()
+        tensor([1., 2.], dtype=autograd.float64)
+    """
     return to(input, dtypes.float64)
 
 
 def to_float16(input: Any) -> Any:
-    """``x.half()``: x as float16."""
+    """``x.half()``: x as float16 (the tensor itself when it already is).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.5]).half()
+        tensor([1.5000], dtype=autograd.float16)
+    """
     return to(input, dtypes.float16)
 
 
 def to_int64(input: Any) -> Any:
-    """``x.long()``: x as int64."""
+    """``x.long()``: x as int64, floats rounded toward zero.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.7, -1.7]).long()
+        tensor([ 1, -1])
+    """
     return to(input, dtypes.int64)
 
 
 def to_int32(input: Any) -> Any:
-    """``x.int()``: x as int32."""
+    """``x.int()``: x as int32, floats rounded toward zero.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1.7, -1.7]).int()
+        tensor([ 1, -1], dtype=autograd.int32)
+    """
     return to(input, dtypes.int32)
 
 
 def to_bool(input: Any) -> Any:
-    """``x.bool()``: x as bool."""
+    """``x.bool()``: x as bool, True where non-zero.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([0.0, 2.0]).bool()
+        tensor([False,  True])
+    """
     return to(input, dtypes.bool_)
 
 
 def type_as(input: Any, other: Any) -> Any:
-    """x in other's dtype."""
+    """x in other's dtype.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).type_as(ag.zeros(1))
+        tensor([1., 2.])
+    """
     return to(input, other.dtype)
 
 
 def clone(input: Any) -> Any:
-    """A copy with its own memory; the gradient flows through to input."""
+    """A copy with memory of its own; the gradient flows through to ``input``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0])
+        >>> y = x.clone()
+        >>> y[0] = 5.0
+        >>> x
+        tensor([1., 2.])
+    """
     return Clone.apply(input)
 
 
 def contiguous(input: Any) -> Any:
-    """The tensor itself (arrays here need no contiguous copy for any op)."""
+    """The tensor itself (arrays here need no contiguous copy for any op).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(2, 3).t().contiguous().shape
+        autograd.Size([3, 2])
+    """
     return input
 
 
@@ -733,13 +1022,27 @@ class Roll(Op):
 
 
 def flip(input: Any, *dims: Any) -> Any:
-    """x reversed along each of ``dims`` (``torch.flip(x, dims)``)."""
+    """x reversed along each of ``dims``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2], [3, 4]]).flip(1)
+        tensor([[2, 1],
+                [4, 3]])
+    """
     dims = _shape_arg(dims)
     return Flip.apply(input, normalize_dims(dims, input.ndim))
 
 
 def roll(input: Any, shifts: Any, dims: Any = None) -> Any:
-    """x shifted cyclically: element i moves to i + shift along each dim (``torch.roll``)."""
+    """x shifted cyclically: element i moves to i + shift along each of ``dims`` (of the flattened
+    tensor when None).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.roll(ag.tensor([1, 2, 3, 4]), 1)
+        tensor([4, 1, 2, 3])
+    """
     if dims is None:
         if not isinstance(shifts, int):
             shifts = tuple(shifts)
@@ -760,8 +1063,13 @@ def roll(input: Any, shifts: Any, dims: Any = None) -> Any:
 
 
 def narrow(input: Any, dim: int, start: int, length: int) -> Any:
-    """The slice start:start+length along ``dim`` (``torch.narrow``); shares the gradient path
-    of indexing."""
+    """The slice start : start + length along ``dim`` (a view).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.arange(6).narrow(0, 2, 3)
+        tensor([2, 3, 4])
+    """
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dims(dim, input.ndim)[0]
@@ -780,7 +1088,16 @@ def narrow(input: Any, dim: int, start: int, length: int) -> Any:
 
 
 def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
-    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given list of
+    sizes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.arange(5).split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> ag.arange(5).split([1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     d = normalize_dims(dim, input.ndim)[0]
     size = input.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -805,7 +1122,16 @@ def split(input: Any, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 
 def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
-    """At most ``chunks`` pieces of equal size ceil(n / chunks) along ``dim`` (``torch.chunk``)."""
+    """At most ``chunks`` pieces of equal size ceil(n / chunks) along ``dim``.
+
+    Raises:
+        RuntimeError: ``chunks`` is not positive.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.arange(5).chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     size = input.shape[normalize_dims(dim, input.ndim)[0]]
@@ -815,16 +1141,28 @@ def chunk(input: Any, chunks: int, dim: int = 0) -> tuple:
 
 
 def unbind(input: Any, dim: int = 0) -> tuple:
-    """The slices along ``dim``, that dim removed (``torch.unbind``)."""
+    """The slices along ``dim``, that dimension removed, as a tuple.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2], [3, 4]]).unbind(1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     d = normalize_dims(dim, input.ndim)[0]
     return tuple(_named(GetItem.apply(input, (slice(None),) * d + (k,)), input, "UnbindBackward0")
                  for k in range(input.shape[d]))
 
 
 def repeat(input: Any, *sizes: Any) -> Any:
-    """x tiled ``sizes[i]`` times along dim i, leading dims added (``Tensor.repeat``).
+    """x tiled ``sizes[i]`` times along dimension i (new leading dimensions added as needed).
 
-    Built as reshape, expand, reshape: dL/dx sums the copies (the engine's unbroadcast).
+    Unlike :func:`expand` it copies; the gradient sums over the copies.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([1, 2]).repeat(2, 2)
+        tensor([[1, 2, 1, 2],
+                [1, 2, 1, 2]])
     """
     sizes = _shape_arg(sizes)
     if len(sizes) < input.ndim:
@@ -840,13 +1178,27 @@ def repeat(input: Any, *sizes: Any) -> Any:
 
 
 def tile(input: Any, *dims: Any) -> Any:
-    """``repeat`` with too few dims padded by leading 1s (``torch.tile``)."""
+    """``repeat`` with too few sizes padded by leading 1s.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tile(ag.tensor([[1, 2]]), (2,))
+        tensor([[1, 2, 1, 2]])
+    """
     dims = _shape_arg(dims)
     return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
 
 
 def index_select(input: Any, dim: int, index: Any) -> Any:
-    """The entries at ``index`` (a 1-D integer tensor) along ``dim``; repeats add up in dL/dx."""
+    """The entries at ``index`` (a 1-D integer tensor) along ``dim``; repeated indices add up in the
+    gradient.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2], [3, 4], [5, 6]]).index_select(0, ag.tensor([2, 0]))
+        tensor([[5, 6],
+                [1, 2]])
+    """
     raw = unwrap(index)
     if raw.ndim > 1:
         raise IndexError(
@@ -875,7 +1227,14 @@ def _same_device(input: Any, other: Any, what: str) -> None:
 
 
 def masked_select(input: Any, mask: Any) -> Any:
-    """The 1-D tensor of the entries where the bool ``mask`` (broadcast with x) is True."""
+    """The 1-D tensor of the entries where the bool ``mask`` (broadcast with x) is True.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, -2.0], [-3.0, 4.0]])
+        >>> x.masked_select(x > 0)
+        tensor([1., 4.])
+    """
     raw = unwrap(mask)
     if raw.dtype.kind != "b":
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {raw.dtype}")
@@ -944,12 +1303,28 @@ def _triangle(name: str, input: Any, diagonal: int, upper: bool) -> Any:
 
 
 def tril(input: Any, diagonal: int = 0) -> Any:
-    """The lower triangle of the last two dims (entries with j <= i + diagonal), the rest 0."""
+    """The lower triangle of the last two dims (entries with j <= i + diagonal); the rest 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tril(ag.ones(3, 3))
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+    """
     return _triangle("tril", input, diagonal, False)
 
 
 def triu(input: Any, diagonal: int = 0) -> Any:
-    """The upper triangle of the last two dims (entries with j >= i + diagonal), the rest 0."""
+    """The upper triangle of the last two dims (entries with j >= i + diagonal); the rest 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.triu(ag.ones(3, 3), diagonal=1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     return _triangle("triu", input, diagonal, True)
 
 
@@ -991,8 +1366,17 @@ class Diag(Op):
 
 
 def diag(input: Any, diagonal: int = 0) -> Any:
-    """A 1-D input becomes a square matrix with it on the ``diagonal``-th diagonal; a 2-D
-    input gives its ``diagonal``-th diagonal (k > 0 above the main one, k < 0 below)."""
+    """A 1-D input becomes a square matrix with it on the ``diagonal``-th diagonal; a 2-D input
+    gives that diagonal (k > 0 above the main one, k < 0 below).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.diag(ag.tensor([1, 2]))
+        tensor([[1, 0],
+                [0, 2]])
+        >>> ag.diag(ag.tensor([[1, 2], [3, 4]]))
+        tensor([1, 4])
+    """
     if input.ndim not in (1, 2):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
     return Diag.apply(input, int(diagonal))
@@ -1034,7 +1418,16 @@ class Unfold(Op):
 
 
 def unfold(input: Any, dimension: int, size: int, step: int) -> Any:
-    """Windows of ``size`` along ``dimension`` every ``step``, as ``Tensor.unfold``."""
+    """Windows of ``size`` along ``dimension``, one every ``step``, as a new last dimension.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.arange(5).unfold(0, 2, 1)
+        tensor([[0, 1],
+                [1, 2],
+                [2, 3],
+                [3, 4]])
+    """
     ndim = input.ndim
     dim = normalize_dims(dimension, ndim)[0] if ndim else 0
     length = input.shape[dim] if ndim else 1
@@ -1080,8 +1473,14 @@ class Scatter(Op):
 
 def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
             reduce: Any = None) -> Any:
-    """``input`` with the values of ``src`` (a tensor, or the number ``value``) written at
-    ``index`` along ``dim``: ``out[index[i][j]][j] = src[i][j]`` for dim=0, as ``torch.scatter``."""
+    """``input`` with the values of ``src`` (or the number ``value``) written at ``index`` along
+    ``dim``: ``out[index[i][j]][j] = src[i][j]`` for dim=0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(3).scatter(0, ag.tensor([2, 0]), ag.tensor([5.0, 7.0]))
+        tensor([7., 0., 5.])
+    """
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add-style "
                                   "code with index_put or a one-hot matmul")
@@ -1135,7 +1534,14 @@ def scatter(input: Any, dim: int, index: Any, src: Any = None, *, value: Any = N
 # --- select, diagonal, movedim, index_add -------------------------------------------------------
 
 def select(input: Any, dim: int, index: int) -> Any:
-    """The slice at ``index`` along ``dim``, that dim removed (``x.select(1, 0)`` is x[:, 0])."""
+    """The slice at ``index`` along ``dim``, that dimension removed (``x.select(1, 0)`` is ``x[:,
+    0]``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2], [3, 4]]).select(1, 0)
+        tensor([1, 3])
+    """
     if input.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = normalize_dims(dim, input.ndim)[0]
@@ -1149,8 +1555,14 @@ def select(input: Any, dim: int, index: int) -> Any:
 
 
 def movedim(input: Any, source: Any, destination: Any) -> Any:
-    """``input`` with the dims ``source`` moved to the positions ``destination`` (ints or
-    sequences of ints), the other dims keeping their order; a view, as ``permute``."""
+    """``input`` with the dims ``source`` moved to the positions ``destination``, the others keeping
+    their order (a view).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(2, 3, 4).movedim(0, -1).shape
+        autograd.Size([3, 4, 2])
+    """
     n = input.ndim
     src = tuple(normalize_dims(d, n)[0] for d in (source if isinstance(source, (tuple, list))
                                                    else (source,)))
@@ -1222,8 +1634,14 @@ def _diagonal_scatter(g: Any, shape: tuple, offset: int, dim1: int, dim2: int) -
 
 
 def diagonal(input: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
-    """The diagonal of ``input`` over ``dim1`` and ``dim2`` (a view, its last dim);
-    ``offset`` > 0 above the main diagonal, < 0 below."""
+    """The diagonal over ``dim1`` and ``dim2`` as the last dimension (a view); ``offset`` > 0 above
+    the main diagonal, < 0 below.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[1, 2], [3, 4]]).diagonal()
+        tensor([1, 4])
+    """
     d1, d2 = normalize_dims(dim1, input.ndim)[0], normalize_dims(dim2, input.ndim)[0]
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -1259,7 +1677,13 @@ class IndexAdd(Op):
 
 def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: float = 1) -> Any:
     """``input`` with ``alpha * source`` added at the entries ``index`` (1-D, integer) along
-    ``dim``; repeated indices add up (``torch.index_add``)."""
+    ``dim``; repeated indices add up.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.zeros(3).index_add(0, ag.tensor([0, 0, 2]), ag.tensor([1.0, 2.0, 3.0]))
+        tensor([3., 0., 3.])
+    """
     raw = unwrap(index)
     d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
     if raw.ndim > 1 or raw.dtype.kind not in "iu":

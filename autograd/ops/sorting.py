@@ -31,8 +31,26 @@ class ValuesIndices(tuple):
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    """The largest value; with ``dim``, (values, indices) along it; with a Tensor, the
-    element-wise maximum."""
+    """The largest value; with ``dim``, the pair (values, indices) along that dimension.
+
+    ``max(x)`` is a 0-d tensor. ``max(x, dim)`` returns a named pair ``.values``,
+    ``.indices`` (``keepdim`` keeps the dimension as size 1); the gradient goes to the
+    chosen element. ``max(x, y)`` with a Tensor ``y`` is :func:`maximum`.
+
+    Raises:
+        RuntimeError: the whole of an empty tensor is asked for (give a dim).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+        >>> x.max()
+        tensor(7.)
+        >>> x.max(dim=1)
+        (tensor([5., 7.]), tensor([1, 0]))
+        >>> values, indices = x.max(dim=0)
+        >>> indices
+        tensor([1, 0, 1])
+    """
     if isinstance(dim, Tensor):
         return maximum(input, dim)
     if dim is None:  # PyTorch's max() of all elements is its own node, MaxBackward1
@@ -41,8 +59,16 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: 
 
 
 def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:  # noqa: A001
-    """The smallest value; with ``dim``, (values, indices) along it; with a Tensor, the
-    element-wise minimum."""
+    """The smallest value; with ``dim``, the pair (values, indices) along it (see :func:`max`).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+        >>> x.min()
+        tensor(0.)
+        >>> x.min(dim=1).indices
+        tensor([0, 1])
+    """
     if isinstance(dim, Tensor):
         return minimum(input, dim)
     if dim is None:
@@ -58,35 +84,84 @@ def _whole(out: Tensor, input: Tensor, name: str) -> Tensor:
 
 
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """The index of the largest value (of the flattened tensor when ``dim`` is None)."""
+    """The index of the largest value along ``dim`` (int64, no gradient); of the flattened
+    tensor when ``dim`` is None. The first one wins a tie.
+
+    Examples:
+        >>> import autograd as ag
+        >>> scores = ag.tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2]])
+        >>> scores.argmax(dim=1)
+        tensor([1, 0])
+        >>> scores.argmax()
+        tensor(1)
+    """
     return _arg_extreme(input, dim, keepdim, "argmax")
 
 
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    """The index of the smallest value (of the flattened tensor when ``dim`` is None)."""
+    """The index of the smallest value along ``dim`` (int64); of the flattened tensor when None.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([[3, 1], [0, 4]]).argmin(dim=1)
+        tensor([1, 0])
+    """
     return _arg_extreme(input, dim, keepdim, "argmin")
 
 
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-    """(values, indices) sorted along ``dim``; values carry the gradient (a gather)."""
+    """(values, indices) sorted along ``dim`` (the last by default), ascending unless
+    ``descending``; the values carry the gradient back to where they came from.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.sort(ag.tensor([3.0, 1.0, 2.0]))
+        (tensor([1., 2., 3.]), tensor([1, 2, 0]))
+    """
     return _sorted(input, dim, descending, None)
 
 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False,
             stable: bool = False) -> Tensor:
-    """The indices that sort ``input`` along ``dim``."""
+    """The indices that sort ``input`` along ``dim`` (ascending unless ``descending``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.argsort(ag.tensor([3.0, 1.0, 2.0]), descending=True)
+        tensor([0, 2, 1])
+    """
     return _sorted(input, dim, descending, None).indices
 
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True,
          sorted: bool = True) -> Any:  # noqa: A002
-    """(values, indices) of the k largest (smallest) entries along ``dim``, largest first."""
+    """(values, indices) of the ``k`` largest entries along ``dim`` (smallest with
+    ``largest=False``), in order, largest first.
+
+    Raises:
+        RuntimeError: k is larger than the dimension.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.topk(ag.tensor([1.0, 9.0, 3.0, 7.0]), k=2)
+        (tensor([9., 7.]), tensor([1, 3]))
+    """
     return _sorted(input, dim, largest, k)
 
 
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
            return_counts: bool = False, dim: int | None = None) -> Any:
-    """The distinct values, sorted (no gradient), with inverse indices and counts if asked."""
+    """The distinct values, sorted (no gradient); with ``return_inverse``/``return_counts``
+    also the index of each element's value and how often each value occurs.
+
+    Raises:
+        NotImplementedError: ``dim`` is given (flatten first).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.unique(ag.tensor([3, 1, 3, 2, 1]), return_counts=True)
+        (tensor([1, 2, 3]), tensor([2, 1, 2]))
+    """
     if dim is not None:
         raise NotImplementedError("unique(dim=...) is not supported; flatten first")
     xp = get_array_module(input._array)
@@ -100,8 +175,17 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # 
 
 
 def median(input: Tensor, dim: Any = None, keepdim: bool = False) -> Any:
-    """Without ``dim``: the lower median of all elements (a 0-d tensor). With ``dim``:
-    (values, indices) of the lower median along it; the gradient goes to the chosen element."""
+    """The lower median (the ((n - 1) // 2)-th smallest) of all elements, or with ``dim``
+    (values, indices) along it; the gradient goes to the chosen element.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([[1.0, 4.0, 2.0, 3.0]])
+        >>> x.median()
+        tensor(2.)
+        >>> x.median(dim=1)
+        (tensor([2.]), tensor([2]))
+    """
     if dim is None:
         if input.numel() == 0:
             raise RuntimeError("median() input tensor cannot be empty")

@@ -220,52 +220,138 @@ class Relu(Op):
 
 
 def exp(input: Any) -> Any:
-    """Element-wise e^x."""
+    """y = e^x, each element; its derivative is e^x (y itself).
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([0.0, 2.0])
+        >>> ag.exp(x)
+        tensor([1.0000, 7.3891])
+        >>> x.exp()
+        tensor([1.0000, 7.3891])
+    """
     return Exp.apply(input)
 
 
 def log(input: Any) -> Any:
-    """Element-wise natural logarithm ln x."""
+    """y = ln x, the natural logarithm, each element; its derivative is 1 / x.
+
+    x = 0 gives -inf and x < 0 gives nan (no error): clamp or add a small epsilon first
+    where that can happen, as in a loss ln(p).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.log(ag.tensor([1.0, 2.7183, 10.0]))
+        tensor([0.0000, 1.0000, 2.3026])
+    """
     return Log.apply(input)
 
 
 def sqrt(input: Any) -> Any:
-    """Element-wise square root."""
+    """y = sqrt(x), each element; its derivative is 1 / (2 sqrt(x)) (inf at 0, nan for x < 0).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.sqrt(ag.tensor([4.0, 2.0, 0.0]))
+        tensor([2.0000, 1.4142, 0.0000])
+    """
     return Sqrt.apply(input)
 
 
 def abs(input: Any) -> Any:  # noqa: A001 - PyTorch's name
-    """Element-wise absolute value |x|."""
+    """y = |x|, each element; its derivative is sign(x) (0 at x = 0).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.tensor([-1.5, 0.0, 2.0]).abs()
+        tensor([1.5000, 0.0000, 2.0000])
+    """
     return Abs.apply(input)
 
 
 def sin(input: Any) -> Any:
-    """Element-wise sine (radians)."""
+    """y = sin x (x in radians), each element; its derivative is cos x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.sin(ag.tensor([0.0, 1.5708]))
+        tensor([0., 1.])
+    """
     return Sin.apply(input)
 
 
 def cos(input: Any) -> Any:
-    """Element-wise cosine (radians)."""
+    """y = cos x (x in radians), each element; its derivative is -sin x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.cos(ag.tensor([0.0, 3.1416]))
+        tensor([ 1., -1.])
+    """
     return Cos.apply(input)
 
 
 def tanh(input: Any) -> Any:
-    """Element-wise hyperbolic tangent."""
+    """y = tanh x = (e^x - e^-x) / (e^x + e^-x), each element; its derivative is 1 - y^2.
+
+    Values lie in (-1, 1); large |x| saturates, where the gradient vanishes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([-2.0, 0.0, 0.5], requires_grad=True)
+        >>> y = ag.tanh(x)
+        >>> y
+        tensor([-0.9640,  0.0000,  0.4621], grad_fn=<TanhBackward0>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([0.0707, 1.0000, 0.7864])
+    """
     return Tanh.apply(input)
 
 
 def sigmoid(input: Any) -> Any:
-    """Element-wise logistic sigmoid 1 / (1 + e^-x)."""
+    """y = 1 / (1 + e^-x), each element; its derivative is y (1 - y).
+
+    The logistic function: values lie in (0, 1), so it turns a score into a probability.
+    Computed without overflow for large |x|.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([-2.0, 0.0, 3.0], requires_grad=True)
+        >>> y = ag.sigmoid(x)
+        >>> y
+        tensor([0.1192, 0.5000, 0.9526], grad_fn=<SigmoidBackward0>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([0.1050, 0.2500, 0.0452])
+    """
     return Sigmoid.apply(input)
 
 
 def relu(input: Any) -> Any:
-    """Element-wise max(x, 0)."""
+    """y = max(x, 0), each element; its derivative is 1 where x > 0, else 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+        >>> y = ag.relu(x)
+        >>> y
+        tensor([0., 0., 2.], grad_fn=<ReluBackward0>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([0., 0., 1.])
+    """
     return Relu.apply(input)
 
 
 def sign(input: Any) -> Any:
-    """Element-wise sign in {-1, 0, 1}; its gradient is 0."""
+    """y = sign(x) in {-1, 0, 1}, each element; its gradient is 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.sign(ag.tensor([-3.0, 0.0, 0.5]))
+        tensor([-1.,  0.,  1.])
+    """
     return Sign.apply(input)
 
 
@@ -421,82 +507,180 @@ _LN10 = 2.302585092994046
 
 
 def log2(input: Any) -> Any:
-    """Element-wise base-2 logarithm."""
+    """y = log2 x, each element; its derivative is 1 / (x ln 2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.log2(ag.tensor([1.0, 8.0]))
+        tensor([0., 3.])
+    """
     return Log2.apply(input)
 
 
 def log10(input: Any) -> Any:
-    """Element-wise base-10 logarithm."""
+    """y = log10 x, each element; its derivative is 1 / (x ln 10).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.log10(ag.tensor([1.0, 1000.0]))
+        tensor([0.0000, 3.0000])
+    """
     return Log10.apply(input)
 
 
 def reciprocal(input: Any) -> Any:
-    """Element-wise 1 / x."""
+    """y = 1 / x, each element; its derivative is -1 / x^2.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.reciprocal(ag.tensor([2.0, -4.0]))
+        tensor([ 0.5000, -0.2500])
+    """
     return Reciprocal.apply(input)
 
 
 def rsqrt(input: Any) -> Any:
-    """Element-wise 1 / sqrt(x)."""
+    """y = 1 / sqrt(x), each element; its derivative is -y^3 / 2.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.rsqrt(ag.tensor([4.0, 0.25]))
+        tensor([0.5000, 2.0000])
+    """
     return Rsqrt.apply(input)
 
 
 def asin(input: Any) -> Any:
-    """Element-wise arcsine."""
+    """y = arcsin x for x in [-1, 1], each element; its derivative is 1 / sqrt(1 - x^2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.asin(ag.tensor([0.0, 1.0]))
+        tensor([0.0000, 1.5708])
+    """
     return Asin.apply(input)
 
 
 def acos(input: Any) -> Any:
-    """Element-wise arccosine."""
+    """y = arccos x for x in [-1, 1], each element; its derivative is -1 / sqrt(1 - x^2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.acos(ag.tensor([0.0, 1.0]))
+        tensor([1.5708, 0.0000])
+    """
     return Acos.apply(input)
 
 
 def sinh(input: Any) -> Any:
-    """Element-wise hyperbolic sine."""
+    """y = sinh x = (e^x - e^-x) / 2, each element; its derivative is cosh x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.sinh(ag.tensor([0.0, 1.0]))
+        tensor([0.0000, 1.1752])
+    """
     return Sinh.apply(input)
 
 
 def cosh(input: Any) -> Any:
-    """Element-wise hyperbolic cosine."""
+    """y = cosh x = (e^x + e^-x) / 2, each element; its derivative is sinh x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.cosh(ag.tensor([0.0, 1.0]))
+        tensor([1.0000, 1.5431])
+    """
     return Cosh.apply(input)
 
 
 def floor(input: Any) -> Any:
-    """Element-wise largest integer <= x (gradient 0)."""
+    """y = the largest integer <= x, each element (same dtype); gradient 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.floor(ag.tensor([-1.5, 1.5]))
+        tensor([-2.,  1.])
+    """
     return Rounding.apply(input, "floor", 0)
 
 
 def ceil(input: Any) -> Any:
-    """Element-wise smallest integer >= x (gradient 0)."""
+    """y = the smallest integer >= x, each element (same dtype); gradient 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.ceil(ag.tensor([-1.5, 1.5]))
+        tensor([-1.,  2.])
+    """
     return Rounding.apply(input, "ceil", 0)
 
 
 def trunc(input: Any) -> Any:
-    """Element-wise x rounded toward zero (gradient 0)."""
+    """y = x rounded toward zero, each element (same dtype); gradient 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.trunc(ag.tensor([-1.5, 1.5]))
+        tensor([-1.,  1.])
+    """
     return Rounding.apply(input, "trunc", 0)
 
 
 def round(input: Any, *, decimals: int = 0) -> Any:  # noqa: A001 - PyTorch's name
-    """Element-wise x rounded to ``decimals`` places, halves to even (gradient 0)."""
+    """y = x rounded to ``decimals`` places, halves to even, each element; gradient 0.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.round(ag.tensor([0.5, 1.5, 2.567]))
+        tensor([0., 2., 3.])
+        >>> ag.round(ag.tensor([2.567]), decimals=2)
+        tensor([2.5700])
+    """
     return Rounding.apply(input, "round", int(decimals))
 
 
 def log1p(input: Any) -> Any:
-    """Element-wise ln(1 + x), accurate for small x."""
+    """y = ln(1 + x), each element, exact for tiny x; its derivative is 1 / (1 + x).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.log1p(ag.tensor([0.0, 1e-8], dtype=ag.float64)).tolist()
+        [0.0, 9.999999950000001e-09]
+    """
     return Log1p.apply(input)
 
 
 def expm1(input: Any) -> Any:
-    """Element-wise e^x - 1, accurate for small x."""
+    """y = e^x - 1, each element, exact for tiny x; its derivative is e^x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.expm1(ag.tensor([0.0, 1e-8], dtype=ag.float64)).tolist()
+        [0.0, 1.0000000050000001e-08]
+    """
     return Expm1.apply(input)
 
 
 def atan(input: Any) -> Any:
-    """Element-wise arctangent."""
+    """y = arctan x, each element; its derivative is 1 / (1 + x^2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.atan(ag.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.7854])
+    """
     return ArcTan.apply(input)
 
 
 def erf(input: Any) -> Any:
-    """Element-wise Gauss error function."""
+    """y = erf x = 2 / sqrt(pi) * integral_0^x e^(-t^2) dt; its derivative is 2 / sqrt(pi) e^(-x^2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.erf(ag.tensor([0.0, 1.0]))
+        tensor([0.0000, 0.8427])
+    """
     return Erf.apply(input)
 
 
@@ -517,5 +701,11 @@ class Exp2(Op):
 
 
 def exp2(input: Any) -> Any:
-    """Element-wise 2^x."""
+    """y = 2^x, each element; its derivative is 2^x ln 2.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.exp2(ag.tensor([0.0, 3.0]))
+        tensor([1., 8.])
+    """
     return Exp2.apply(input)

@@ -91,7 +91,14 @@ def _roots_of(root: Any) -> list[Tensor]:
 
 
 def op_name(node: Function) -> str:
-    """The op's name as the lecture writes it: the name of its class (``MatMul``, ``Sigmoid``)."""
+    """The op's name as the lecture writes it: the name of its class (``MatMul``, ``Sigmoid``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> y = ag.sigmoid(ag.tensor([1.0], requires_grad=True))
+        >>> ag.viz.op_name(y.grad_fn)
+        'Sigmoid'
+    """
     return type(node).__name__
 
 
@@ -312,6 +319,15 @@ def draw_graph(
     say how to install Graphviz): it shows itself inline
     in Jupyter, ``.source`` is its DOT text, ``.render(path, format="png")``
     writes a file (``"svg"``, ``"pdf"`` too).
+
+    Examples:
+        >>> import autograd as ag
+        >>> w = ag.tensor([0.5, -1.0], requires_grad=True)
+        >>> loss = ag.sigmoid((w * ag.tensor([1.0, 2.0])).sum())
+        >>> g = ag.viz.draw_graph(loss, params={"w": w})
+        >>> type(g).__name__, g.source.count("->"), "label=Sigmoid" in g.source
+        ('Graph', 4, True)
+        >>> path = g.render("graph", format="png")  # doctest: +SKIP
     """
     roots = _roots_of(root)
     _check_rankdir(rankdir)

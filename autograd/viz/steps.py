@@ -235,6 +235,21 @@ def backward_steps(
         params: names, as for :func:`draw_graph`.
         gradient: dL/droot for a non-scalar root.
         max_steps: refuse graphs with more ops than this (one picture each).
+
+    Returns:
+        A :class:`BackwardSteps`: a sequence with one ``graphviz.Digraph`` per step.
+
+    Raises:
+        TypeError: ``root`` is not a Tensor.
+        ValueError: the graph has more than ``max_steps`` ops.
+
+    Examples:
+        >>> import autograd as ag
+        >>> w = ag.tensor([0.5, -1.0], requires_grad=True)
+        >>> loss = ag.sigmoid((w * ag.tensor([1.0, 2.0])).sum())
+        >>> steps = ag.viz.backward_steps(loss, params={"w": w})
+        >>> len(steps)
+        3
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward_steps needs a Tensor, got {type(root).__name__}")
