@@ -13,8 +13,6 @@ Note: HIPS autograd also installs a top-level package named ``autograd``;
 the two cannot share one environment.
 """
 
-from __future__ import annotations
-
 from typing import Any as _Any
 
 from . import backend, cuda, data, dtypes, viz  # noqa: E402,I001 - as torch.utils.data: reachable after import
