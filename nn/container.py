@@ -28,6 +28,19 @@ class Sequential(Module):
 
     Children are named ``'0'``, ``'1'``, ... (or by the keys of an OrderedDict), so the
     state_dict keys are ``0.weight``, ``0.bias``, ``2.weight``, ... as in PyTorch.
+
+    Calling it passes the input through each module in turn and returns the last output.
+    Indexing (``net[0]``, ``net[-1]``, slices give a Sequential), ``len``, iteration,
+    ``append``, ``insert`` and ``del net[i]`` work as on a list.
+
+    >>> import autograd as ag, nn
+    >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    >>> net(ag.ones(4, 2)).shape
+    autograd.Size([4, 1])
+    >>> list(net.state_dict())
+    ['0.weight', '0.bias', '2.weight', '2.bias']
+    >>> net[0]
+    Linear(in_features=2, out_features=3, bias=True)
     """
 
     def __init__(self, *args: Any) -> None:
@@ -103,7 +116,22 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters the owner sees: ``self.layers = nn.ModuleList([...])``."""
+    """A list of modules whose parameters the owner sees: ``self.layers = nn.ModuleList([...])``.
+
+    Indexable and iterable like a list (``append``, ``extend``, ``insert``); it has no forward
+    of its own: the owner's forward loops over it. A plain Python list would hide the layers
+    from ``parameters()`` and the state_dict.
+
+    >>> import autograd as ag, nn
+    >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
+    >>> x = ag.ones(2, 4)
+    >>> for layer in layers:
+    ...     x = layer(x).relu()
+    >>> x.shape
+    autograd.Size([2, 4])
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -187,7 +215,18 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """A dict of modules whose parameters the owner sees, in insertion order."""
+    """A dict of modules whose parameters the owner sees, in insertion order.
+
+    Keys are strings (used in the state_dict keys); supports ``[key]``, ``in``, ``keys()``,
+    ``items()``, ``values()``, ``update`` and ``pop``. No forward of its own.
+
+    >>> import nn
+    >>> heads = nn.ModuleDict({'cls': nn.Linear(8, 3), 'box': nn.Linear(8, 4)})
+    >>> list(heads.keys())
+    ['cls', 'box']
+    >>> list(heads.state_dict())
+    ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
+    """
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
                  ) -> None:
@@ -261,7 +300,15 @@ def _parameter_line(key: Any, value: Any) -> str:
 
 
 class ParameterList(Module):
-    """A list of Parameters that the owner's ``parameters()`` sees, named '0', '1', ..."""
+    """A list of Parameters that the owner's ``parameters()`` sees, named '0', '1', ...
+
+    Tensors that are not yet Parameters are wrapped as Parameters when added.
+
+    >>> import autograd as ag, nn
+    >>> params = nn.ParameterList([nn.Parameter(ag.zeros(2)), ag.ones(3)])
+    >>> [p.shape for p in params.parameters()]
+    [autograd.Size([2]), autograd.Size([3])]
+    """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
@@ -308,7 +355,15 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of Parameters that the owner's ``parameters()`` sees, in insertion order."""
+    """A dict of Parameters that the owner's ``parameters()`` sees, in insertion order.
+
+    Tensors that are not yet Parameters are wrapped as Parameters when added.
+
+    >>> import autograd as ag, nn
+    >>> params = nn.ParameterDict({'scale': nn.Parameter(ag.ones(3))})
+    >>> list(params.state_dict())
+    ['scale']
+    """
 
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()
