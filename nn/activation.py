@@ -33,9 +33,10 @@ class BinaryStep(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.BinaryStep()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0., 1., 1.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BinaryStep()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 1., 1.])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -47,9 +48,10 @@ class Sigmoid(Module):
 
     Input any shape; output the same shape, elementwise. Same as ``ag.sigmoid`` / ``F.sigmoid``.
 
-    >>> import autograd as ag, nn
-    >>> nn.Sigmoid()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0.1192, 0.5000, 0.9526])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Sigmoid()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.1192, 0.5000, 0.9526])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -61,9 +63,10 @@ class Tanh(Module):
 
     Input any shape; output the same shape, elementwise. Same as ``ag.tanh``.
 
-    >>> import autograd as ag, nn
-    >>> nn.Tanh()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.9640,  0.0000,  0.9951])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Tanh()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.9640,  0.0000,  0.9951])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -75,9 +78,10 @@ class ArcTan(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.ArcTan()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-1.1071,  0.0000,  1.2490])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.ArcTan()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.1071,  0.0000,  1.2490])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -90,9 +94,10 @@ class ReLU(Module):
     Input any shape; output the same shape, elementwise. ``inplace=True`` overwrites the input
     instead of making a new tensor.
 
-    >>> import autograd as ag, nn
-    >>> nn.ReLU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0., 0., 3.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.ReLU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 0., 3.])
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -113,9 +118,10 @@ class Softplus(Module):
     Input any shape; output the same shape, elementwise. A smooth ReLU; larger ``beta`` bends it
     more sharply at 0.
 
-    >>> import autograd as ag, nn
-    >>> nn.Softplus()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0.1269, 0.6931, 3.0486])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Softplus()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.1269, 0.6931, 3.0486])
     """
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
@@ -135,9 +141,10 @@ class BentIdentity(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.BentIdentity()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-1.3820,  0.0000,  4.0811])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BentIdentity()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.3820,  0.0000,  4.0811])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -158,9 +165,10 @@ class SoftExponential(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.SoftExponential(alpha=0.5)(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.7642,  0.5000,  7.4634])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.SoftExponential(alpha=0.5)(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.7642,  0.5000,  7.4634])
     """
 
     def __init__(self, alpha: float = 0.0, learnable: bool = False) -> None:
@@ -184,9 +192,10 @@ class Sinusoid(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.Sinusoid()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.9093,  0.0000,  0.1411])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Sinusoid()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.9093,  0.0000,  0.1411])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -198,9 +207,10 @@ class Sinc(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.Sinc()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0.4546, 1.0000, 0.0470])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Sinc()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.4546, 1.0000, 0.0470])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -212,9 +222,10 @@ class Gaussian(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.Gaussian()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([1.8316e-02, 1.0000e+00, 1.2341e-04])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Gaussian()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([1.8316e-02, 1.0000e+00, 1.2341e-04])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -228,13 +239,14 @@ class Softmax(Module):
     scores (N, C) use ``dim=1``); left as None it is chosen as PyTorch's legacy rule does
     (dim 0 for 0-, 1- and 3-d inputs, else 1), so name it. Computed stably (max subtracted).
 
-    >>> import autograd as ag, nn
-    >>> probs = nn.Softmax(dim=1)(ag.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
-    >>> probs
-    tensor([[0.0900, 0.2447, 0.6652],
-            [0.3333, 0.3333, 0.3333]])
-    >>> probs.sum(dim=1)
-    tensor([1., 1.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> probs = nn.Softmax(dim=1)(ag.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
+        >>> probs
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+        >>> probs.sum(dim=1)
+        tensor([1., 1.])
     """
 
     def __init__(self, dim: int | None = None) -> None:
@@ -254,9 +266,10 @@ class LogSoftmax(Module):
     Input any shape; output the same shape, along ``dim`` (name it, e.g. ``dim=1`` for (N, C)).
     More accurate than ``softmax(z).log()`` for very negative scores.
 
-    >>> import autograd as ag, nn
-    >>> nn.LogSoftmax(dim=1)(ag.tensor([[1.0, 2.0, 3.0]]))
-    tensor([[-2.4076, -1.4076, -0.4076]])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.LogSoftmax(dim=1)(ag.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[-2.4076, -1.4076, -0.4076]])
     """
 
     def __init__(self, dim: int | None = None) -> None:
@@ -275,9 +288,10 @@ class LeakyReLU(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.LeakyReLU(negative_slope=0.1)(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.2000,  0.0000,  3.0000])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.LeakyReLU(negative_slope=0.1)(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.2000,  0.0000,  3.0000])
     """
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
@@ -297,9 +311,10 @@ class ELU(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.ELU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.8647,  0.0000,  3.0000])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.ELU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.8647,  0.0000,  3.0000])
     """
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -320,9 +335,10 @@ class GELU(Module):
     Input any shape; output the same shape, elementwise. ``approximate`` is 'none' (exact, erf) or
     'tanh'.
 
-    >>> import autograd as ag, nn
-    >>> nn.GELU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.0455,  0.0000,  2.9960])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.GELU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.0455,  0.0000,  2.9960])
     """
 
     def __init__(self, approximate: str = "none") -> None:
@@ -346,9 +362,10 @@ class SiLU(Module):
     Input any shape; output the same shape, elementwise. Its derivative: sigmoid(x) (1 + x (1 -
     sigmoid(x))).
 
-    >>> import autograd as ag, nn
-    >>> nn.SiLU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.2384,  0.0000,  2.8577])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.SiLU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.2384,  0.0000,  2.8577])
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -373,12 +390,13 @@ class PReLU(Module):
     """PReLU: f(x) = x for x > 0, a x otherwise, with a learned slope a: one for all channels
     (``num_parameters=1``) or one per channel (dim 1 of the input), each starting at ``init``.
 
-    Input (N, C, *) (any shape when ``num_parameters=1``); output the same shape. The slope
+    Input ``(N, C, *)`` (any shape when ``num_parameters=1``); output the same shape. The slope
     is ``weight``, of shape (num_parameters,).
 
-    >>> import autograd as ag, nn
-    >>> nn.PReLU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.5000,  0.0000,  3.0000], grad_fn=<PreluKernelBackward0>)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.PReLU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.5000,  0.0000,  3.0000], grad_fn=<PreluKernelBackward0>)
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device: Any = None,
@@ -406,9 +424,10 @@ class SELU(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.SELU()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-1.5202,  0.0000,  3.1521])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.SELU()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.5202,  0.0000,  3.1521])
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -427,9 +446,10 @@ class Mish(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.Mish()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.2525,  0.0000,  2.9865])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Mish()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.2525,  0.0000,  2.9865])
     """
 
     def __init__(self, inplace: bool = False) -> None:
@@ -448,9 +468,10 @@ class Softsign(Module):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.Softsign()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-0.6667,  0.0000,  0.7500])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Softsign()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.6667,  0.0000,  0.7500])
     """
 
     def forward(self, input: Tensor) -> Tensor:
@@ -463,9 +484,10 @@ class Hardtanh(Module):
     Input any shape; output the same shape, elementwise. Raises ValueError if
     min_val > max_val.
 
-    >>> import autograd as ag, nn
-    >>> nn.Hardtanh()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([-1.,  0.,  1.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Hardtanh()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
     """
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
@@ -489,9 +511,10 @@ class ReLU6(Hardtanh):
 
     Input any shape; output the same shape, elementwise.
 
-    >>> import autograd as ag, nn
-    >>> nn.ReLU6()(ag.tensor([-2.0, 0.0, 3.0]))
-    tensor([0., 0., 3.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.ReLU6()(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 0., 3.])
     """
 
     def __init__(self, inplace: bool = False) -> None:

@@ -33,14 +33,15 @@ class Sequential(Module):
     Indexing (``net[0]``, ``net[-1]``, slices give a Sequential), ``len``, iteration,
     ``append``, ``insert`` and ``del net[i]`` work as on a list.
 
-    >>> import autograd as ag, nn
-    >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
-    >>> net(ag.ones(4, 2)).shape
-    autograd.Size([4, 1])
-    >>> list(net.state_dict())
-    ['0.weight', '0.bias', '2.weight', '2.bias']
-    >>> net[0]
-    Linear(in_features=2, out_features=3, bias=True)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+        >>> net(ag.ones(4, 2)).shape
+        autograd.Size([4, 1])
+        >>> list(net.state_dict())
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+        >>> net[0]
+        Linear(in_features=2, out_features=3, bias=True)
     """
 
     def __init__(self, *args: Any) -> None:
@@ -122,15 +123,16 @@ class ModuleList(Module):
     of its own: the owner's forward loops over it. A plain Python list would hide the layers
     from ``parameters()`` and the state_dict.
 
-    >>> import autograd as ag, nn
-    >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
-    >>> len(layers), len(list(layers.parameters()))
-    (3, 6)
-    >>> x = ag.ones(2, 4)
-    >>> for layer in layers:
-    ...     x = layer(x).relu()
-    >>> x.shape
-    autograd.Size([2, 4])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+        >>> x = ag.ones(2, 4)
+        >>> for layer in layers:
+        ...     x = layer(x).relu()
+        >>> x.shape
+        autograd.Size([2, 4])
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -220,12 +222,13 @@ class ModuleDict(Module):
     Keys are strings (used in the state_dict keys); supports ``[key]``, ``in``, ``keys()``,
     ``items()``, ``values()``, ``update`` and ``pop``. No forward of its own.
 
-    >>> import nn
-    >>> heads = nn.ModuleDict({'cls': nn.Linear(8, 3), 'box': nn.Linear(8, 4)})
-    >>> list(heads.keys())
-    ['cls', 'box']
-    >>> list(heads.state_dict())
-    ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
+    Examples:
+        >>> import nn
+        >>> heads = nn.ModuleDict({'cls': nn.Linear(8, 3), 'box': nn.Linear(8, 4)})
+        >>> list(heads.keys())
+        ['cls', 'box']
+        >>> list(heads.state_dict())
+        ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
     """
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
@@ -304,10 +307,12 @@ class ParameterList(Module):
 
     Tensors that are not yet Parameters are wrapped as Parameters when added.
 
-    >>> import autograd as ag, nn
-    >>> params = nn.ParameterList([nn.Parameter(ag.zeros(2)), ag.ones(3)])
-    >>> [p.shape for p in params.parameters()]
-    [autograd.Size([2]), autograd.Size([3])]
+    Examples:
+        >>> import autograd as ag, nn
+        >>> params = nn.ParameterList([nn.Parameter(ag.zeros(2)), ag.ones(3)])
+        >>> shapes = [tuple(p.shape) for p in params.parameters()]
+        >>> shapes
+        [(2,), (3,)]
     """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
@@ -359,10 +364,11 @@ class ParameterDict(Module):
 
     Tensors that are not yet Parameters are wrapped as Parameters when added.
 
-    >>> import autograd as ag, nn
-    >>> params = nn.ParameterDict({'scale': nn.Parameter(ag.ones(3))})
-    >>> list(params.state_dict())
-    ['scale']
+    Examples:
+        >>> import autograd as ag, nn
+        >>> params = nn.ParameterDict({'scale': nn.Parameter(ag.ones(3))})
+        >>> list(params.state_dict())
+        ['scale']
     """
 
     def __init__(self, parameters: Any = None) -> None:

@@ -23,16 +23,17 @@ class Linear(Module):
     start as PyTorch's do: kaiming_uniform_ with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)).
     ``bias=False`` leaves the bias out (``layer.bias`` is None).
 
-    Input (*, in_features), any number of leading dimensions; output (*, out_features).
+    Input ``(*, in_features)``, any number of leading dimensions; output ``(*, out_features)``.
     An input whose last dimension is not ``in_features`` raises RuntimeError naming both shapes.
 
-    >>> import autograd as ag, nn
-    >>> _ = ag.manual_seed(0)
-    >>> layer = nn.Linear(3, 2)
-    >>> layer.weight.shape, layer.bias.shape
-    (autograd.Size([2, 3]), autograd.Size([2]))
-    >>> layer(ag.ones(4, 3)).shape
-    autograd.Size([4, 2])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> _ = ag.manual_seed(0)
+        >>> layer = nn.Linear(3, 2)
+        >>> layer.weight.shape, layer.bias.shape
+        (autograd.Size([2, 3]), autograd.Size([2]))
+        >>> layer(ag.ones(4, 3)).shape
+        autograd.Size([4, 2])
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -67,9 +68,10 @@ class Identity(Module):
 
     A placeholder where a layer is optional (e.g. no activation). Output is the input itself.
 
-    >>> import autograd as ag, nn
-    >>> nn.Identity(54, unused="ignored")(ag.tensor([1.0, 2.0]))
-    tensor([1., 2.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Identity(54, unused="ignored")(ag.tensor([1.0, 2.0]))
+        tensor([1., 2.])
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -86,9 +88,10 @@ class Flatten(Module):
     one, both included. Input (N, d_1, ..., d_k); output (N, d_1 * ... * d_k). Used between
     the convolutions and the Linear layers of a CNN.
 
-    >>> import autograd as ag, nn
-    >>> nn.Flatten()(ag.zeros(2, 3, 4)).shape
-    autograd.Size([2, 12])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Flatten()(ag.zeros(2, 3, 4)).shape
+        autograd.Size([2, 12])
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
@@ -110,9 +113,10 @@ class Unflatten(Module):
     Raises TypeError if ``unflattened_size`` is not a tuple of ints, RuntimeError if its
     sizes do not multiply up to the size of dimension ``dim``.
 
-    >>> import autograd as ag, nn
-    >>> nn.Unflatten(1, (2, 5))(ag.zeros(3, 10)).shape
-    autograd.Size([3, 2, 5])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Unflatten(1, (2, 5))(ag.zeros(3, 10)).shape
+        autograd.Size([3, 2, 5])
     """
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:

@@ -41,12 +41,13 @@ class MSELoss(_Loss):
     (they would broadcast and
     compare the wrong pairs, a classic (N, 1) against (N,) bug).
 
-    >>> import autograd as ag, nn
-    >>> loss = nn.MSELoss()
-    >>> loss(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 3.0]))
-    tensor(1.3333)
-    >>> nn.MSELoss(reduction='none')(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 0.0]))
-    tensor([1., 4.])
+    Examples:
+        >>> import autograd as ag, nn
+        >>> loss = nn.MSELoss()
+        >>> loss(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 3.0]))
+        tensor(1.3333)
+        >>> nn.MSELoss(reduction='none')(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 0.0]))
+        tensor([1., 4.])
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -59,9 +60,10 @@ class L1Loss(_Loss):
     Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
     'none' (the per-element losses, no reduction); any other value raises ValueError.
 
-    >>> import autograd as ag, nn
-    >>> nn.L1Loss()(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 0.0]))
-    tensor(1.6667)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.L1Loss()(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 0.0]))
+        tensor(1.6667)
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -78,9 +80,10 @@ class BCELoss(_WeightedLoss):
     [0, 1] raise
     RuntimeError.
 
-    >>> import autograd as ag, nn
-    >>> nn.BCELoss()(ag.tensor([0.9, 0.2]), ag.tensor([1.0, 0.0])).round(decimals=4)
-    tensor(0.1643)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BCELoss()(ag.tensor([0.9, 0.2]), ag.tensor([1.0, 0.0])).round(decimals=4)
+        tensor(0.1643)
     """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
@@ -96,9 +99,10 @@ class BCEWithLogitsLoss(_Loss):
     examples, for unbalanced classes. Output a scalar. ``reduction`` is 'mean' (default), 'sum' or
     'none' (the per-element losses, no reduction); any other value raises ValueError.
 
-    >>> import autograd as ag, nn
-    >>> nn.BCEWithLogitsLoss()(ag.tensor([2.0, -1.0]), ag.tensor([1.0, 0.0])).round(decimals=4)
-    tensor(0.2201)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BCEWithLogitsLoss()(ag.tensor([2.0, -1.0]), ag.tensor([1.0, 0.0])).round(decimals=4)
+        tensor(0.2201)
     """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
@@ -124,10 +128,11 @@ class CrossEntropyLoss(_WeightedLoss):
     Output a scalar. ``reduction`` is 'mean' (default), 'sum' or 'none' (the per-element losses, no
     reduction); any other value raises ValueError. A class index outside [0, C) raises IndexError.
 
-    >>> import autograd as ag, nn
-    >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
-    >>> nn.CrossEntropyLoss()(logits, ag.tensor([0, 2])).round(decimals=4)
-    tensor(0.1672)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
+        >>> nn.CrossEntropyLoss()(logits, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
     """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None,
@@ -152,10 +157,11 @@ class NLLLoss(_WeightedLoss):
     batch sizes raise
     ValueError, class indices out of range IndexError.
 
-    >>> import autograd as ag, nn
-    >>> log_probs = nn.LogSoftmax(dim=1)(ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]]))
-    >>> nn.NLLLoss()(log_probs, ag.tensor([0, 2])).round(decimals=4)
-    tensor(0.1672)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> log_probs = nn.LogSoftmax(dim=1)(ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]]))
+        >>> nn.NLLLoss()(log_probs, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
     """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None,
@@ -180,9 +186,10 @@ class SmoothL1Loss(_Loss):
     Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
     'none' (the per-element losses, no reduction); any other value raises ValueError.
 
-    >>> import autograd as ag, nn
-    >>> nn.SmoothL1Loss()(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
-    tensor(1.3125)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.SmoothL1Loss()(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
     """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
@@ -201,9 +208,10 @@ class HuberLoss(_Loss):
     Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
     'none' (the per-element losses, no reduction); any other value raises ValueError.
 
-    >>> import autograd as ag, nn
-    >>> nn.HuberLoss(delta=1.0)(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
-    tensor(1.3125)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.HuberLoss(delta=1.0)(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
     """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
@@ -221,11 +229,12 @@ class KLDivLoss(_Loss):
     Input: log-probabilities; target: probabilities of the same shape (log-probabilities with
     ``log_target=True``). Output a scalar. ``reduction`` is 'mean', 'batchmean', 'sum' or 'none'.
 
-    >>> import autograd as ag, nn
-    >>> p = ag.tensor([[0.5, 0.5]])
-    >>> q = ag.tensor([[0.9, 0.1]])
-    >>> nn.KLDivLoss(reduction='batchmean')(q.log(), p).round(decimals=4)
-    tensor(0.5108)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> p = ag.tensor([[0.5, 0.5]])
+        >>> q = ag.tensor([[0.9, 0.1]])
+        >>> nn.KLDivLoss(reduction='batchmean')(q.log(), p).round(decimals=4)
+        tensor(0.5108)
     """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
@@ -247,11 +256,12 @@ class CosineEmbeddingLoss(_Loss):
     a scalar. ``reduction`` is 'mean' (default), 'sum' or 'none' (the per-element losses, no
     reduction); any other value raises ValueError.
 
-    >>> import autograd as ag, nn
-    >>> x1 = ag.tensor([[1.0, 0.0], [1.0, 0.0]])
-    >>> x2 = ag.tensor([[1.0, 0.0], [0.0, 1.0]])
-    >>> nn.CosineEmbeddingLoss()(x1, x2, ag.tensor([1.0, 1.0]))
-    tensor(0.5000)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x1 = ag.tensor([[1.0, 0.0], [1.0, 0.0]])
+        >>> x2 = ag.tensor([[1.0, 0.0], [0.0, 1.0]])
+        >>> nn.CosineEmbeddingLoss()(x1, x2, ag.tensor([1.0, 1.0]))
+        tensor(0.5000)
     """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
@@ -271,10 +281,11 @@ class MarginRankingLoss(_Loss):
     (default), 'sum' or 'none' (the per-element losses, no reduction); any other value raises
     ValueError.
 
-    >>> import autograd as ag, nn
-    >>> x1, x2, y = ag.tensor([2.0, 1.0]), ag.tensor([1.0, 1.0]), ag.tensor([1.0, 1.0])
-    >>> nn.MarginRankingLoss(margin=0.5)(x1, x2, y)
-    tensor(0.2500)
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x1, x2, y = ag.tensor([2.0, 1.0]), ag.tensor([1.0, 1.0]), ag.tensor([1.0, 1.0])
+        >>> nn.MarginRankingLoss(margin=0.5)(x1, x2, y)
+        tensor(0.2500)
     """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,

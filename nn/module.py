@@ -94,22 +94,23 @@ class Module:
     and buffers assigned as attributes are registered in assignment order, which gives
     ``parameters()`` (for an optimizer), ``state_dict()`` keys and the repr.
 
-    >>> import autograd as ag, nn
-    >>> _ = ag.manual_seed(0)
-    >>> class Net(nn.Module):
-    ...     def __init__(self):
-    ...         super().__init__()
-    ...         self.hidden = nn.Linear(2, 3)
-    ...         self.out = nn.Linear(3, 1)
-    ...     def forward(self, x):
-    ...         return self.out(self.hidden(x).sigmoid())
-    >>> net = Net()
-    >>> net(ag.ones(4, 2)).shape
-    autograd.Size([4, 1])
-    >>> sum(p.numel() for p in net.parameters())
-    13
-    >>> list(net.state_dict())
-    ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+    Examples:
+        >>> import autograd as ag, nn
+        >>> _ = ag.manual_seed(0)
+        >>> class Net(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(2, 3)
+        ...         self.out = nn.Linear(3, 1)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).sigmoid())
+        >>> net = Net()
+        >>> net(ag.ones(4, 2)).shape
+        autograd.Size([4, 1])
+        >>> sum(p.numel() for p in net.parameters())
+        13
+        >>> list(net.state_dict())
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
     """
 
     training: bool
