@@ -186,6 +186,14 @@ class RNNCell(RNNCellBase):
 
     Input (N, H_in) or (H_in,), hidden (N, H) or (H,) (zeros when not given); returns h'
     of hidden's shape. ``weight_ih`` is (H, H_in), ``weight_hh`` (H, H).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.RNNCell(4, 8)
+        >>> h = cell(ag.randn(3, 4))
+        >>> h = cell(ag.randn(3, 4), h)
+        >>> h.shape
+        autograd.Size([3, 8])
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -212,6 +220,13 @@ class LSTMCell(RNNCellBase):
     Input (N, H_in) or (H_in,); ``hx`` = (h, c), each (N, H) or (H,), zeros when not given;
     returns (h', c'). ``weight_ih`` is (4H, H_in) and ``weight_hh`` (4H, H), their rows the
     gates i, f, g, o.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.LSTMCell(4, 8)
+        >>> h, c = cell(ag.randn(3, 4))
+        >>> h.shape, c.shape
+        (autograd.Size([3, 8]), autograd.Size([3, 8]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -238,6 +253,12 @@ class GRUCell(RNNCellBase):
 
     Input (N, H_in) or (H_in,), hidden (N, H) or (H,) (zeros when not given); returns h'.
     ``weight_ih`` is (3H, H_in) and ``weight_hh`` (3H, H), their rows the gates r, z, n.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.GRUCell(4, 8)
+        >>> cell(ag.randn(3, 4)).shape
+        autograd.Size([3, 8])
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -573,6 +594,13 @@ class RNN(RNNBase):
     ``RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
     batch_first=False, dropout=0.0, bidirectional=False)``; forward(input, h_0=None)
     returns (output, h_n), shapes as in :class:`RNNBase`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> rnn = nn.RNN(input_size=4, hidden_size=8, num_layers=2, batch_first=True)
+        >>> output, h_n = rnn(ag.randn(3, 5, 4))
+        >>> output.shape, h_n.shape
+        (autograd.Size([3, 5, 8]), autograd.Size([2, 3, 8]))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -611,6 +639,15 @@ class LSTM(RNNBase):
         fc = nn.Linear(64, 1)
         out, (h_n, c_n) = lstm(x)          # x: (N, L, 8), out: (N, L, 64)
         y = fc(out[:, -1, :])              # (N, 1); out[:, -1] equals h_n[-1] here
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> lstm = nn.LSTM(input_size=4, hidden_size=8)
+        >>> output, (h_n, c_n) = lstm(ag.randn(5, 3, 4))
+        >>> output.shape, h_n.shape, c_n.shape
+        (autograd.Size([5, 3, 8]), autograd.Size([1, 3, 8]), autograd.Size([1, 3, 8]))
+        >>> list(lstm.state_dict())
+        ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -623,6 +660,13 @@ class GRU(RNNBase):
     ``GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
     dropout=0.0, bidirectional=False)``; forward(input, h_0=None) returns (output, h_n),
     shapes as in :class:`RNNBase`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> gru = nn.GRU(4, 8, bidirectional=True)
+        >>> output, h_n = gru(ag.randn(5, 3, 4))
+        >>> output.shape, h_n.shape
+        (autograd.Size([5, 3, 16]), autograd.Size([2, 3, 8]))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
