@@ -26,6 +26,21 @@ class Adagrad(Optimizer):
 
     Weights that have seen large gradients take small steps. ``state[p]``
     holds ``'step'`` (t) and ``'sum'`` (s_t).
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adagrad([w], lr=0.5)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.1564, -0.9836])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,

@@ -111,6 +111,21 @@ class LambdaLR(LRScheduler):
     """Set the learning rate to base_lr times a function of the epoch: lr = base_lr * f(epoch).
 
     ``lr_lambda`` is one function, or a list of them (one per parameter group).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.03333, 0.025, 0.02]
     """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
@@ -127,7 +142,23 @@ class LambdaLR(LRScheduler):
 
 
 class MultiplicativeLR(LRScheduler):
-    """Multiply the learning rate by a function of the epoch each step: lr_t = lr_{t-1} f(t)."""
+    """Multiply the learning rate by a function of the epoch each step: lr_t = lr_{t-1} f(t).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.9)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.09, 0.081, 0.0729]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
         self.lr_lambdas = _lambdas(optimizer, lr_lambda)
@@ -159,6 +190,21 @@ class LinearLR(LRScheduler):
     ``end_factor`` over ``total_iters`` epochs, then stays:
 
     lr_epoch = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.075, 0.1, 0.1]
     """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
@@ -203,6 +249,21 @@ class OneCycleLR(LRScheduler):
     ``three_phase`` the fall goes back to initial_lr first, then down to the minimum.
     Annealing from a to b at fraction p is b + (a - b) (1 + cos(pi p)) / 2 ('cos') or
     a + (b - a) p ('linear').
+
+    Call ``sched.step()`` after every batch's ``opt.step()``; stepping past ``total_steps`` raises
+    ValueError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.99442, 0.81175, 0.46264, 0.13348, 0.0]
     """
 
     def __init__(self, optimizer: Optimizer, max_lr: Any, total_steps: int | None = None,
@@ -305,6 +366,21 @@ class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
 
     lr_epoch = base_lr * gamma^floor(epoch / step_size).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
@@ -328,6 +404,21 @@ class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each epoch listed in ``milestones``.
 
     lr_epoch = base_lr * gamma^(number of milestones <= epoch).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 4], gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.1, 0.01, 0.01, 0.001, 0.001, 0.001]
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
@@ -354,7 +445,23 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every epoch: lr_epoch = base_lr * gamma^epoch."""
+    """Multiply the learning rate by ``gamma`` every epoch: lr_epoch = base_lr * gamma^epoch.
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.025, 0.0125, 0.00625]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
         self.gamma = gamma
@@ -380,6 +487,21 @@ class CosineAnnealingLR(LRScheduler):
 
     which also respects changes made to ``group['lr']`` by others, and past
     T_max the rate climbs back up (a period of 2 T_max).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.08536, 0.05, 0.01464, 0.0]
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -419,6 +541,21 @@ class ReduceLROnPlateau(LRScheduler):
     both. After more than ``patience`` epochs without improvement every lr
     becomes max(lr * factor, min_lr) (changes smaller than ``eps`` are
     skipped), then ``cooldown`` epochs pass before bad epochs count again.
+
+    An unknown ``mode`` or ``threshold_mode``, or ``factor >= 1``, raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> losses = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9]
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> lrs = []
+        >>> for loss in losses:
+        ...     opt.step()
+        ...     sched.step(loss)
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        >>> lrs
+        [0.1, 0.1, 0.1, 0.05, 0.05, 0.025]
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
@@ -535,6 +672,20 @@ class CyclicLR(LRScheduler):
     With ``cycle_momentum`` the momentum (or Adam's beta1) moves the other
     way: max_momentum - (max_momentum - base_momentum) * h * scale.
     Call ``scheduler.step()`` after every batch.
+
+    Call ``sched.step()`` after every batch's ``opt.step()``.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.3, 0.5, 0.3, 0.1, 0.3, 0.5]
     """
 
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float],
@@ -669,6 +820,21 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``step()`` advances one epoch; ``step(epoch)`` jumps to ``epoch``, which
     may be fractional (``scheduler.step(epoch + i / iters)`` once per batch);
     the two can be mixed.
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=3)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.075, 0.025, 0.1, 0.075, 0.025, 0.1]
     """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
