@@ -35,7 +35,22 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "
 
 
 class Dataset:
-    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``."""
+    """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``.
+
+    ``len(dataset)`` is the number of samples, ``dataset[i]`` the i-th (any object: a tensor,
+    a tuple ``(x, y)``, a dict). Any such object works with :class:`DataLoader`.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class Squares(ag.data.Dataset):
+        ...     def __len__(self):
+        ...         return 5
+        ...     def __getitem__(self, i):
+        ...         return ag.tensor([float(i)]), ag.tensor([float(i * i)])
+        >>> ds = Squares()
+        >>> len(ds), ds[3]
+        (5, (tensor([3.]), tensor([9.])))
+    """
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
@@ -45,7 +60,19 @@ class Dataset:
 
 
 class TensorDataset(Dataset):
-    """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size."""
+    """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size.
+
+    Tensors whose first sizes differ raise ValueError naming their shapes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> X, Y = ag.arange(12.0).reshape(6, 2), ag.arange(6)
+        >>> ds = ag.data.TensorDataset(X, Y)
+        >>> len(ds)
+        6
+        >>> ds[1]
+        (tensor([2., 3.]), tensor(1))
+    """
 
     def __init__(self, *tensors: Tensor):
         if not tensors:
@@ -91,7 +118,15 @@ def _take(t: Tensor, index: slice | np.ndarray) -> Tensor:
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at positions ``indices``, in that order."""
+    """The samples of ``dataset`` at positions ``indices``, in that order.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ds = ag.data.TensorDataset(ag.arange(5.0))
+        >>> sub = ag.data.Subset(ds, [4, 0])
+        >>> len(sub), sub[0]
+        (2, (tensor(4.),))
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]):
         self.dataset = dataset
@@ -132,6 +167,21 @@ class DataLoader:
 
     A batch of a TensorDataset is a list ``[x, y, ...]`` of tensors, as
     PyTorch's default collation gives.
+
+    ``len(loader)`` is the number of batches per epoch. A ``batch_size`` below 1 raises
+    ValueError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> X, Y = ag.arange(20.0).reshape(10, 2), ag.arange(10)
+        >>> loader = ag.data.DataLoader(ag.data.TensorDataset(X, Y), batch_size=4, shuffle=True)
+        >>> len(loader)
+        3
+        >>> for xb, yb in loader:
+        ...     print(tuple(xb.shape), tuple(yb.shape))
+        (4, 2) (4,)
+        (4, 2) (4,)
+        (2, 2) (2,)
     """
 
     def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
@@ -229,6 +279,14 @@ def default_collate(batch: list[Any]) -> Any:
     become a float64 tensor, ints an int64 tensor, numpy scalars keep their
     dtype; tuples and lists of fields
     become a list of batches, dicts a dict of batches; strings stay a list.
+
+    Examples:
+        >>> import autograd as ag
+        >>> samples = [(ag.tensor([1.0, 2.0]), 0), (ag.tensor([3.0, 4.0]), 1)]
+        >>> batch = ag.data.default_collate(samples)
+        >>> batch
+        [tensor([[1., 2.],
+                [3., 4.]]), tensor([0, 1])]
     """
     elem = batch[0]
     if isinstance(elem, Tensor):
@@ -273,6 +331,19 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
     ``lengths`` are sample counts that add up to ``len(dataset)``, or
     fractions that add up to 1: each split gets floor(fraction * N) samples and
     the remainder is dealt out one by one from the first split on (PyTorch's rule).
+
+    Returns one :class:`Subset` per length. The order comes from ``generator`` (default: the
+    global one that ``ag.manual_seed`` seeds). Counts that do not add up to ``len(dataset)``
+    (or fractions that do not add up to 1) raise ValueError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ds = ag.data.TensorDataset(ag.arange(10.0))
+        >>> train, val = ag.data.random_split(ds, [0.8, 0.2])
+        >>> len(train), len(val)
+        (8, 2)
+        >>> sorted(train.indices + val.indices) == list(range(10))
+        True
     """
     n = len(dataset)
     lengths = list(lengths)

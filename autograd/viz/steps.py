@@ -235,6 +235,19 @@ def backward_steps(
         params: names, as for :func:`draw_graph`.
         gradient: dL/droot for a non-scalar root.
         max_steps: refuse graphs with more ops than this (one picture each).
+
+    Returns a :class:`BackwardSteps`. Drawing needs no Graphviz; rendering (``save_pngs``,
+    ``save_gif``, the Jupyter display) needs its ``dot`` executable.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> loss = (x * x).sum()
+        >>> steps = ag.viz.backward_steps(loss, params={'x': x})
+        >>> len(steps), steps.ops
+        (2, ['Sum', 'Mul'])
+        >>> steps.trace[1].sent
+        [(0, array([1., 2.], dtype=float32)), (1, array([1., 2.], dtype=float32))]
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward_steps needs a Tensor, got {type(root).__name__}")
