@@ -177,7 +177,18 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
-    """``relu`` in place: the result is written into ``input``, which is returned."""
+    """``relu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.relu_(x)
+        >>> y is x, x
+        (True, tensor([0., 0., 3.]))
+    """
     try:
         return input.relu_()
     except Exception:
@@ -389,7 +400,18 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """``leaky_relu`` in place: the result is written into ``input``, which is returned."""
+    """``leaky_relu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.leaky_relu_(x, 0.1)
+        >>> y is x, x
+        (True, tensor([-0.2000,  0.0000,  3.0000]))
+    """
     return leaky_relu(input, negative_slope, inplace=True)
 
 
@@ -412,7 +434,18 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``elu`` in place: the result is written into ``input``, which is returned."""
+    """``elu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.elu_(x)
+        >>> y is x, x
+        (True, tensor([-0.8647,  0.0000,  3.0000]))
+    """
     return elu(input, alpha, inplace=True)
 
 
@@ -1845,7 +1878,18 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """``hardtanh`` in place: the result is written into ``input``, which is returned."""
+    """``hardtanh`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.hardtanh_(x)
+        >>> y is x, x
+        (True, tensor([-1.,  0.,  1.]))
+    """
     return hardtanh(input, min_val, max_val, inplace=True)
 
 

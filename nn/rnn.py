@@ -54,13 +54,26 @@ __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "RNNCellBase"
 
 def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
-    """Elman's cell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
+    """Elman's cell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
+
+    Input (N, H_in), hx (N, H), w_ih (H, H_in), w_hh (H, H), biases (H,) or None; returns
+    h' (N, H).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> h = nn.rnn.rnn_tanh_cell(ag.ones(2, 3), ag.zeros(2, 4), ag.zeros(4, 3), ag.zeros(4, 4))
+        >>> h.shape
+        autograd.Size([2, 4])
+    """
     return ag.tanh(F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh))
 
 
 def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
-    """Elman's cell with ReLU: h' = max(0, W_ih x + b_ih + W_hh h + b_hh)."""
+    """Elman's cell with ReLU: h' = max(0, W_ih x + b_ih + W_hh h + b_hh).
+
+    Shapes as for :func:`rnn_tanh_cell`.
+    """
     return ag.relu(F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh))
 
 
@@ -79,6 +92,15 @@ def lstm_cell(input: Tensor, hx: Tensor, cx: Tensor, w_ih: Tensor, w_hh: Tensor,
     gates' weights stacked in the order i, f, g, o. ``lstm_state`` computes c' from that
     (N, 4H) sum and ``lstm_output`` h', one node each, their derivatives written beside
     them (``autograd/ops/recurrent.py``). Returns (h', c').
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h, c = ag.ones(2, 3), ag.zeros(2, 4), ag.zeros(2, 4)
+        >>> h1, c1 = nn.rnn.lstm_cell(x, h, c, ag.zeros(16, 3), ag.zeros(16, 4))
+        >>> h1.shape, c1.shape
+        (autograd.Size([2, 4]), autograd.Size([2, 4]))
+        >>> c1[0]
+        tensor([0., 0., 0., 0.])
     """
     a = F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)  # (N, 4H): i, f, g, o
     cy = lstm_state(a, cx)  # f * c + i * g
@@ -97,6 +119,13 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
 
     The reset gate multiplies W_hn h + b_hn, bias included (PyTorch's form, as cuDNN's).
     h' is computed as n + z * (h - n), the same value in one product fewer.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h = ag.ones(2, 3), ag.ones(2, 4)
+        >>> nn.rnn.gru_cell(x, h, ag.zeros(12, 3), ag.zeros(12, 4))
+        tensor([[0.5000, 0.5000, 0.5000, 0.5000],
+                [0.5000, 0.5000, 0.5000, 0.5000]])
     """
     gi = F.linear(input, w_ih, b_ih)  # (N, 3H): r, z, n
     gh = F.linear(hx, w_hh, b_hh)
@@ -313,6 +342,15 @@ class RNNBase(Module):
     when bidirectional, the two directions side by side), h_n (D*num_layers, N, H) each
     layer's and direction's final h. An LSTM's state is the pair (h, c) in and out (h of
     width proj_size where that is set).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> lstm = nn.LSTM(3, 5, num_layers=2, bidirectional=True, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(ag.randn(4, 7, 3))
+        >>> output.shape, h_n.shape
+        (autograd.Size([4, 7, 10]), autograd.Size([4, 4, 5]))
+        >>> len(lstm.all_weights), [tuple(w.shape) for w in lstm.all_weights[0]]
+        (4, [(20, 3), (20, 5), (20,), (20,)])
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,

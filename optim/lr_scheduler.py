@@ -35,6 +35,19 @@ class LRScheduler:
     ``last_epoch`` counts the calls of :meth:`step` (0 after construction,
     which sets every group's ``'initial_lr'``); ``base_lrs`` are those initial
     rates. Pass ``last_epoch`` only when resuming, as in PyTorch.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        >>> sched.last_epoch, sched.base_lrs
+        (0, [0.1])
+        >>> opt.step()
+        >>> sched.step()
+        >>> sched.last_epoch, sched.get_last_lr()
+        (1, [0.05])
+        >>> sched.state_dict()['last_epoch']
+        1
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
@@ -64,7 +77,17 @@ class LRScheduler:
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates the last :meth:`step` set, one per parameter group."""
+        """The learning rates the last :meth:`step` set, one per parameter group.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+            >>> opt.step()
+            >>> sched.step()
+            >>> sched.get_last_lr()
+            [0.05]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
@@ -94,6 +117,20 @@ class LRScheduler:
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (the epoch count and the rates).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> opt.step()
+            >>> sched.step()
+            >>> saved = sched.state_dict()
+            >>> other = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> other.load_state_dict(saved)
+            >>> other.last_epoch
+            1
+        """
         self.__dict__.update(state_dict)
 
 

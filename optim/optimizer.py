@@ -41,6 +41,19 @@ class Optimizer:
             ``group['lr']`` to change the learning rate, as schedulers do).
         state: per-parameter state (momentum buffers, moment estimates,
             step counts), a dict keyed by the parameter tensor itself.
+
+    Subclasses (SGD, Adam, ...) define the update; every one has ``zero_grad()``, ``step()``,
+    ``state_dict()``, ``load_state_dict()`` and ``add_param_group()``. An empty ``params``, or a
+    single Tensor instead of an iterable, raises ValueError or TypeError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        >>> opt = optim.SGD([{'params': model[0].parameters(), 'lr': 0.01},
+        ...               {'params': model[2].parameters()}], lr=0.1, momentum=0.9)
+        >>> [(g['lr'], g['momentum'], len(g['params'])) for g in opt.param_groups]
+        [(0.01, 0.9, 2), (0.1, 0.9, 2)]
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]):

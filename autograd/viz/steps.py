@@ -94,6 +94,15 @@ class BackwardSteps(Sequence):
     dL/d(output) of the op; ``.sent``, (input index, gradient) pairs;
     ``.leaf_grads``, id(leaf) -> gradient so far); ``save_gif(path)`` and
     ``save_pngs(folder)`` write the pictures out.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> steps = ag.viz.backward_steps((x * x).sum(), params={'x': x})
+        >>> len(steps), steps.ops
+        (2, ['Sum', 'Mul'])
+        >>> type(steps[0]).__name__
+        'Graph'
     """
 
     _counter = itertools.count()
