@@ -93,15 +93,42 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end (named by its position); returns the Sequential.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Sequential(nn.Linear(2, 3))
+            >>> net.append(nn.ReLU())
+            Sequential(
+              (0): Linear(in_features=2, out_features=3, bias=True)
+              (1): ReLU()
+            )
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
+        """Append each module of ``sequential`` in turn; returns the Sequential."""
         for module in sequential:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index`` (negative counts from the end) and
+        renumber; returns the Sequential.
+
+        An index outside [-len, len] raises IndexError.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+            >>> net.insert(1, nn.ReLU())
+            Sequential(
+              (0): Linear(in_features=2, out_features=3, bias=True)
+              (1): ReLU()
+              (2): Linear(in_features=3, out_features=1, bias=True)
+            )
+        """
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
@@ -169,10 +196,12 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns the ModuleList."""
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each module of ``modules``; returns the ModuleList."""
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable, but got "
@@ -183,6 +212,7 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index`` and renumber the rest."""
         modules = list(self._modules.values())
         modules.insert(index, module)
         for key in list(self._modules.keys()):
@@ -256,24 +286,43 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self) -> None:
+        """Remove every module."""
         for key in list(self._modules):
             delattr(self, key)
 
     def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it (KeyError if there is none).
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'a': nn.Linear(2, 2), 'b': nn.ReLU()})
+            >>> heads.pop('b')
+            ReLU()
+            >>> list(heads.keys())
+            ['a']
+        """
         module = self._modules[key]
         delattr(self, key)
         return module
 
     def keys(self) -> Any:
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def items(self) -> Any:
+        """(key, module) pairs, in insertion order."""
         return self._modules.items()
 
     def values(self) -> Any:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def update(self, modules: Any) -> None:
+        """Add (key, module) pairs from a mapping or an iterable of pairs; existing keys are
+        replaced.
+
+        An element that is not a (key, module) pair raises ValueError.
+        """
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for j, pair in enumerate(pairs):
             if isinstance(pair, Module) or len(pair) != 2:
@@ -339,12 +388,14 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value: Any) -> ParameterList:
+        """Add ``value`` (made a Parameter if it is not one) at the end; returns the list."""
         index = self._size
         self._size += 1
         setattr(self, str(index), _as_parameter(value))
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Append each of ``values``; returns the list."""
         if isinstance(values, ag.Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
                             "a Tensor")
@@ -400,15 +451,19 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self) -> Any:
+        """The keys, in insertion order."""
         return self._keys.keys()
 
     def items(self) -> Any:
+        """(key, parameter) pairs, in insertion order."""
         return [(k, self[k]) for k in self._keys]
 
     def values(self) -> Any:
+        """The parameters, in insertion order."""
         return [self[k] for k in self._keys]
 
     def pop(self, key: str) -> Any:
+        """Remove the parameter under ``key`` and return it (KeyError if there is none)."""
         value = self[key]
         del self[key]
         return value

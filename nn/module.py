@@ -71,6 +71,7 @@ class RemovableHandle:
         forward_hooks += 1
 
     def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
         global forward_hooks
         if self._hooks.pop(self.id, None) is not None:
             forward_hooks -= 1
@@ -812,8 +813,7 @@ class Module:
         return self.to(f"cuda:{device}" if isinstance(device, int) else device)
 
     def cpu(self) -> Module:
-        """Move every parameter and buffer to the CPU; returns the module.
-        """
+        """Move every parameter and buffer to the CPU; returns the module."""
         return self.to("cpu")
 
     def double(self) -> Module:

@@ -57,6 +57,7 @@ class Adagrad(Optimizer):
             state["sum"] = zeros_state(p, group["initial_accumulator_value"])
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a parameter group, its accumulators starting at ``initial_accumulator_value``."""
         # As in PyTorch, the accumulators exist from the start (s_0 may be non-zero).
         super().add_param_group(param_group)
         for p in self.param_groups[-1]["params"]:

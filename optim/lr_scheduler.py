@@ -476,6 +476,7 @@ class MultiStepLR(LRScheduler):
                 for base in self.base_lrs]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned, milestones included."""
         super().load_state_dict(state_dict)
         # ag.load gives a plain dict back (with int keys); the counts are what matter.
         self.milestones = Counter({int(k): v for k, v in dict(self.milestones).items()})
@@ -640,6 +641,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """Whether the cooldown after the last reduction is still running."""
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
@@ -686,6 +688,7 @@ class ReduceLROnPlateau(LRScheduler):
                 group["lr"] = new_lr
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (best value, counters, rates)."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
@@ -826,6 +829,8 @@ class CyclicLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned; the scale function is rebuilt from the options.
+        """
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom", None)
         super().load_state_dict(state_dict)

@@ -66,19 +66,24 @@ class PackedSequence(NamedTuple):
                           move(self.unsorted_indices))
 
     def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """The sequence with ``data`` on the GPU (see :meth:`to`)."""
         return self.to("cuda")
 
     def cpu(self) -> PackedSequence:
+        """The sequence with ``data`` on the CPU (see :meth:`to`)."""
         return self.to("cpu")
 
     def double(self) -> PackedSequence:
+        """The sequence with ``data`` cast to float64."""
         return self.to(ag.float64)
 
     def float(self) -> PackedSequence:
+        """The sequence with ``data`` cast to float32."""
         return self.to(ag.float32)
 
     @property
     def is_cuda(self) -> bool:
+        """Whether ``data`` is on a CUDA device."""
         return self.data.is_cuda
 
 
