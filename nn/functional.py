@@ -1215,7 +1215,7 @@ def _blocks(size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride:
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
     """im2col: the sliding kh x kw blocks of (N, C, H, W) (or (C, H, W)) as columns of
-    (N, C*kh*kw, L), L the number of blocks; each column ordered (channel, row, column).
+    ``(N, C*kh*kw, L)``, L the number of blocks; each column ordered (channel, row, column).
 
     Examples:
         >>> import autograd as ag
@@ -1249,7 +1249,7 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
-    """col2im, the adjoint of unfold: columns (N, C*kh*kw, L) (or (C*kh*kw, L)) summed into
+    """col2im, the adjoint of unfold: columns ``(N, C*kh*kw, L)`` (or ``(C*kh*kw, L)``) summed into
     an image (N, C, H, W) of ``output_size``; overlapping blocks add up.
 
     Examples:

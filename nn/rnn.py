@@ -13,8 +13,8 @@ its x_t; ``bidirectional=True`` runs a second cell from t = L down to 1 and join
 h_t side by side.
 
 Parameters, their names, shapes, order and initialisation are PyTorch's: per layer k (and
-per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` (G*H, H_in),
-``weight_hh_l{k}`` (G*H, H), ``bias_ih_l{k}`` and ``bias_hh_l{k}`` (G*H,), with the G gates
+per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` ``(G*H, H_in)``,
+``weight_hh_l{k}`` ``(G*H, H)``, ``bias_ih_l{k}`` and ``bias_hh_l{k}`` ``(G*H,)``, with the G gates
 stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), and an LSTM's
 ``weight_hr_l{k}`` (P, H) with ``proj_size`` = P, all drawn from U(-1/sqrt(H), 1/sqrt(H)).
 A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
@@ -73,6 +73,12 @@ def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
     """Elman's cell with ReLU: h' = max(0, W_ih x + b_ih + W_hh h + b_hh).
 
     Shapes as for :func:`rnn_tanh_cell`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h = ag.tensor([[1.0, -1.0]]), ag.zeros(1, 2)
+        >>> nn.rnn.rnn_relu_cell(x, h, ag.eye(2), ag.eye(2))
+        tensor([[1., 0.]])
     """
     return ag.relu(F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh))
 
@@ -140,8 +146,15 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
 # --- the cells as modules ----------------------------------------------------------------
 
 class RNNCellBase(Module):
-    """What the three cells share: ``weight_ih`` (G*H, H_in), ``weight_hh`` (G*H, H),
-    ``bias_ih`` and ``bias_hh`` (G*H,), all from U(-1/sqrt(H), 1/sqrt(H))."""
+    """What the three cells share: ``weight_ih`` ``(G*H, H_in)``, ``weight_hh`` ``(G*H, H)``,
+    ``bias_ih`` and ``bias_hh`` ``(G*H,)``, all from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Examples:
+        >>> import nn
+        >>> cell = nn.GRUCell(3, 4)
+        >>> [(n, tuple(p.shape)) for n, p in cell.named_parameters()]
+        [('weight_ih', (12, 3)), ('weight_hh', (12, 4)), ('bias_ih', (12,)), ('bias_hh', (12,))]
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
                  device: Any = None, dtype: Any = None) -> None:
@@ -428,7 +441,14 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh] (and w_hr)."""
+        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh] (and w_hr).
+
+        Examples:
+            >>> import nn
+            >>> gru = nn.GRU(3, 4, num_layers=2)
+            >>> [[tuple(w.shape) for w in layer] for layer in gru.all_weights]
+            [[(12, 3), (12, 4), (12,), (12,)], [(12, 4), (12, 4), (12,), (12,)]]
+        """
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def flatten_parameters(self) -> None:

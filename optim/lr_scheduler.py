@@ -94,6 +94,15 @@ class LRScheduler:
         """Advance one epoch and write the new rates into the optimizer's groups.
 
         ``epoch`` (deprecated in PyTorch) jumps to that epoch using the closed form.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+            >>> opt.step()
+            >>> sched.step()
+            >>> round(opt.param_groups[0]['lr'], 4)
+            0.01
         """
         self._step_count += 1
         if epoch is None:
@@ -113,7 +122,16 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer: ``ag.save`` can write it."""
+        """Everything but the optimizer: ``ag.save`` can write it.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+            >>> sd = sched.state_dict()
+            >>> sd['last_epoch'], sd['base_lrs'], 'optimizer' in sd
+            (0, [0.1], False)
+        """
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -645,7 +663,15 @@ class ReduceLROnPlateau(LRScheduler):
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
-        """Whether metric value ``a`` improves on ``best`` by more than the threshold."""
+        """Whether metric value ``a`` improves on ``best`` by more than the threshold.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, threshold=0.01)
+            >>> sched.is_better(0.995, 1.0), sched.is_better(0.98, 1.0)
+            (False, True)
+        """
         if self.mode == "min" and self.threshold_mode == "rel":
             return a < best * (1.0 - self.threshold)
         if self.mode == "min":
@@ -655,7 +681,17 @@ class ReduceLROnPlateau(LRScheduler):
         return a > best + self.threshold
 
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Record this epoch's metric (a number or a one-element tensor)."""
+        """Record this epoch's metric (a number or a one-element tensor).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0)
+            >>> sched.step(1.0)
+            >>> sched.step(ag.tensor(2.0))
+            >>> round(opt.param_groups[0]['lr'], 4)
+            0.01
+        """
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):
@@ -902,7 +938,16 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 for base in self.base_lrs]
 
     def step(self, epoch: float | None = None) -> None:
-        """Advance one epoch, or jump to ``epoch`` (fractional epochs allowed)."""
+        """Advance one epoch, or jump to ``epoch`` (fractional epochs allowed).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=4)
+            >>> sched.step(2.0)
+            >>> round(sched.get_last_lr()[0], 4)
+            0.05
+        """
         self._step_count += 1
         if epoch is None and self.last_epoch < 0:
             epoch = 0

@@ -57,7 +57,14 @@ class PackedSequence(NamedTuple):
 
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         """``data`` (and the indices, which follow it) moved or cast; ``batch_sizes`` stays
-        on the CPU, as in PyTorch."""
+        on the CPU, as in PyTorch.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.to(ag.float64).data.dtype, packed.batch_sizes
+            (autograd.float64, tensor([2, 1]))
+        """
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
