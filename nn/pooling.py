@@ -56,9 +56,17 @@ class MaxPool2d(_MaxPoolNd):
     kernel_size); each window's gradient goes to its first maximum. See
     nn.functional.max_pool2d.
 
+    Args:
+        kernel_size: the window, an int or a pair (kh, kw).
+        stride: the step between windows (default: kernel_size, windows side by side).
+        padding: -inf added on each side; more than half the kernel size raises RuntimeError.
+        dilation: the gap between the window's taps (default 1).
+        return_indices: also return the flat index (in H x W) of each maximum.
+        ceil_mode: round the output size up, so a last partial window counts.
+
     Input (N, C, H, W) or (C, H, W); output (N, C, H_out, W_out),
     H_out = floor((H + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1 (ceil with
-    ``ceil_mode=True``). ``return_indices=True`` also returns the flat index of each maximum.
+    ``ceil_mode=True``).
 
     Examples:
         >>> import autograd as ag, nn

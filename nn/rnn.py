@@ -349,10 +349,19 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: the parameters, the checks and the loop.
 
+    Args:
+        input_size, hidden_size: H_in, the features of each step's x_t, and H, of h_t.
+        num_layers: stacked layers, each reading the previous one's h_t (default 1).
+        bias: add b_ih and b_hh (default True).
+        batch_first: input and output as (N, L, features) instead of (L, N, features).
+        dropout: in training, dropout with this p on every layer's output but the last's;
+            outside [0, 1] raises ValueError.
+        bidirectional: run a second pass from the last step to the first (D = 2).
+
     ``forward(input, hx)`` takes input (L, N, H_in) ((N, L, H_in) with
     ``batch_first=True``, (L, H_in) unbatched, or a :class:`PackedSequence`) and returns
-    (output, h_n): output (L, N, D*H) holds the last layer's h_t at every step (D = 2
-    when bidirectional, the two directions side by side), h_n (D*num_layers, N, H) each
+    (output, h_n): output ``(L, N, D*H)`` holds the last layer's h_t at every step (D = 2
+    when bidirectional, the two directions side by side), h_n ``(D*num_layers, N, H)`` each
     layer's and direction's final h. An LSTM's state is the pair (h, c) in and out (h of
     width proj_size where that is set).
 
