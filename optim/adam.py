@@ -38,9 +38,9 @@ class Adam(Optimizer):
     ``state[p]`` holds ``'step'`` (t), ``'exp_avg'`` (m), ``'exp_avg_sq'`` (v)
     and, with amsgrad, ``'max_exp_avg_sq'``.
 
-    ``betas`` each in [0, 1) and ``eps`` >= 0, else ValueError. The state of each parameter
-    (``step``, ``exp_avg`` m_t, ``exp_avg_sq`` v_t) is in ``opt.state[p]``. Its first steps
-    move each weight by about ``lr``, whatever the gradient's scale.
+    Its first steps move each weight by about gamma (``lr``), whatever the gradient's scale.
+    ``betas`` outside [0, 1), a negative ``lr`` or ``eps`` raise ValueError; a single Tensor
+    as ``params`` raises TypeError.
 
     Examples:
         >>> import autograd as ag, optim
