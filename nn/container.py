@@ -108,7 +108,14 @@ class Sequential(Module):
         return self
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
-        """Append each module of ``sequential`` in turn; returns the Sequential."""
+        """Append each module of ``sequential`` in turn; returns the Sequential.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3))
+            >>> len(net.extend([nn.ReLU(), nn.Linear(3, 1)]))
+            3
+        """
         for module in sequential:
             self.append(module)
         return self
@@ -196,7 +203,15 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
-        """Add ``module`` at the end; returns the ModuleList."""
+        """Add ``module`` at the end; returns the ModuleList.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layers = nn.ModuleList()
+            >>> _ = layers.append(nn.Linear(2, 2))
+            >>> list(layers.state_dict())
+            ['0.weight', '0.bias']
+        """
         self.add_module(str(len(self)), module)
         return self
 
@@ -212,7 +227,15 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index`` and renumber the rest."""
+        """Insert ``module`` before position ``index`` and renumber the rest.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 1)])
+            >>> layers.insert(1, nn.ReLU())
+            >>> [type(m).__name__ for m in layers]
+            ['Linear', 'ReLU', 'Linear']
+        """
         modules = list(self._modules.values())
         modules.insert(index, module)
         for key in list(self._modules.keys()):
@@ -322,6 +345,13 @@ class ModuleDict(Module):
         replaced.
 
         An element that is not a (key, module) pair raises ValueError.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> heads = nn.ModuleDict()
+            >>> heads.update({'out': nn.Linear(4, 2)})
+            >>> list(heads.state_dict())
+            ['out.weight', 'out.bias']
         """
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for j, pair in enumerate(pairs):
@@ -388,7 +418,15 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value: Any) -> ParameterList:
-        """Add ``value`` (made a Parameter if it is not one) at the end; returns the list."""
+        """Add ``value`` (made a Parameter if it is not one) at the end; returns the list.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterList()
+            >>> _ = params.append(ag.zeros(3))
+            >>> type(params[0]).__name__
+            'Parameter'
+        """
         index = self._size
         self._size += 1
         setattr(self, str(index), _as_parameter(value))
@@ -463,7 +501,16 @@ class ParameterDict(Module):
         return [self[k] for k in self._keys]
 
     def pop(self, key: str) -> Any:
-        """Remove the parameter under ``key`` and return it (KeyError if there is none)."""
+        """Remove the parameter under ``key`` and return it (KeyError if there is none).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'a': nn.Parameter(ag.ones(1))})
+            >>> params.pop('a').shape
+            autograd.Size([1])
+            >>> len(params)
+            0
+        """
         value = self[key]
         del self[key]
         return value

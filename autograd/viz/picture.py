@@ -61,6 +61,11 @@ class GraphvizNotFoundError(RuntimeError):
     display); its message says how to install Graphviz (``sudo apt-get install graphviz``,
     ``brew install graphviz``, ``conda install -c conda-forge graphviz``). The DOT text,
     ``.source``, needs no Graphviz.
+
+    Examples:
+        >>> import autograd as ag
+        >>> issubclass(ag.viz.GraphvizNotFoundError, RuntimeError)
+        True
     """
 
 
