@@ -37,19 +37,19 @@ __all__ = ["Dataset", "TensorDataset", "Subset", "DataLoader", "random_split", "
 class Dataset:
     """A collection of samples: subclasses define ``__getitem__(i)`` and ``__len__()``.
 
+    ``len(dataset)`` is the number of samples, ``dataset[i]`` the i-th (any object: a tensor,
+    a tuple ``(x, y)``, a dict). Any such object works with :class:`DataLoader`.
+
     Examples:
         >>> import autograd as ag
         >>> class Squares(ag.data.Dataset):
         ...     def __len__(self):
-        ...         return 4
+        ...         return 5
         ...     def __getitem__(self, i):
         ...         return ag.tensor([float(i)]), ag.tensor([float(i * i)])
-        >>> x, y = next(iter(ag.data.DataLoader(Squares(), batch_size=4)))
-        >>> y
-        tensor([[0.],
-                [1.],
-                [4.],
-                [9.]])
+        >>> ds = Squares()
+        >>> len(ds), ds[3]
+        (5, (tensor([3.]), tensor([9.])))
     """
 
     def __getitem__(self, index: int) -> Any:
@@ -62,16 +62,16 @@ class Dataset:
 class TensorDataset(Dataset):
     """Sample i is ``(tensors[0][i], tensors[1][i], ...)``; all tensors share their first size.
 
-    Raises:
-        ValueError: no tensor, a 0-d tensor, or first sizes that differ.
-        TypeError: an argument is not a Tensor.
+    Tensors whose first sizes differ raise ValueError naming their shapes.
 
     Examples:
         >>> import autograd as ag
-        >>> X, Y = ag.arange(6.0).reshape(3, 2), ag.tensor([0, 1, 0])
+        >>> X, Y = ag.arange(12.0).reshape(6, 2), ag.arange(6)
         >>> ds = ag.data.TensorDataset(X, Y)
-        >>> len(ds), ds[1]
-        (3, (tensor([2., 3.]), tensor(1)))
+        >>> len(ds)
+        6
+        >>> ds[1]
+        (tensor([2., 3.]), tensor(1))
     """
 
     def __init__(self, *tensors: Tensor):
@@ -122,10 +122,10 @@ class Subset(Dataset):
 
     Examples:
         >>> import autograd as ag
-        >>> ds = ag.data.TensorDataset(ag.tensor([10, 20, 30, 40]))
-        >>> sub = ag.data.Subset(ds, [3, 0])
+        >>> ds = ag.data.TensorDataset(ag.arange(5.0))
+        >>> sub = ag.data.Subset(ds, [4, 0])
         >>> len(sub), sub[0]
-        (2, (tensor(40),))
+        (2, (tensor(4.),))
     """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]):
@@ -166,22 +166,22 @@ class DataLoader:
             always happens in the main process, with the same batches.
 
     A batch of a TensorDataset is a list ``[x, y, ...]`` of tensors, as
-    PyTorch's default collation gives. ``len(loader)`` is the number of batches.
+    PyTorch's default collation gives.
 
-    Raises:
-        ValueError: ``batch_size`` is not a positive integer (or None with ``drop_last``).
+    ``len(loader)`` is the number of batches per epoch. A ``batch_size`` below 1 raises
+    ValueError.
 
     Examples:
         >>> import autograd as ag
-        >>> ds = ag.data.TensorDataset(ag.arange(5.0), ag.tensor([0, 1, 0, 1, 1]))
-        >>> loader = ag.data.DataLoader(ds, batch_size=2)
+        >>> X, Y = ag.arange(20.0).reshape(10, 2), ag.arange(10)
+        >>> loader = ag.data.DataLoader(ag.data.TensorDataset(X, Y), batch_size=4, shuffle=True)
         >>> len(loader)
         3
-        >>> for x, y in loader:
-        ...     print(x, y)
-        tensor([0., 1.]) tensor([0, 1])
-        tensor([2., 3.]) tensor([0, 1])
-        tensor([4.]) tensor([1])
+        >>> for xb, yb in loader:
+        ...     print(tuple(xb.shape), tuple(yb.shape))
+        (4, 2) (4,)
+        (4, 2) (4,)
+        (2, 2) (2,)
     """
 
     def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool = False, *,
@@ -282,7 +282,9 @@ def default_collate(batch: list[Any]) -> Any:
 
     Examples:
         >>> import autograd as ag
-        >>> ag.data.default_collate([(ag.tensor([1.0, 2.0]), 0), (ag.tensor([3.0, 4.0]), 1)])
+        >>> samples = [(ag.tensor([1.0, 2.0]), 0), (ag.tensor([3.0, 4.0]), 1)]
+        >>> batch = ag.data.default_collate(samples)
+        >>> batch
         [tensor([[1., 2.],
                 [3., 4.]]), tensor([0, 1])]
     """
@@ -330,12 +332,18 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float],
     fractions that add up to 1: each split gets floor(fraction * N) samples and
     the remainder is dealt out one by one from the first split on (PyTorch's rule).
 
+    Returns one :class:`Subset` per length. The order comes from ``generator`` (default: the
+    global one that ``ag.manual_seed`` seeds). Counts that do not add up to ``len(dataset)``
+    (or fractions that do not add up to 1) raise ValueError.
+
     Examples:
         >>> import autograd as ag
-        >>> ds = ag.data.TensorDataset(ag.arange(10))
-        >>> train, test = ag.data.random_split(ds, [0.8, 0.2])
-        >>> len(train), len(test)
+        >>> ds = ag.data.TensorDataset(ag.arange(10.0))
+        >>> train, val = ag.data.random_split(ds, [0.8, 0.2])
+        >>> len(train), len(val)
         (8, 2)
+        >>> sorted(train.indices + val.indices) == list(range(10))
+        True
     """
     n = len(dataset)
     lengths = list(lengths)

@@ -9,6 +9,15 @@
 
 Uses only the public ``autograd`` API; ``nn.functional`` and ``nn.init`` are
 reachable right after ``import nn``.
+
+Examples:
+    >>> import autograd as ag, nn
+    >>> model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    >>> x, y = ag.randn(8, 2), ag.randn(8, 1)
+    >>> loss = nn.MSELoss()(model(x), y)
+    >>> loss.backward()
+    >>> model[0].weight.grad.shape
+    autograd.Size([3, 2])
 """
 
 from __future__ import annotations

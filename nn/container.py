@@ -28,6 +28,20 @@ class Sequential(Module):
 
     Children are named ``'0'``, ``'1'``, ... (or by the keys of an OrderedDict), so the
     state_dict keys are ``0.weight``, ``0.bias``, ``2.weight``, ... as in PyTorch.
+
+    Calling it passes the input through each module in turn and returns the last output.
+    Indexing (``net[0]``, ``net[-1]``, slices give a Sequential), ``len``, iteration,
+    ``append``, ``insert`` and ``del net[i]`` work as on a list.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+        >>> net(ag.ones(4, 2)).shape
+        autograd.Size([4, 1])
+        >>> list(net.state_dict())
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+        >>> net[0]
+        Linear(in_features=2, out_features=3, bias=True)
     """
 
     def __init__(self, *args: Any) -> None:
@@ -79,15 +93,49 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module: Module) -> Sequential:
+        """Add ``module`` at the end (named by its position); returns the Sequential.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Sequential(nn.Linear(2, 3))
+            >>> net.append(nn.ReLU())
+            Sequential(
+              (0): Linear(in_features=2, out_features=3, bias=True)
+              (1): ReLU()
+            )
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
+        """Append each module of ``sequential`` in turn; returns the Sequential.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3))
+            >>> len(net.extend([nn.ReLU(), nn.Linear(3, 1)]))
+            3
+        """
         for module in sequential:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index`` (negative counts from the end) and
+        renumber; returns the Sequential.
+
+        An index outside [-len, len] raises IndexError.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+            >>> net.insert(1, nn.ReLU())
+            Sequential(
+              (0): Linear(in_features=2, out_features=3, bias=True)
+              (1): ReLU()
+              (2): Linear(in_features=3, out_features=1, bias=True)
+            )
+        """
         n = len(self._modules)
         if not -n <= index <= n:
             raise IndexError(f"Index out of range: {index}")
@@ -103,7 +151,23 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules whose parameters the owner sees: ``self.layers = nn.ModuleList([...])``."""
+    """A list of modules whose parameters the owner sees: ``self.layers = nn.ModuleList([...])``.
+
+    Indexable and iterable like a list (``append``, ``extend``, ``insert``); it has no forward
+    of its own: the owner's forward loops over it. A plain Python list would hide the layers
+    from ``parameters()`` and the state_dict.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> len(layers), len(list(layers.parameters()))
+        (3, 6)
+        >>> x = ag.ones(2, 4)
+        >>> for layer in layers:
+        ...     x = layer(x).relu()
+        >>> x.shape
+        autograd.Size([2, 4])
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -139,10 +203,20 @@ class ModuleList(Module):
         return self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
+        """Add ``module`` at the end; returns the ModuleList.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layers = nn.ModuleList()
+            >>> _ = layers.append(nn.Linear(2, 2))
+            >>> list(layers.state_dict())
+            ['0.weight', '0.bias']
+        """
         self.add_module(str(len(self)), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append each module of ``modules``; returns the ModuleList."""
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable, but got "
@@ -153,6 +227,15 @@ class ModuleList(Module):
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert ``module`` before position ``index`` and renumber the rest.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layers = nn.ModuleList([nn.Linear(2, 2), nn.Linear(2, 1)])
+            >>> layers.insert(1, nn.ReLU())
+            >>> [type(m).__name__ for m in layers]
+            ['Linear', 'ReLU', 'Linear']
+        """
         modules = list(self._modules.values())
         modules.insert(index, module)
         for key in list(self._modules.keys()):
@@ -187,7 +270,19 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """A dict of modules whose parameters the owner sees, in insertion order."""
+    """A dict of modules whose parameters the owner sees, in insertion order.
+
+    Keys are strings (used in the state_dict keys); supports ``[key]``, ``in``, ``keys()``,
+    ``items()``, ``values()``, ``update`` and ``pop``. No forward of its own.
+
+    Examples:
+        >>> import nn
+        >>> heads = nn.ModuleDict({'cls': nn.Linear(8, 3), 'box': nn.Linear(8, 4)})
+        >>> list(heads.keys())
+        ['cls', 'box']
+        >>> list(heads.state_dict())
+        ['cls.weight', 'cls.bias', 'box.weight', 'box.bias']
+    """
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] | None = None
                  ) -> None:
@@ -214,24 +309,50 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self) -> None:
+        """Remove every module."""
         for key in list(self._modules):
             delattr(self, key)
 
     def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it (KeyError if there is none).
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'a': nn.Linear(2, 2), 'b': nn.ReLU()})
+            >>> heads.pop('b')
+            ReLU()
+            >>> list(heads.keys())
+            ['a']
+        """
         module = self._modules[key]
         delattr(self, key)
         return module
 
     def keys(self) -> Any:
+        """The keys, in insertion order."""
         return self._modules.keys()
 
     def items(self) -> Any:
+        """(key, module) pairs, in insertion order."""
         return self._modules.items()
 
     def values(self) -> Any:
+        """The modules, in insertion order."""
         return self._modules.values()
 
     def update(self, modules: Any) -> None:
+        """Add (key, module) pairs from a mapping or an iterable of pairs; existing keys are
+        replaced.
+
+        An element that is not a (key, module) pair raises ValueError.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> heads = nn.ModuleDict()
+            >>> heads.update({'out': nn.Linear(4, 2)})
+            >>> list(heads.state_dict())
+            ['out.weight', 'out.bias']
+        """
         pairs = modules.items() if isinstance(modules, (Mapping, ModuleDict)) else modules
         for j, pair in enumerate(pairs):
             if isinstance(pair, Module) or len(pair) != 2:
@@ -261,7 +382,17 @@ def _parameter_line(key: Any, value: Any) -> str:
 
 
 class ParameterList(Module):
-    """A list of Parameters that the owner's ``parameters()`` sees, named '0', '1', ..."""
+    """A list of Parameters that the owner's ``parameters()`` sees, named '0', '1', ...
+
+    Tensors that are not yet Parameters are wrapped as Parameters when added.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> params = nn.ParameterList([nn.Parameter(ag.zeros(2)), ag.ones(3)])
+        >>> shapes = [tuple(p.shape) for p in params.parameters()]
+        >>> shapes
+        [(2,), (3,)]
+    """
 
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
@@ -287,12 +418,22 @@ class ParameterList(Module):
         return self.extend(values)
 
     def append(self, value: Any) -> ParameterList:
+        """Add ``value`` (made a Parameter if it is not one) at the end; returns the list.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterList()
+            >>> _ = params.append(ag.zeros(3))
+            >>> type(params[0]).__name__
+            'Parameter'
+        """
         index = self._size
         self._size += 1
         setattr(self, str(index), _as_parameter(value))
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Append each of ``values``; returns the list."""
         if isinstance(values, ag.Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
                             "a Tensor")
@@ -308,7 +449,16 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """A dict of Parameters that the owner's ``parameters()`` sees, in insertion order."""
+    """A dict of Parameters that the owner's ``parameters()`` sees, in insertion order.
+
+    Tensors that are not yet Parameters are wrapped as Parameters when added.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> params = nn.ParameterDict({'scale': nn.Parameter(ag.ones(3))})
+        >>> list(params.state_dict())
+        ['scale']
+    """
 
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()
@@ -339,15 +489,28 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self) -> Any:
+        """The keys, in insertion order."""
         return self._keys.keys()
 
     def items(self) -> Any:
+        """(key, parameter) pairs, in insertion order."""
         return [(k, self[k]) for k in self._keys]
 
     def values(self) -> Any:
+        """The parameters, in insertion order."""
         return [self[k] for k in self._keys]
 
     def pop(self, key: str) -> Any:
+        """Remove the parameter under ``key`` and return it (KeyError if there is none).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'a': nn.Parameter(ag.ones(1))})
+            >>> params.pop('a').shape
+            autograd.Size([1])
+            >>> len(params)
+            0
+        """
         value = self[key]
         del self[key]
         return value

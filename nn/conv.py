@@ -128,7 +128,18 @@ class _ConvNd(Module):
 
 class Conv1d(_ConvNd):
     """1-d convolution over (N, C_in, L): y[n, o, i] = b[o] + sum_{c, a} w[o, c, a]
-    x[n, c, i*s + a*d] (over o's group of channels); see nn.functional.conv1d."""
+    ``x[n, c, i*s + a*d]`` (over o's group of channels); see nn.functional.conv1d.
+
+    Input (N, C_in, L) or (C_in, L); output (N, C_out, L_out) with
+    L_out = floor((L + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1. ``groups``
+    must divide both channel counts (ValueError otherwise).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> conv = nn.Conv1d(4, 8, kernel_size=3, padding=1)
+        >>> conv(ag.zeros(2, 4, 10)).shape
+        autograd.Size([2, 8, 10])
+    """
 
     _nd = 1
 
@@ -146,8 +157,31 @@ class Conv2d(_ConvNd):
     """2-d convolution over (N, C_in, H, W): each output channel o is its kernel
     w[o] (C_in/groups, kh, kw) slid over the input, plus b[o]; see nn.functional.conv2d.
 
-    Output size per axis: floor((H + 2p - d(k-1) - 1) / s) + 1. ``padding`` is an int, a
-    pair, 'valid' or 'same'; ``padding_mode`` 'zeros', 'reflect', 'replicate' or 'circular'.
+    Args:
+        in_channels, out_channels: C_in and C_out.
+        kernel_size, stride, dilation: an int or a pair (kh, kw); stride 1, dilation 1 (the
+            gap between kernel taps) by default.
+        padding: an int, a pair, 'valid' (none) or 'same' (output size = input size).
+        groups: split the channels into this many independent convolutions (C_in for a
+            depthwise one); it must divide both channel counts.
+        bias: add the learned b (default True).
+        padding_mode: 'zeros', 'reflect', 'replicate' or 'circular'.
+
+    Input (N, C_in, H, W) or (C_in, H, W); output (N, C_out, H_out, W_out), with
+    H_out = floor((H + 2 padding - dilation (kernel_size - 1) - 1) / stride) + 1 and W_out alike.
+    ``weight`` is (C_out, C_in/groups, kh, kw), ``bias`` (C_out,). Bad ``groups``, an unknown
+    ``padding_mode`` and ``padding='same'`` with a stride raise ValueError; an input with the
+    wrong number of channels raises RuntimeError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> conv = nn.Conv2d(3, 16, kernel_size=3, stride=1, padding=1)
+        >>> conv.weight.shape
+        autograd.Size([16, 3, 3, 3])
+        >>> conv(ag.zeros(8, 3, 32, 32)).shape
+        autograd.Size([8, 16, 32, 32])
+        >>> nn.Conv2d(3, 16, kernel_size=5, stride=2)(ag.zeros(8, 3, 32, 32)).shape
+        autograd.Size([8, 16, 14, 14])
     """
 
     _nd = 2
@@ -168,6 +202,15 @@ class ConvTranspose2d(_ConvNd):
     Output size per axis: (H - 1) s - 2p + d (k - 1) + output_padding + 1. Only
     padding_mode='zeros', as in PyTorch. ``forward(input, output_size=None)`` picks
     output_padding to reach ``output_size`` where given.
+
+    Input (N, C_in, H, W); output (N, C_out, H_out, W_out). ``weight`` is
+    (C_in, C_out/groups, kh, kw).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> up = nn.ConvTranspose2d(16, 3, kernel_size=2, stride=2)
+        >>> up(ag.zeros(1, 16, 8, 8)).shape
+        autograd.Size([1, 3, 16, 16])
     """
 
     _nd = 2

@@ -29,6 +29,19 @@ class Dropout(_DropoutNd):
     so the expected output equals the input; the identity after ``eval()``.
 
     The mask comes from ``ag.rand``: ``ag.manual_seed`` makes it repeatable.
+
+    Input any shape; output the same shape. ``p`` outside [0, 1] raises ValueError;
+    ``inplace=True`` writes into the input.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> drop = nn.Dropout(p=0.5)
+        >>> y = drop(ag.ones(1000))
+        >>> sorted(set(y.tolist()))
+        [0.0, 2.0]
+        >>> _ = drop.eval()
+        >>> drop(ag.ones(3))
+        tensor([1., 1., 1.])
     """
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
@@ -39,7 +52,16 @@ class Dropout1d(_DropoutNd):
     """Zeroes whole channels of (N, C, L) or (C, L) input with probability p during training
     (one draw per sample and channel), scaling the others by 1/(1-p); the identity after
     ``eval()``. Neighbouring values of a sequence are strongly correlated, so dropping single
-    values would hardly regularise; dropping channels does."""
+    values would hardly regularise; dropping channels does.
+
+    ``p`` outside [0, 1] raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> y = nn.Dropout1d(p=0.5)(ag.ones(2, 8, 5))
+        >>> bool(((y == 0).all(dim=2) | (y == 2).all(dim=2)).all())
+        True
+    """
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
         return F.dropout1d(input, self.p, self.training, self.inplace)
@@ -48,7 +70,16 @@ class Dropout1d(_DropoutNd):
 class Dropout2d(_DropoutNd):
     """Zeroes whole channels (feature maps) of (N, C, H, W) input with probability p during
     training, scaling the others by 1/(1-p); the identity after ``eval()``. A 3D input is
-    taken as (N, C, L), with PyTorch's warning."""
+    taken as (N, C, L), with PyTorch's warning.
+
+    ``p`` outside [0, 1] raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> y = nn.Dropout2d(p=0.5)(ag.ones(2, 8, 4, 4))
+        >>> y.shape, sorted(set(y.flatten().tolist()))
+        (autograd.Size([2, 8, 4, 4]), [0.0, 2.0])
+    """
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)

@@ -59,7 +59,21 @@ def _check_tensors(name: str, *args: tuple[str, Any]) -> None:
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """y = x W^T + b, W of shape (out_features, in_features): a = b + sum_i y_i w_i per neuron."""
+    """y = x W^T + b, W of shape (out_features, in_features): a = b + sum_i y_i w_i per neuron.
+
+    Input ``(*, in_features)``, weight (out_features, in_features), bias (out_features,) or
+    None; returns ``(*, out_features)``. Mismatched sizes raise RuntimeError naming the shapes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x, W, b = ag.ones(4, 3), ag.ones(2, 3), ag.tensor([0.5, -0.5])
+        >>> F.linear(x, W, b)
+        tensor([[3.5000, 2.5000],
+                [3.5000, 2.5000],
+                [3.5000, 2.5000],
+                [3.5000, 2.5000]])
+    """
     try:
         return _Linear.apply(input, weight, bias)
     except Exception:  # was an argument a list or an array, where a Tensor belongs?
@@ -73,6 +87,16 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     The identity when ``training`` is False (so ``model.eval()`` needs no rescaling).
     The mask comes from ``ag.rand``, so ``ag.manual_seed`` makes it repeatable.
     ``inplace=True`` writes the result into ``input`` and returns it.
+
+    Returns a new tensor of the input's shape; ``p`` outside [0, 1] raises ValueError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.dropout(ag.ones(6), p=0.5)
+        tensor([0., 2., 2., 2., 0., 0.])
+        >>> F.dropout(ag.ones(3), p=0.5, training=False)
+        tensor([1., 1., 1.])
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -91,7 +115,19 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis."""
+    """Class indices (any shape) -> 0/1 int64 vectors of length num_classes on a new last axis.
+
+    ``num_classes=-1`` takes the largest index + 1. Negative indices or indices >= num_classes
+    raise RuntimeError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.one_hot(ag.tensor([0, 2, 1]), num_classes=3)
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+    """
     if not isinstance(tensor, Tensor):
         _check_tensors("one_hot", ("tensor", tensor))
     data = tensor._array
@@ -109,7 +145,14 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 # --- activations ------------------------------------------------------------------------------
 
 def identity(input: Tensor) -> Tensor:
-    """Identity: f(x) = x;  f'(x) = 1."""
+    """Identity: f(x) = x;  f'(x) = 1.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.identity(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-2.,  0.,  3.])
+    """
     return input
 
 
@@ -117,6 +160,14 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """Rectified linear: f(x) = max(0, x);  f'(x) = 1 for x > 0, else 0.
 
     ``inplace=True`` writes the result into ``input`` and returns it (``relu_``).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.relu(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 0., 3.])
     """
     try:
         return input.relu_() if inplace else input.relu()
@@ -126,7 +177,18 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def relu_(input: Tensor) -> Tensor:
-    """``relu`` in place: the result is written into ``input``, which is returned."""
+    """``relu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.relu_(x)
+        >>> y is x, x
+        (True, tensor([0., 0., 3.]))
+    """
     try:
         return input.relu_()
     except Exception:
@@ -135,7 +197,16 @@ def relu_(input: Tensor) -> Tensor:
 
 
 def sigmoid(input: Tensor) -> Tensor:
-    """Logistic: f(x) = 1 / (1 + e^{-x}), in (0, 1);  f'(x) = f(x)(1 - f(x)). Stable for +-1000."""
+    """Logistic: f(x) = 1 / (1 + e^{-x}), in (0, 1);  f'(x) = f(x)(1 - f(x)). Stable for +-1000.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.sigmoid(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.1192, 0.5000, 0.9526])
+    """
     try:
         return input.sigmoid()
     except Exception:
@@ -144,7 +215,16 @@ def sigmoid(input: Tensor) -> Tensor:
 
 
 def tanh(input: Tensor) -> Tensor:
-    """TanH: f(x) = 2 / (1 + e^{-2x}) - 1, in (-1, 1);  f'(x) = 1 - f(x)^2."""
+    """TanH: f(x) = 2 / (1 + e^{-2x}) - 1, in (-1, 1);  f'(x) = 1 - f(x)^2.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.tanh(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.9640,  0.0000,  0.9951])
+    """
     try:
         return input.tanh()
     except Exception:
@@ -153,7 +233,16 @@ def tanh(input: Tensor) -> Tensor:
 
 
 def arctan(input: Tensor) -> Tensor:
-    """ArcTan: f(x) = tan^{-1}(x);  f'(x) = 1 / (x^2 + 1)."""
+    """ArcTan: f(x) = tan^{-1}(x);  f'(x) = 1 / (x^2 + 1).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.arctan(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.1071,  0.0000,  1.2490])
+    """
     try:
         return _act.ArcTan.apply(input)
     except Exception:
@@ -162,7 +251,16 @@ def arctan(input: Tensor) -> Tensor:
 
 
 def binary_step(input: Tensor) -> Tensor:
-    """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0."""
+    """Binary step: f(x) = 0 for x < 0, 1 for x >= 0;  f'(x) = 0.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.binary_step(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0., 1., 1.])
+    """
     try:
         return _act.binary_step(input)
     except Exception:
@@ -174,6 +272,14 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     """SoftPlus: f(x) = (1/beta) ln(1 + e^{beta x});  f'(x) = 1 / (1 + e^{-beta x}).
 
     Linear (f(x) = x) where beta x > threshold, as PyTorch. Stable for +-1000.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.softplus(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.1269, 0.6931, 3.0486])
     """
     try:
         return _act.softplus(input, beta, threshold)
@@ -183,7 +289,16 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 
 def bent_identity(input: Tensor) -> Tensor:
-    """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1."""
+    """Bent identity: f(x) = (sqrt(x^2 + 1) - 1)/2 + x;  f'(x) = x / (2 sqrt(x^2 + 1)) + 1.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.bent_identity(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.3820,  0.0000,  4.0811])
+    """
     try:
         return _act.bent_identity(input)
     except Exception:
@@ -192,7 +307,16 @@ def bent_identity(input: Tensor) -> Tensor:
 
 
 def soft_exponential(input: Tensor, alpha: Any) -> Tensor:
-    """SoftExponential f(alpha, x) (``nn.SoftExponential``); alpha a number or 1-element tensor."""
+    """SoftExponential f(alpha, x) (``nn.SoftExponential``); alpha a number or 1-element tensor.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.soft_exponential(ag.tensor([-2.0, 0.0, 3.0]), 0.5)
+        tensor([-0.7642,  0.5000,  7.4634])
+    """
     try:
         return _act.soft_exponential(input, alpha)
     except Exception:
@@ -201,7 +325,16 @@ def soft_exponential(input: Tensor, alpha: Any) -> Tensor:
 
 
 def sinusoid(input: Tensor) -> Tensor:
-    """Sinusoid: f(x) = sin(x);  f'(x) = cos(x)."""
+    """Sinusoid: f(x) = sin(x);  f'(x) = cos(x).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.sinusoid(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.9093,  0.0000,  0.1411])
+    """
     try:
         return input.sin()
     except Exception:
@@ -211,7 +344,16 @@ def sinusoid(input: Tensor) -> Tensor:
 
 def sinc(input: Tensor) -> Tensor:
     """Sinc (unnormalised, as the course): f(x) = sin(x)/x, f(0) = 1;
-    f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0."""
+    f'(x) = cos(x)/x - sin(x)/x^2, f'(0) = 0.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.sinc(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([0.4546, 1.0000, 0.0470])
+    """
     try:
         return _act.sinc(input)
     except Exception:
@@ -220,7 +362,16 @@ def sinc(input: Tensor) -> Tensor:
 
 
 def gaussian(input: Tensor) -> Tensor:
-    """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2}."""
+    """Gaussian: f(x) = e^{-x^2};  f'(x) = -2x e^{-x^2}.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.gaussian(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([1.8316e-02, 1.0000e+00, 1.2341e-04])
+    """
     try:
         return _act.gaussian(input)
     except Exception:
@@ -229,7 +380,16 @@ def gaussian(input: Tensor) -> Tensor:
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope."""
+    """f(x) = x for x > 0, negative_slope x otherwise;  f'(x) = 1 or negative_slope.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.leaky_relu(ag.tensor([-2.0, 0.0, 3.0]), negative_slope=0.1)
+        tensor([-0.2000,  0.0000,  3.0000])
+    """
     try:
         if inplace:
             return _inplace.apply_(input, _act.leaky_relu, negative_slope)
@@ -240,12 +400,32 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
-    """``leaky_relu`` in place: the result is written into ``input``, which is returned."""
+    """``leaky_relu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.leaky_relu_(x, 0.1)
+        >>> y is x, x
+        (True, tensor([-0.2000,  0.0000,  3.0000]))
+    """
     return leaky_relu(input, negative_slope, inplace=True)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x."""
+    """f(x) = x for x > 0, alpha (e^x - 1) otherwise;  f'(x) = 1 or alpha e^x.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.elu(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.8647,  0.0000,  3.0000])
+    """
     try:
         return _inplace.apply_(input, _act.elu, alpha) if inplace else _act.elu(input, alpha)
     except Exception:
@@ -254,13 +434,33 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
-    """``elu`` in place: the result is written into ``input``, which is returned."""
+    """``elu`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.elu_(x)
+        >>> y is x, x
+        (True, tensor([-0.8647,  0.0000,  3.0000]))
+    """
     return elu(input, alpha, inplace=True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """f(x) = x Phi(x), Phi the normal CDF (approximate='tanh': the tanh formula);
-    f'(x) = Phi(x) + x phi(x)."""
+    f'(x) = Phi(x) + x phi(x).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.gelu(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.0455,  0.0000,  2.9960])
+    """
     try:
         return _act.gelu(input, approximate)
     except Exception:
@@ -269,7 +469,16 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """SiLU (swish): f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x)))."""
+    """SiLU (swish): f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x))).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.silu(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.2384,  0.0000,  2.8577])
+    """
     try:
         return _inplace.apply_(input, _silu) if inplace else _silu(input)
     except Exception:
@@ -290,7 +499,17 @@ def _softmax_dim(name: str, ndim: int) -> int:
 
 
 def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
-    """softmax(z)_j = e^{z_j} / sum_k e^{z_k} along ``dim``: each in (0, 1), summing to 1."""
+    """softmax(z)_j = e^{z_j} / sum_k e^{z_k} along ``dim``: each in (0, 1), summing to 1.
+
+    Returns a tensor of the input's shape. Name ``dim`` (``dim=1`` for scores (N, C)); without
+    it PyTorch's legacy choice is made, with a warning. ``dtype`` casts the input first.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.softmax(ag.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[0.0900, 0.2447, 0.6652]])
+    """
     if not isinstance(input, Tensor):
         _check_tensors("softmax", ("input", input))
     if dim is None:
@@ -301,7 +520,16 @@ def softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
 
 
 def log_softmax(input: Tensor, dim: int | None = None, dtype: Any = None) -> Tensor:
-    """log softmax(z)_j = z_j - ln sum_k e^{z_k} along ``dim``, computed stably."""
+    """log softmax(z)_j = z_j - ln sum_k e^{z_k} along ``dim``, computed stably.
+
+    Returns a tensor of the input's shape; name ``dim`` as for softmax.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.log_softmax(ag.tensor([[1.0, 2.0, 3.0]]), dim=1)
+        tensor([[-2.4076, -1.4076, -0.4076]])
+    """
     if not isinstance(input, Tensor):
         _check_tensors("log_softmax", ("input", input))
     if dim is None:
@@ -411,7 +639,17 @@ def _constant(name: str, what: str, value: Any, input: Tensor) -> Any:
 
 def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
              reduction: str = "mean") -> Tensor:
-    """Mean squared error: l_n = (x_n - y_n)^2, reduced ('mean' divides by the element count)."""
+    """Mean squared error: l_n = (x_n - y_n)^2, reduced ('mean' divides by the element count).
+
+    Input and target of the same shape; returns a scalar (``reduction='none'``: the per-element
+    losses). Shapes that differ raise ValueError; an unknown ``reduction`` raises ValueError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.mse_loss(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 3.0]))
+        tensor(1.3333)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     input, target = _loss_operands("mse_loss", input, target, integer_target=True)
     return _loss.MSELoss.apply(input, target, reduction)
@@ -419,7 +657,16 @@ def mse_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: An
 
 def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
             reduction: str = "mean") -> Tensor:
-    """Mean absolute error: l_n = |x_n - y_n|;  dl_n/dx_n = sign(x_n - y_n)."""
+    """Mean absolute error: l_n = |x_n - y_n|;  dl_n/dx_n = sign(x_n - y_n).
+
+    Input and target of the same shape; returns a scalar.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.l1_loss(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 0.0]))
+        tensor(1.6667)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     input, target = _loss_operands("l1_loss", input, target, integer_target=True)
     loss = (input - target).abs()
@@ -429,7 +676,17 @@ def l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
                          size_average: Any = None, reduce: Any = None,
                          reduction: str = "mean") -> Tensor:
-    """l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)) on probabilities x; logs floored at -100."""
+    """l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)) on probabilities x; logs floored at -100.
+
+    Input (probabilities in [0, 1]) and target of the same shape; returns a scalar. Values
+    outside [0, 1] raise RuntimeError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.binary_cross_entropy(ag.tensor([0.9, 0.2]), ag.tensor([1.0, 0.0])).round(decimals=4)
+        tensor(0.1643)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     input, target = _loss_operands("binary_cross_entropy", input, target, mixed_floats=False)
     w = _constant("binary_cross_entropy", "weight", weight, input)
@@ -441,7 +698,16 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
                                      reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """BCE of sigmoid(x) in one stable op:
-    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight."""
+    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight.
+
+    Input (scores) and target of the same shape; returns a scalar.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.binary_cross_entropy_with_logits(ag.tensor([2.0, -1.0]), ag.tensor([1.0, 0.0]))
+        tensor(0.2201)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     input, target = _float_operands("binary_cross_entropy_with_logits", input, target)
     if tuple(input.shape) != tuple(target.shape):
@@ -532,6 +798,18 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     by the sum of w[y_n] over targets that are not ``ignore_index``.
     With probabilities y (float, the input's shape): l_n = -sum_c w[c] y'[n, c] log softmax(x_n)[c],
     y' = (1 - eps) y + eps/C; 'mean' divides by N (times d1 ...).
+
+    Returns a scalar (``reduction='none'``: one loss per sample). A class index outside [0, C)
+    raises IndexError; mismatched batch sizes raise ValueError.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
+        >>> F.cross_entropy(logits, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
+        >>> F.cross_entropy(logits, ag.tensor([0, 2]), reduction='none')
+        tensor([0.2395, 0.0949])
     """
     reduction = _reduction(size_average, reduce, reduction)
     if weight is None and label_smoothing == 0.0 and \
@@ -589,6 +867,15 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
 
     'mean' divides by the sum of w[y_n] over targets that are not ``ignore_index``.
     ``nll_loss(log_softmax(x, 1), y)`` equals ``cross_entropy(x, y)``.
+
+    Input (N, C) log-probabilities, target (N,) class indices; returns a scalar.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> log_probs = F.log_softmax(ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]]), dim=1)
+        >>> F.nll_loss(log_probs, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
     """
     reduction = _reduction(size_average, reduce, reduction)
     if not (isinstance(input, Tensor) and isinstance(target, Tensor)):
@@ -759,6 +1046,12 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     weight (C_out, C_in/groups, k): conv2d on rows of height 1.
 
     ``padding`` is an int, 'valid' (none) or 'same' (output as long as the input, stride 1).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.conv1d(ag.ones(1, 1, 5), ag.ones(1, 1, 3))
+        tensor([[[3., 3., 3.]]])
     """
     return _conv("conv1d", 1, input, weight, bias, stride, padding, dilation, groups)
 
@@ -773,6 +1066,22 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     over the channels c of o's group, x zero-padded by ``padding`` (an int, a pair,
     'valid' or 'same'). Output size per axis: floor((H + 2p - d(k-1) - 1) / s) + 1.
     Computed as im2col + one matrix product (autograd.ops.conv).
+
+    Returns (N, C_out, H_out, W_out), H_out = floor((H + 2 padding - dilation (kh - 1) - 1) /
+    stride) + 1 and W_out alike. A channel count that does not match the weight raises
+    RuntimeError naming both shapes.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
+        >>> w = ag.tensor([[[[1.0, 0.0], [0.0, -1.0]]]])
+        >>> F.conv2d(x, w)
+        tensor([[[[-5., -5., -5.],
+                  [-5., -5., -5.],
+                  [-5., -5., -5.]]]])
+        >>> F.conv2d(ag.zeros(8, 3, 32, 32), ag.zeros(16, 3, 5, 5), stride=2, padding=2).shape
+        autograd.Size([8, 16, 16, 16])
     """
     return _conv("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
 
@@ -783,6 +1092,15 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """The transposed convolution ("deconvolution"): the gradient of conv2d wrt its input,
     used to upsample. weight is (C_in, C_out/groups, kh, kw). Output size per axis:
     (H - 1) s - 2p + d (k - 1) + output_padding + 1.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.conv_transpose2d(ag.ones(1, 1, 2, 2), ag.ones(1, 1, 2, 2), stride=2)
+        tensor([[[[1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.],
+                  [1., 1., 1., 1.]]]])
     """
     input, unbatched = _batched("conv_transpose2d", input, 2)
     _conv_checks("conv_transpose2d", input, weight, bias, groups, 2, transposed=True)
@@ -821,6 +1139,14 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = N
     'constant' adds ``value`` (0 by default; negative widths crop), 'reflect' mirrors
     without repeating the edge, 'replicate' repeats the edge, 'circular' wraps around.
     The copying modes pad at most the last 3 dimensions of a batched input.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.pad(ag.tensor([[1.0, 2.0]]), (1, 2))
+        tensor([[0., 1., 2., 0., 0.]])
+        >>> F.pad(ag.zeros(1, 3, 4, 4), (1, 1, 2, 2)).shape
+        autograd.Size([1, 3, 8, 6])
     """
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
@@ -889,7 +1215,18 @@ def _blocks(size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride:
 def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
            stride: Any = 1) -> Tensor:
     """im2col: the sliding kh x kw blocks of (N, C, H, W) (or (C, H, W)) as columns of
-    (N, C*kh*kw, L), L the number of blocks; each column ordered (channel, row, column)."""
+    ``(N, C*kh*kw, L)``, L the number of blocks; each column ordered (channel, row, column).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.arange(9.0).reshape(1, 1, 3, 3)
+        >>> F.unfold(x, kernel_size=2)
+        tensor([[[0., 1., 3., 4.],
+                 [1., 2., 4., 5.],
+                 [3., 4., 6., 7.],
+                 [4., 5., 7., 8.]]])
+    """
     if input.ndim not in (3, 4):
         raise RuntimeError(
             "Input Error: Only 3D or 4D input Tensors are supported (got "
@@ -912,8 +1249,18 @@ def unfold(input: Tensor, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
 
 def fold(input: Tensor, output_size: Any, kernel_size: Any, dilation: Any = 1, padding: Any = 0,
          stride: Any = 1) -> Tensor:
-    """col2im, the adjoint of unfold: columns (N, C*kh*kw, L) (or (C*kh*kw, L)) summed into
-    an image (N, C, H, W) of ``output_size``; overlapping blocks add up."""
+    """col2im, the adjoint of unfold: columns ``(N, C*kh*kw, L)`` (or ``(C*kh*kw, L)``) summed into
+    an image (N, C, H, W) of ``output_size``; overlapping blocks add up.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> cols = F.unfold(ag.ones(1, 1, 3, 3), kernel_size=2)
+        >>> F.fold(cols, output_size=(3, 3), kernel_size=2)
+        tensor([[[[1., 2., 1.],
+                  [2., 4., 2.],
+                  [1., 2., 1.]]]])
+    """
     if input.ndim not in (2, 3):
         raise RuntimeError(
             "Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
@@ -1014,7 +1361,14 @@ def _max_pool(name: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
-    """Max over sliding windows of (N, C, L) or (C, L); see max_pool2d."""
+    """Max over sliding windows of (N, C, L) or (C, L); see max_pool2d.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.max_pool1d(ag.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)
+        tensor([[[3., 2.]]])
+    """
     return _max_pool("max_pool1d", 1, input, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices)
 
@@ -1026,6 +1380,20 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     The gradient of each window goes to its first maximum only. ``return_indices`` also
     gives each maximum's flat index into its input plane (int64), as PyTorch's.
+
+    Returns (N, C, H_out, W_out) (and the indices with ``return_indices``).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.arange(16.0).reshape(1, 1, 4, 4)
+        >>> F.max_pool2d(x, 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+        >>> out, idx = F.max_pool2d(x, 2, return_indices=True)
+        >>> idx
+        tensor([[[[ 5,  7],
+                  [13, 15]]]])
     """
     return _max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices)
@@ -1050,7 +1418,14 @@ def _avg_pool(name: str, nd: int, input: Tensor, kernel_size: Any, stride: Any, 
 
 def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,
                ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
-    """Mean over sliding windows of (N, C, L) or (C, L); see avg_pool2d."""
+    """Mean over sliding windows of (N, C, L) or (C, L); see avg_pool2d.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.avg_pool1d(ag.tensor([[[1.0, 3.0, 2.0, 0.0]]]), 2)
+        tensor([[[2., 1.]]])
+    """
     return _avg_pool("avg_pool1d", 1, input, kernel_size, stride, padding, ceil_mode,
                      count_include_pad, None)
 
@@ -1062,6 +1437,13 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
 
     The divisor is the window's size within the padded input (count_include_pad) or
     within the input itself, or ``divisor_override``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.avg_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 2.5000,  4.5000],
+                  [10.5000, 12.5000]]]])
     """
     return _avg_pool("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode,
                      count_include_pad, divisor_override)
@@ -1082,7 +1464,14 @@ def _adaptive_sizes(name: str, input: Tensor, output_size: Any, nd: int) -> tupl
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over ``output_size`` windows that tile (N, C, L) or (C, L): window i covers
-    [floor(i L / m), ceil((i+1) L / m))."""
+    [floor(i L / m), ceil((i+1) L / m)).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.adaptive_avg_pool1d(ag.tensor([[[1.0, 3.0, 2.0, 0.0, 4.0, 5.0]]]), 2)
+        tensor([[[2., 3.]]])
+    """
     input, unbatched = _pool_input("adaptive_avg_pool1d", input, 1)
     (m,) = _adaptive_sizes("adaptive_avg_pool1d", input, output_size, 1)
     return _pool_output(_pool.AdaptiveAvgPool2d.apply(input, (1, m)), 1, unbatched)
@@ -1090,7 +1479,14 @@ def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Mean over the windows that tile (N, C, H, W) into ``output_size`` (an int, a pair;
-    None keeps that axis): window i of m over n covers [floor(i n/m), ceil((i+1) n/m))."""
+    None keeps that axis): window i of m over n covers [floor(i n/m), ceil((i+1) n/m)).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.adaptive_avg_pool2d(ag.zeros(8, 512, 7, 7), 1).shape
+        autograd.Size([8, 512, 1, 1])
+    """
     input, unbatched = _pool_input("adaptive_avg_pool2d", input, 2)
     out_hw = _adaptive_sizes("adaptive_avg_pool2d", input, output_size, 2)
     return _pool_output(_pool.AdaptiveAvgPool2d.apply(input, out_hw), 2, unbatched)
@@ -1098,7 +1494,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
 
 def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:
     """Max over the windows of adaptive_avg_pool2d; each window's gradient goes to its first
-    maximum. ``return_indices`` also gives flat indices into the input plane (int64)."""
+    maximum. ``return_indices`` also gives flat indices into the input plane (int64).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.adaptive_max_pool2d(ag.arange(16.0).reshape(1, 1, 4, 4), 2)
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
     input, unbatched = _pool_input("adaptive_max_pool2d", input, 2)
     out_hw = _adaptive_sizes("adaptive_max_pool2d", input, output_size, 2)
     found: list | None = [] if return_indices else None
@@ -1142,6 +1546,17 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     and ``running_mean``/``running_var`` (where given) are updated in place:
     running = (1 - momentum) running + momentum batch, with the unbiased batch variance for
     running_var. ``training=False``: mu and sigma^2 are ``running_mean`` and ``running_var``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([[1.0, 10.0], [3.0, 30.0]])
+        >>> mean, var = ag.zeros(2), ag.ones(2)
+        >>> F.batch_norm(x, mean, var, training=True)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean
+        tensor([0.2000, 2.0000])
     """
     if input.ndim < 2:
         raise ValueError(
@@ -1169,6 +1584,12 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Layer normalisation over the last dims (``normalized_shape``) of each sample:
     y = (x - mu) / sqrt(sigma^2 + eps) * weight + bias, mu and sigma^2 (biased) over those dims.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.layer_norm(ag.tensor([[1.0, 2.0, 3.0]]), (3,))
+        tensor([[-1.2247,  0.0000,  1.2247]])
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
         tuple(int(n) for n in normalized_shape)
@@ -1191,7 +1612,14 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Group normalisation of input (N, C, *): the channels split into ``num_groups`` groups,
     each sample's group standardised over its channels and *, then scaled and shifted per
-    channel by weight and bias."""
+    channel by weight and bias.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.group_norm(ag.randn(2, 4, 3, 3), 2).shape
+        autograd.Size([2, 4, 3, 3])
+    """
     if input.ndim < 2:
         raise RuntimeError(
             f"Expected at least 2 dimensions for input tensor but received {input.ndim}"
@@ -1238,7 +1666,14 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Channel dropout for (N, C, L) or unbatched (C, L) input: each channel input[n, c] is
     zeroed as a whole with probability p, the others scaled by 1/(1-p); the identity when
-    ``training`` is False."""
+    ``training`` is False.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.dropout1d(ag.ones(2, 4, 3), p=0.5).shape
+        autograd.Size([2, 4, 3])
+    """
     _check_p(p)
     if input.ndim not in (2, 3):
         raise RuntimeError(
@@ -1263,6 +1698,12 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     As PyTorch does, a 3D input is taken as (N, C, L) (channel-wise 1D dropout, with a
     warning: use dropout1d for that), and other ranks of at least 2 drop input[n, c] with a
     warning.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.dropout2d(ag.ones(2, 4, 3, 3), p=0.5).shape
+        autograd.Size([2, 4, 3, 3])
     """
     _check_p(p)
     if input.ndim not in (3, 4):
@@ -1314,6 +1755,14 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     the ``padding_idx`` row gets none. ``max_norm`` renormalises, in place, the rows looked up
     whose norm exceeds it; ``scale_grad_by_freq`` divides each row's gradient by how often the
     row occurs in ``input``. ``sparse`` gradients are not supported.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> weight = ag.arange(6.0).reshape(3, 2)
+        >>> F.embedding(ag.tensor([[2, 0]]), weight)
+        tensor([[[4., 5.],
+                 [0., 1.]]])
     """
     if not isinstance(input, Tensor):
         raise TypeError(f"embedding: input must be a Tensor of indices, got {type(input).__name__}")
@@ -1356,49 +1805,119 @@ __all__ += [
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """PReLU: f(x) = x for x > 0, a x otherwise, with a learned ``weight`` a (one number, or
-    one per channel: dim 1 of input);  f'(x) = 1 or a, df/da = 0 or x."""
+    one per channel: dim 1 of input);  f'(x) = 1 or a, df/da = 0 or x.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.prelu(ag.tensor([-2.0, 0.0, 3.0]), ag.tensor([0.25]))
+        tensor([-0.5000,  0.0000,  3.0000])
+    """
     return _act.prelu(input, weight)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """SELU: f(x) = scale (max(0, x) + min(0, alpha (e^x - 1))), alpha ~ 1.6733, scale ~ 1.0507;
-    f'(x) = scale for x > 0, else scale alpha e^x."""
+    f'(x) = scale for x > 0, else scale alpha e^x.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.selu(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.5202,  0.0000,  3.1521])
+    """
     return _inplace.apply_(input, _act.selu) if inplace else _act.selu(input)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """Mish: f(x) = x tanh(softplus(x));
-    f'(x) = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x))."""
+    f'(x) = t + x (1 - t^2) sigmoid(x), with t = tanh(softplus(x)).
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.mish(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.2525,  0.0000,  2.9865])
+    """
     return _inplace.apply_(input, _act.mish) if inplace else _act.mish(input)
 
 
 def softsign(input: Tensor) -> Tensor:
-    """Softsign: f(x) = x / (1 + |x|), in (-1, 1);  f'(x) = 1 / (1 + |x|)^2."""
+    """Softsign: f(x) = x / (1 + |x|), in (-1, 1);  f'(x) = 1 / (1 + |x|)^2.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.softsign(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-0.6667,  0.0000,  0.7500])
+    """
     return input / (input.abs() + 1)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
-    """HardTanh: f(x) = min(max(x, min_val), max_val);  f'(x) = 1 strictly between, else 0."""
+    """HardTanh: f(x) = min(max(x, min_val), max_val);  f'(x) = 1 strictly between, else 0.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.hardtanh(ag.tensor([-2.0, 0.0, 3.0]))
+        tensor([-1.,  0.,  1.])
+    """
     if inplace:
         return _inplace.apply_(input, _act.hardtanh, min_val, max_val)
     return _act.hardtanh(input, min_val, max_val)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """``hardtanh`` in place: the result is written into ``input``, which is returned."""
+    """``hardtanh`` in place: the result is written into ``input``, which is returned.
+
+    A leaf that requires grad cannot be modified in place (RuntimeError).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x = ag.tensor([-2.0, 0.0, 3.0])
+        >>> y = F.hardtanh_(x)
+        >>> y is x, x
+        (True, tensor([-1.,  0.,  1.]))
+    """
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """ReLU6: f(x) = min(max(0, x), 6), hardtanh(x, 0, 6);  f'(x) = 1 for 0 < x < 6, else 0."""
+    """ReLU6: f(x) = min(max(0, x), 6), hardtanh(x, 0, 6);  f'(x) = 1 for 0 < x < 6, else 0.
+
+    Input any shape; returns a new tensor of the same shape.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.relu6(ag.tensor([-2.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any = None,
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Smooth L1: l_n = (x_n - y_n)^2 / (2 beta) where |x_n - y_n| < beta, else
-    |x_n - y_n| - beta / 2 (beta = 0: the L1 loss)."""
+    |x_n - y_n| - beta / 2 (beta = 0: the L1 loss).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.smooth_l1_loss(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -1409,7 +1928,14 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average: Any = None, redu
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
                weight: Tensor | None = None) -> Tensor:
     """Huber: l_n = (x_n - y_n)^2 / 2 where |x_n - y_n| < delta, else
-    delta (|x_n - y_n| - delta / 2)."""
+    delta (|x_n - y_n| - delta / 2).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.huber_loss(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
     reduction = _reduction(None, None, reduction)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -1426,6 +1952,13 @@ def kl_div(input: Tensor, target: Tensor, size_average: Any = None, reduce: Any 
 
     ``reduction='batchmean'`` divides the sum by the batch size (input.size(0)): the KL
     divergence per sample. 'mean' divides by the element count (PyTorch warns about it).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> p, q = ag.tensor([[0.5, 0.5]]), ag.tensor([[0.9, 0.1]])
+        >>> F.kl_div(q.log(), p, reduction='batchmean').round(decimals=4)
+        tensor(0.5108)
     """
     if reduction == "batchmean":
         if size_average is not None or reduce is not None:
@@ -1456,7 +1989,16 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           size_average: Any = None, reduce: Any = None,
                           reduction: str = "mean") -> Tensor:
     """l_n = 1 - cos(x1_n, x2_n) where y_n = 1, max(0, cos(x1_n, x2_n) - margin) where y_n = -1;
-    cos over the last dim, with 1e-12 added to each squared norm (PyTorch's formula)."""
+    cos over the last dim, with 1e-12 added to each squared norm (PyTorch's formula).
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x1 = ag.tensor([[1.0, 0.0], [1.0, 0.0]])
+        >>> x2 = ag.tensor([[1.0, 0.0], [0.0, 1.0]])
+        >>> F.cosine_embedding_loss(x1, x2, ag.tensor([1.0, 1.0]))
+        tensor(0.5000)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if input1.ndim not in (1, 2) or tuple(input1.shape) != tuple(input2.shape):
         raise RuntimeError(
@@ -1482,7 +2024,15 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
                         size_average: Any = None, reduce: Any = None,
                         reduction: str = "mean") -> Tensor:
-    """l_n = max(0, -y_n (x1_n - x2_n) + margin), y_n = 1 (x1 should rank higher) or -1."""
+    """l_n = max(0, -y_n (x1_n - x2_n) + margin), y_n = 1 (x1 should rank higher) or -1.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> x1, x2 = ag.tensor([2.0, 1.0]), ag.tensor([1.0, 1.0])
+        >>> F.margin_ranking_loss(x1, x2, ag.tensor([1.0, 1.0]), margin=0.5)
+        tensor(0.2500)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if not (input1.ndim == input2.ndim == target.ndim):
         raise RuntimeError(
@@ -1496,7 +2046,14 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
               out: Any = None) -> Tensor:
-    """input / max(||input||_p, eps) along ``dim``: unit vectors, as ``F.normalize``."""
+    """input / max(||input||_p, eps) along ``dim``: unit vectors, as ``F.normalize``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.normalize(ag.tensor([[3.0, 4.0]]), dim=1)
+        tensor([[0.6000, 0.8000]])
+    """
     if out is not None:
         raise NotImplementedError("normalize(out=...) is not supported")
     return input / input.norm(p, dim, keepdim=True).clamp_min(eps)
@@ -1506,7 +2063,14 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """sum(x1 / max(||x1||, eps) * x2 / max(||x2||, eps)) along ``dim`` (broadcasting),
     PyTorch's formula: each vector is divided by its norm first, which keeps the result in
     [-1, 1]. As there, the clamp at eps changes the value only: the gradient flows through the
-    norm as if unclamped."""
+    norm as if unclamped.
+
+    Examples:
+        >>> import autograd as ag
+        >>> import nn.functional as F
+        >>> F.cosine_similarity(ag.tensor([[1.0, 0.0]]), ag.tensor([[1.0, 1.0]]))
+        tensor([0.7071])
+    """
     norm1 = x1.norm(2, dim, keepdim=True)
     norm2 = x2.norm(2, dim, keepdim=True)
     norm1 = norm1 + (norm1.clamp_min(eps) - norm1).detach()

@@ -27,7 +27,17 @@ _LINEAR_FAMILY = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for an activation: 1 (linear, sigmoid), 5/3 (tanh), sqrt(2) (relu),
-    sqrt(2 / (1 + slope^2)) (leaky_relu, slope 0.01 by default), 3/4 (selu)."""
+    sqrt(2 / (1 + slope^2)) (leaky_relu, slope 0.01 by default), 3/4 (selu).
+
+    An unknown nonlinearity raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.init.calculate_gain('relu')
+        1.4142135623730951
+        >>> nn.init.calculate_gain('leaky_relu', 0.2)
+        1.3867504905630728
+    """
     if nonlinearity in _LINEAR_FAMILY:
         return 1.0
     if nonlinearity == "tanh":
@@ -69,32 +79,80 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fill with U(a, b).
+
+    Returns ``tensor``, filled in place.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.uniform_(ag.empty(1000), -0.1, 0.1)
+        >>> bool((w.abs() <= 0.1).all())
+        True
+    """
     with ag.no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: Any = None) -> Tensor:
-    """Fill with N(mean, std^2)."""
+    """Fill with N(mean, std^2).
+
+    Returns ``tensor``, filled in place.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.normal_(ag.empty(10000), mean=0.0, std=0.5)
+        >>> round(w.std().item(), 1)
+        0.5
+    """
     with ag.no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with ``val``, in place; returns ``tensor``.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.init.constant_(ag.empty(3), 0.5)
+        tensor([0.5000, 0.5000, 0.5000])
+    """
     with ag.no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill with 1, in place; returns ``tensor``.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.init.ones_(ag.empty(2))
+        tensor([1., 1.])
+    """
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill with 0, in place; returns ``tensor``.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.init.zeros_(ag.empty(2))
+        tensor([0., 0.])
+    """
     return constant_(tensor, 0.0)
 
 
 def eye_(tensor: Tensor) -> Tensor:
-    """Fill a 2-D tensor with the identity matrix."""
+    """Fill a 2-D tensor with the identity matrix.
+
+    A tensor that is not 2-D raises ValueError. Returns ``tensor``.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.init.eye_(ag.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with ag.no_grad():
@@ -104,7 +162,17 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
-    """Glorot: U(-a, a), a = gain sqrt(6 / (fan_in + fan_out))."""
+    """Glorot: U(-a, a), a = gain sqrt(6 / (fan_in + fan_out)).
+
+    ``tensor`` needs at least 2 dimensions (fan_in = size(1) x receptive field, fan_out = size(0) x
+    receptive field), else ValueError. Returns ``tensor``, filled in place.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.xavier_uniform_(ag.empty(200, 300))
+        >>> bool((w.abs() <= (6 / 500) ** 0.5).all())
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     bound = math.sqrt(3.0) * std
@@ -112,7 +180,17 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: Any = None) ->
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
-    """Glorot: N(0, std^2), std = gain sqrt(2 / (fan_in + fan_out))."""
+    """Glorot: N(0, std^2), std = gain sqrt(2 / (fan_in + fan_out)).
+
+    ``tensor`` needs at least 2 dimensions (fan_in = size(1) x receptive field, fan_out = size(0) x
+    receptive field), else ValueError. Returns ``tensor``, filled in place.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.xavier_normal_(ag.empty(200, 300))
+        >>> round(w.std().item(), 3), round((2 / 500) ** 0.5, 3)
+        (0.063, 0.063)
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -131,6 +209,16 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     """He: U(-bound, bound), bound = gain sqrt(3 / fan), gain = calculate_gain(nonlinearity, a).
 
     With a = sqrt(5) (what Linear uses) the bound is 1/sqrt(fan_in).
+
+    ``tensor`` needs at least 2 dimensions (fan_in = size(1) x receptive field, fan_out = size(0) x
+    receptive field), else ValueError. Returns ``tensor``, filled in place. ``mode`` is 'fan_in'
+    (default) or 'fan_out'.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.kaiming_uniform_(ag.empty(256, 100), nonlinearity='relu')
+        >>> bool((w.abs() <= (6 / 100) ** 0.5).all())
+        True
     """
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     if std is None:
@@ -141,7 +229,17 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
 
 def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator: Any = None) -> Tensor:
-    """He: N(0, std^2), std = gain / sqrt(fan)."""
+    """He: N(0, std^2), std = gain / sqrt(fan).
+
+    ``tensor`` needs at least 2 dimensions (fan_in = size(1) x receptive field, fan_out = size(0) x
+    receptive field), else ValueError. Returns ``tensor``, filled in place.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.init.kaiming_normal_(ag.empty(256, 100), nonlinearity='relu')
+        >>> round(w.std().item(), 2), round((2 / 100) ** 0.5, 2)
+        (0.14, 0.14)
+    """
     std = _kaiming_std(tensor, a, mode, nonlinearity)
     if std is None:
         return tensor

@@ -21,6 +21,19 @@ class Linear(Module):
 
     ``weight`` has shape (out_features, in_features) and ``bias`` (out_features,). Both
     start as PyTorch's do: kaiming_uniform_ with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)).
+    ``bias=False`` leaves the bias out (``layer.bias`` is None).
+
+    Input ``(*, in_features)``, any number of leading dimensions; output ``(*, out_features)``.
+    An input whose last dimension is not ``in_features`` raises RuntimeError naming both shapes.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> _ = ag.manual_seed(0)
+        >>> layer = nn.Linear(3, 2)
+        >>> layer.weight.shape, layer.bias.shape
+        (autograd.Size([2, 3]), autograd.Size([2]))
+        >>> layer(ag.ones(4, 3)).shape
+        autograd.Size([4, 2])
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
@@ -51,7 +64,15 @@ class Linear(Module):
 
 
 class Identity(Module):
-    """f(x) = x; takes (and ignores) any constructor arguments, as PyTorch's."""
+    """f(x) = x; takes (and ignores) any constructor arguments, as PyTorch's.
+
+    A placeholder where a layer is optional (e.g. no activation). Output is the input itself.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Identity(54, unused="ignored")(ag.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
@@ -61,7 +82,17 @@ class Identity(Module):
 
 
 class Flatten(Module):
-    """Flattens dimensions start_dim..end_dim into one: (N, 28, 28) -> (N, 784) by default."""
+    """Flattens dimensions start_dim..end_dim into one: (N, 28, 28) -> (N, 784) by default.
+
+    ``start_dim`` (default 1) keeps the batch dimension; ``end_dim`` (default -1) is the last
+    one, both included. Input (N, d_1, ..., d_k); output (N, d_1 * ... * d_k). Used between
+    the convolutions and the Linear layers of a CNN.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Flatten()(ag.zeros(2, 3, 4)).shape
+        autograd.Size([2, 12])
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -77,7 +108,16 @@ class Flatten(Module):
 
 class Unflatten(Module):
     """Splits dimension ``dim`` into ``unflattened_size``: ``Unflatten(1, (2, 5))`` turns
-    (N, 10) into (N, 2, 5), the inverse of Flatten. One size may be -1 (inferred)."""
+    (N, 10) into (N, 2, 5), the inverse of Flatten. One size may be -1 (inferred).
+
+    Raises TypeError if ``unflattened_size`` is not a tuple of ints, RuntimeError if its
+    sizes do not multiply up to the size of dimension ``dim``.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.Unflatten(1, (2, 5))(ag.zeros(3, 10)).shape
+        autograd.Size([3, 2, 5])
+    """
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
         super().__init__()

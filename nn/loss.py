@@ -33,14 +33,38 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error: l_n = (x_n - y_n)^2, averaged (or summed) over all elements."""
+    """Mean squared error: l_n = (x_n - y_n)^2, averaged (or summed) over all elements.
+
+    Input and target of the same shape (any); output a scalar, or the input's shape with
+    ``reduction='none'``. ``reduction`` is 'mean' (default), 'sum' or 'none' (the per-element
+    losses, no reduction); any other value raises ValueError. Shapes that differ raise ValueError
+    (they would broadcast and
+    compare the wrong pairs, a classic (N, 1) against (N,) bug).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> loss = nn.MSELoss()
+        >>> loss(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 3.0]))
+        tensor(1.3333)
+        >>> nn.MSELoss(reduction='none')(ag.tensor([1.0, 2.0]), ag.tensor([0.0, 0.0]))
+        tensor([1., 4.])
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """Mean absolute error: l_n = |x_n - y_n|."""
+    """Mean absolute error: l_n = |x_n - y_n|.
+
+    Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.L1Loss()(ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 4.0, 0.0]))
+        tensor(1.6667)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
@@ -48,7 +72,19 @@ class L1Loss(_Loss):
 
 class BCELoss(_WeightedLoss):
     """Binary cross-entropy on probabilities: l_n = -w_n (y_n ln x_n + (1 - y_n) ln(1 - x_n)),
-    logs floored at -100. Put a Sigmoid before it, or use BCEWithLogitsLoss (more stable)."""
+    logs floored at -100. Put a Sigmoid before it, or use BCEWithLogitsLoss (more stable).
+
+    Input: probabilities in [0, 1], any shape; target: 0/1 (or soft) labels of the same shape;
+    ``weight`` rescales each element. Output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError. Values outside
+    [0, 1] raise
+    RuntimeError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BCELoss()(ag.tensor([0.9, 0.2]), ag.tensor([1.0, 0.0])).round(decimals=4)
+        tensor(0.1643)
+    """
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
@@ -56,7 +92,18 @@ class BCELoss(_WeightedLoss):
 
 class BCEWithLogitsLoss(_Loss):
     """Sigmoid + binary cross-entropy in one stable op, on raw scores (logits):
-    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight."""
+    l_n = w_n ((1 - y_n) x_n + (1 + (p - 1) y_n) ln(1 + e^{-x_n})), p = pos_weight.
+
+    Input: scores (logits), any shape; target of the same shape with values in [0, 1].
+    ``pos_weight`` (one per class, broadcast along the last dimension) weighs the positive
+    examples, for unbalanced classes. Output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BCEWithLogitsLoss()(ag.tensor([2.0, -1.0]), ag.tensor([1.0, 0.0])).round(decimals=4)
+        tensor(0.2201)
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
@@ -75,6 +122,17 @@ class CrossEntropyLoss(_WeightedLoss):
 
     Targets are class indices (int64, shape (N,) or (N, d1, ...)) or class probabilities
     (float, the input's shape). Options as PyTorch: weight, ignore_index, label_smoothing.
+
+    ``weight`` (C,) rescales each class; targets equal to ``ignore_index`` (default -100) add
+    nothing; ``label_smoothing`` in [0, 1] mixes the targets with the uniform distribution.
+    Output a scalar. ``reduction`` is 'mean' (default), 'sum' or 'none' (the per-element losses, no
+    reduction); any other value raises ValueError. A class index outside [0, C) raises IndexError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> logits = ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]])
+        >>> nn.CrossEntropyLoss()(logits, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
     """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None,
@@ -90,7 +148,21 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of log-probabilities (LogSoftmax output): l_n = -w[y_n] x[n, y_n]."""
+    """Negative log-likelihood of log-probabilities (LogSoftmax output): l_n = -w[y_n] x[n, y_n].
+
+    Input: log-probabilities (N, C) or (N, C, d1, ...); target: class indices (N,) or
+    (N, d1, ...). ``weight`` and ``ignore_index`` as in CrossEntropyLoss, which equals
+    LogSoftmax followed by this loss. Output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError. Mismatched
+    batch sizes raise
+    ValueError, class indices out of range IndexError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> log_probs = nn.LogSoftmax(dim=1)(ag.tensor([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0]]))
+        >>> nn.NLLLoss()(log_probs, ag.tensor([0, 2])).round(decimals=4)
+        tensor(0.1672)
+    """
 
     def __init__(self, weight: Tensor | None = None, size_average: Any = None,
                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> None:
@@ -109,7 +181,16 @@ __all__ += ["SmoothL1Loss", "HuberLoss", "KLDivLoss", "CosineEmbeddingLoss", "Ma
 
 class SmoothL1Loss(_Loss):
     """Smooth L1: l_n = (x_n - y_n)^2 / (2 beta) where |x_n - y_n| < beta, else
-    |x_n - y_n| - beta / 2."""
+    |x_n - y_n| - beta / 2.
+
+    Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.SmoothL1Loss()(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  beta: float = 1.0) -> None:
@@ -122,7 +203,16 @@ class SmoothL1Loss(_Loss):
 
 class HuberLoss(_Loss):
     """Huber: l_n = (x_n - y_n)^2 / 2 where |x_n - y_n| < delta, else
-    delta (|x_n - y_n| - delta / 2)."""
+    delta (|x_n - y_n| - delta / 2).
+
+    Input and target of the same shape; output a scalar. ``reduction`` is 'mean' (default), 'sum' or
+    'none' (the per-element losses, no reduction); any other value raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.HuberLoss(delta=1.0)(ag.tensor([0.5, 3.0]), ag.tensor([0.0, 0.0]))
+        tensor(1.3125)
+    """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
@@ -134,7 +224,18 @@ class HuberLoss(_Loss):
 
 class KLDivLoss(_Loss):
     """KL divergence of log-probabilities (input) from a target distribution:
-    l_n = y_n (ln y_n - x_n). Use ``reduction='batchmean'`` for the divergence per sample."""
+    l_n = y_n (ln y_n - x_n). Use ``reduction='batchmean'`` for the divergence per sample.
+
+    Input: log-probabilities; target: probabilities of the same shape (log-probabilities with
+    ``log_target=True``). Output a scalar. ``reduction`` is 'mean', 'batchmean', 'sum' or 'none'.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> p = ag.tensor([[0.5, 0.5]])
+        >>> q = ag.tensor([[0.9, 0.1]])
+        >>> nn.KLDivLoss(reduction='batchmean')(q.log(), p).round(decimals=4)
+        tensor(0.5108)
+    """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean",
                  log_target: bool = False) -> None:
@@ -149,7 +250,19 @@ class KLDivLoss(_Loss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """l_n = 1 - cos(x1_n, x2_n) for y_n = 1, max(0, cos(x1_n, x2_n) - margin) for y_n = -1."""
+    """l_n = 1 - cos(x1_n, x2_n) for y_n = 1, max(0, cos(x1_n, x2_n) - margin) for y_n = -1.
+
+    Inputs x1, x2 of shape (N, D) (or (D,)); target y of shape (N,) with values 1 or -1. Output
+    a scalar. ``reduction`` is 'mean' (default), 'sum' or 'none' (the per-element losses, no
+    reduction); any other value raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x1 = ag.tensor([[1.0, 0.0], [1.0, 0.0]])
+        >>> x2 = ag.tensor([[1.0, 0.0], [0.0, 1.0]])
+        >>> nn.CosineEmbeddingLoss()(x1, x2, ag.tensor([1.0, 1.0]))
+        tensor(0.5000)
+    """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:
@@ -162,7 +275,18 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """l_n = max(0, -y_n (x1_n - x2_n) + margin): x1 should rank above x2 where y_n = 1."""
+    """l_n = max(0, -y_n (x1_n - x2_n) + margin): x1 should rank above x2 where y_n = 1.
+
+    Inputs x1, x2 and target y (1 or -1) of shape (N,); output a scalar. ``reduction`` is 'mean'
+    (default), 'sum' or 'none' (the per-element losses, no reduction); any other value raises
+    ValueError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x1, x2, y = ag.tensor([2.0, 1.0]), ag.tensor([1.0, 1.0]), ag.tensor([1.0, 1.0])
+        >>> nn.MarginRankingLoss(margin=0.5)(x1, x2, y)
+        tensor(0.2500)
+    """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None,
                  reduction: str = "mean") -> None:

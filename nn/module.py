@@ -45,7 +45,20 @@ custom_call = False  # True once a Module subclass defines __call__
 
 
 class RemovableHandle:
-    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook."""
+    """What ``register_forward_hook`` returns: ``handle.remove()`` unregisters the hook.
+
+    Also a context manager: the hook is removed when the ``with`` block ends.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> layer = nn.Linear(2, 1)
+        >>> calls = []
+        >>> with layer.register_forward_hook(lambda m, args, out: calls.append(1)):
+        ...     _ = layer(ag.ones(1, 2))
+        >>> _ = layer(ag.ones(1, 2))
+        >>> len(calls)
+        1
+    """
 
     registered = 0  # hooks ever registered, on any module: the ids
 
@@ -58,6 +71,7 @@ class RemovableHandle:
         forward_hooks += 1
 
     def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
         global forward_hooks
         if self._hooks.pop(self.id, None) is not None:
             forward_hooks -= 1
@@ -90,16 +104,27 @@ class Module:
     """Base class for all neural network modules: subclass it, assign layers in ``__init__``,
     and define ``forward``.
 
-    Example::
+    Calling the module, ``net(x)``, runs ``forward(x)`` (and any hooks). Layers, Parameters
+    and buffers assigned as attributes are registered in assignment order, which gives
+    ``parameters()`` (for an optimizer), ``state_dict()`` keys and the repr.
 
-        class Net(nn.Module):
-            def __init__(self):
-                super().__init__()
-                self.hidden = nn.Linear(2, 3)
-                self.out = nn.Linear(3, 1)
-
-            def forward(self, x):
-                return self.out(self.hidden(x).sigmoid())
+    Examples:
+        >>> import autograd as ag, nn
+        >>> _ = ag.manual_seed(0)
+        >>> class Net(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(2, 3)
+        ...         self.out = nn.Linear(3, 1)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).sigmoid())
+        >>> net = Net()
+        >>> net(ag.ones(4, 2)).shape
+        autograd.Size([4, 1])
+        >>> sum(p.numel() for p in net.parameters())
+        13
+        >>> list(net.state_dict())
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
     """
 
     training: bool
@@ -146,12 +171,34 @@ class Module:
         return output
 
     def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
-        """Call ``hook(module, args)`` before every forward; a non-None result replaces args."""
+        """Call ``hook(module, args)`` before every forward; a non-None result replaces args.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layer = nn.Linear(2, 1)
+            >>> handle = layer.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
+            >>> layer(ag.ones(1, 2)) == layer.bias
+            tensor([[True]])
+            >>> handle.remove()
+        """
         return RemovableHandle(self._forward_pre_hooks, hook)
 
     def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Call ``hook(module, args, output)`` after every forward (e.g. to record the y's of a
-        layer); a non-None result replaces the output. ``handle.remove()`` takes it away."""
+        layer); a non-None result replaces the output. ``handle.remove()`` takes it away.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> shapes = []
+            >>> def record(module, args, output):
+            ...     shapes.append(tuple(output.shape))
+            >>> handle = net[1].register_forward_hook(record)
+            >>> _ = net(ag.ones(4, 2))
+            >>> handle.remove()
+            >>> shapes
+            [(4, 3)]
+        """
         return RemovableHandle(self._forward_hooks, hook)
 
     # --- registration ----------------------------------------------------------------
@@ -218,7 +265,17 @@ class Module:
             object.__delattr__(self, name)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Add a parameter (or None, a placeholder such as a missing bias) under ``name``."""
+        """Add a parameter (or None, a placeholder such as a missing bias) under ``name``.
+
+        A name that is not a string, is empty or contains '.' raises TypeError or KeyError.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.Module()
+            >>> m.register_parameter('scale', nn.Parameter(ag.ones(2)))
+            >>> list(m.state_dict())
+            ['scale']
+        """
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         _check_name("parameter", name, self)
@@ -238,7 +295,17 @@ class Module:
         object.__setattr__(self, name, param)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Add a child module under ``name``; it appears in ``children()`` and the state_dict."""
+        """Add a child module under ``name``; it appears in ``children()`` and the state_dict.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential()
+            >>> net.add_module('hidden', nn.Linear(2, 3))
+            >>> net
+            Sequential(
+              (hidden): Linear(in_features=2, out_features=3, bias=True)
+            )
+        """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         _check_name("module", name, self)
@@ -251,7 +318,18 @@ class Module:
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Add state that is not a parameter (e.g. running statistics); saved in the state_dict
-        unless ``persistent=False``, moved by ``to()``."""
+        unless ``persistent=False``, moved by ``to()``.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.Module()
+            >>> m.register_buffer('count', ag.zeros(1))
+            >>> m.register_buffer('cache', ag.zeros(3), persistent=False)
+            >>> list(m.state_dict())
+            ['count']
+            >>> [name for name, _ in m.named_buffers()]
+            ['count', 'cache']
+        """
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
         _check_name("buffer", name, self)
@@ -272,7 +350,14 @@ class Module:
     # --- traversal -------------------------------------------------------------------
     def named_modules(self, memo: set | None = None, prefix: str = "",
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
-        """(name, module) for this module and every module below it, depth first."""
+        """(name, module) for this module and every module below it, depth first.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [name for name, _ in net.named_modules()]
+            ['', '0', '1', '2']
+        """
         if memo is None:
             memo = set()
         stack: list[tuple[str, Module]] = [(prefix, self)]
@@ -288,10 +373,26 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """Every module in the tree, this one first, depth first (as ``named_modules``).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [type(m).__name__ for m in net.modules()]
+            ['Sequential', 'Linear', 'ReLU', 'Linear']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each direct child, in registration order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [name for name, _ in net.named_children()]
+            ['0', '1', '2']
+        """
         seen: set[int] = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -299,6 +400,14 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """Each direct child module, in registration order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> len(list(net.children()))
+            3
+        """
         for _, module in self.named_children():
             yield module
 
@@ -320,7 +429,14 @@ class Module:
     def named_parameters(self, prefix: str = "", recurse: bool = True,
                          remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """(name, parameter) pairs such as ('0.weight', ...), in registration order; a
-        parameter shared by two modules appears once."""
+        parameter shared by two modules appears once.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [(n, tuple(p.shape)) for n, p in net.named_parameters()]
+            [('0.weight', (3, 2)), ('0.bias', (3,)), ('2.weight', (1, 3)), ('2.bias', (1,))]
+        """
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
@@ -328,6 +444,12 @@ class Module:
 
         The order and de-duplication of ``named_parameters()``, without building names
         (it runs on every training step, in zero_grad and in the update).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> sum(p.numel() for p in net.parameters())
+            13
         """
         if not recurse:
             yield from (p for p in self._parameters.values() if p is not None)
@@ -349,14 +471,38 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(name, buffer) pairs such as ('0.running_mean', ...), in registration order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.BatchNorm1d(2))
+            >>> [name for name, _ in net.named_buffers()]
+            ['0.running_mean', '0.running_var', '0.num_batches_tracked']
+        """
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (running statistics and the like) of this module and below.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> len(list(nn.BatchNorm1d(2).buffers()))
+            3
+        """
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
     def get_submodule(self, target: str) -> Module:
-        """The module at a dotted path such as ``'encoder.0'``."""
+        """The module at a dotted path such as ``'encoder.0'``.
+
+        A path that names no submodule raises AttributeError.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> net.get_submodule('2')
+            Linear(in_features=3, out_features=1, bias=True)
+        """
         if target == "":
             return self
         module: Module = self
@@ -367,6 +513,15 @@ class Module:
         return module
 
     def get_parameter(self, target: str) -> Parameter:
+        """The parameter at a dotted path such as ``'0.weight'``; a path that names none raises
+        AttributeError.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> net.get_parameter('0.bias').shape
+            autograd.Size([3])
+        """
         module_path, _, name = target.rpartition(".")
         module = self.get_submodule(module_path)
         if name not in module._parameters or module._parameters[name] is None:
@@ -374,7 +529,21 @@ class Module:
         return module._parameters[name]
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
-        """Call ``fn`` on every submodule (children first) and then on self; e.g. to initialise."""
+        """Call ``fn`` on every submodule (children first) and then on self; e.g. to initialise.
+
+        Returns the module itself.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> def init_weights(m):
+            ...     if isinstance(m, nn.Linear):
+            ...         nn.init.zeros_(m.bias)
+            >>> _ = net.apply(init_weights)
+            >>> net[0].bias
+            Parameter containing:
+            tensor([0., 0., 0.], requires_grad=True)
+        """
         for module in self.children():
             module.apply(fn)
         fn(self)
@@ -382,7 +551,16 @@ class Module:
 
     # --- modes and gradients ---------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
-        """Training mode (Dropout drops); ``train(False)`` equals ``eval()``."""
+        """Training mode (Dropout drops); ``train(False)`` equals ``eval()``.
+
+        Sets ``training`` on this module and every submodule; returns the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Dropout(0.5))
+            >>> net.train().training, net[0].training
+            (True, True)
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         object.__setattr__(self, "training", mode)
@@ -391,17 +569,51 @@ class Module:
         return self
 
     def eval(self) -> Module:
-        """Evaluation mode: Dropout is the identity."""
+        """Evaluation mode: Dropout is the identity.
+
+        Sets ``training=False`` on every submodule (BatchNorm uses its running statistics); returns
+        the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Dropout(0.5))
+            >>> _ = net.eval()
+            >>> net.training, net[0].training
+            (False, False)
+            >>> net(ag.ones(3))
+            tensor([1., 1., 1.])
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
-        """Switch gradient tracking of every parameter on or off (e.g. to freeze a layer)."""
+        """Switch gradient tracking of every parameter on or off (e.g. to freeze a layer).
+
+        Returns the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> _ = net[0].requires_grad_(False)
+            >>> [p.requires_grad for p in net.parameters()]
+            [False, False, True, True]
+        """
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's ``.grad``: to None (default) or to zeros."""
+        """Reset every parameter's ``.grad``: to None (default) or to zeros.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layer = nn.Linear(2, 1)
+            >>> layer(ag.ones(1, 2)).sum().backward()
+            >>> layer.bias.grad
+            tensor([1.])
+            >>> layer.zero_grad()
+            >>> layer.bias.grad is None
+            True
+        """
         for param in self.parameters():
             if param.grad is None:
                 continue
@@ -421,6 +633,15 @@ class Module:
 
         Keys follow registration order (``0.weight``, ``0.bias``, ...); values share
         memory with the parameters but are detached from the graph (unless keep_vars).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> sd = net.state_dict()
+            >>> list(sd)
+            ['0.weight', '0.bias', '2.weight', '2.bias']
+            >>> sd['0.weight'].requires_grad
+            False
         """
         if args:
             raise TypeError("state_dict() takes keyword arguments only: destination, prefix, "
@@ -458,6 +679,14 @@ class Module:
         The Parameter objects stay the same (an optimizer built on them keeps working).
         Missing or unexpected keys (with ``strict=True``) and wrongly shaped values raise a
         RuntimeError that names every one of them.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> a, b = nn.Linear(2, 1), nn.Linear(2, 1)
+            >>> b.load_state_dict(a.state_dict())
+            <All keys matched successfully>
+            >>> bool((a.weight == b.weight).all())
+            True
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(
@@ -533,6 +762,14 @@ class Module:
         """``to(device)``, ``to(dtype)``, ``to(device, dtype)`` or ``to(tensor)``, in place.
 
         A dtype applies to floating-point parameters and buffers only, as in PyTorch.
+
+        Returns the module itself (its Parameter objects are kept).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layer = nn.Linear(2, 1).to(ag.float64)
+            >>> layer.weight.dtype
+            autograd.float64
         """
         device = kwargs.pop("device", None)
         dtype = kwargs.pop("dtype", None)
@@ -568,20 +805,45 @@ class Module:
         return self._apply_to_arrays(convert)
 
     def cuda(self, device: Any = None) -> Module:
+        """Move every parameter and buffer to a CUDA device (``device``: an index or a device
+        name); returns the module.
+        """
         if device is None:
             return self.to("cuda")
         return self.to(f"cuda:{device}" if isinstance(device, int) else device)
 
     def cpu(self) -> Module:
+        """Move every parameter and buffer to the CPU; returns the module."""
         return self.to("cpu")
 
     def double(self) -> Module:
+        """Cast floating-point parameters and buffers to float64; returns the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> nn.Linear(2, 1).double().weight.dtype
+            autograd.float64
+        """
         return self.to(ag.float64)
 
     def float(self) -> Module:
+        """Cast floating-point parameters and buffers to float32; returns the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> nn.Linear(2, 1).double().float().weight.dtype
+            autograd.float32
+        """
         return self.to(ag.float32)
 
     def half(self) -> Module:
+        """Cast floating-point parameters and buffers to float16; returns the module.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> nn.Linear(2, 1).half().weight.dtype
+            autograd.float16
+        """
         return self.to(ag.float16)
 
     # --- repr ------------------------------------------------------------------------
@@ -589,7 +851,13 @@ class Module:
         return type(self).__name__
 
     def extra_repr(self) -> str:
-        """The text inside this module's parentheses in its repr; override it in subclasses."""
+        """The text inside this module's parentheses in its repr; override it in subclasses.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> nn.Linear(2, 1).extra_repr()
+            'in_features=2, out_features=1, bias=True'
+        """
         return ""
 
     def __repr__(self) -> str:

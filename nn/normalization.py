@@ -115,6 +115,22 @@ class BatchNorm1d(_NormBase):
     the unbiased variance); ``momentum=None`` averages all batches equally. After ``eval()``
     the running estimates are used. ``track_running_stats=False`` keeps none (the buffers are
     None) and always uses the batch's statistics.
+
+    Input (N, C) or (N, C, L); output the same shape. ``num_features`` is C. Buffers
+    ``running_mean``, ``running_var`` and ``num_batches_tracked`` are in the state_dict.
+    Training on a batch of one sample per channel raises ValueError (no variance to take).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> bn = nn.BatchNorm1d(2)
+        >>> y = bn(ag.tensor([[1.0, 10.0], [3.0, 30.0]]))
+        >>> y
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+        >>> bn.running_mean
+        tensor([0.2000, 2.0000])
+        >>> list(bn.state_dict())
+        ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
     """
 
     def _check_input_dim(self, input: ag.Tensor) -> None:
@@ -124,7 +140,19 @@ class BatchNorm1d(_NormBase):
 
 class BatchNorm2d(_NormBase):
     """Batch normalisation of (N, C, H, W) input, per channel C (statistics over N, H, W);
-    see :class:`BatchNorm1d` for training, evaluation and the running statistics."""
+    see :class:`BatchNorm1d` for training, evaluation and the running statistics.
+
+    Input (N, C, H, W); output the same shape. ``num_features`` is C. Typically placed after a
+    Conv2d (which may then drop its bias).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> bn = nn.BatchNorm2d(16)
+        >>> x = ag.randn(8, 16, 5, 5) * 3 + 1
+        >>> y = bn(x)
+        >>> y.shape, abs(y.mean().item()) < 1e-4, round(y.std().item(), 2)
+        (autograd.Size([8, 16, 5, 5]), True, 1.0)
+    """
 
     def _check_input_dim(self, input: ag.Tensor) -> None:
         if input.ndim != 4:
@@ -133,7 +161,15 @@ class BatchNorm2d(_NormBase):
 
 class BatchNorm3d(_NormBase):
     """Batch normalisation of (N, C, D, H, W) input, per channel C (statistics over N, D, H,
-    W); see :class:`BatchNorm1d` for training, evaluation and the running statistics."""
+    W); see :class:`BatchNorm1d` for training, evaluation and the running statistics.
+
+    Input (N, C, D, H, W); output the same shape.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.BatchNorm3d(4)(ag.randn(2, 4, 3, 3, 3)).shape
+        autograd.Size([2, 4, 3, 3, 3])
+    """
 
     def _check_input_dim(self, input: ag.Tensor) -> None:
         if input.ndim != 5:
@@ -147,6 +183,16 @@ class LayerNorm(Module):
     ``weight`` and ``bias`` have shape ``normalized_shape`` (1 and 0 to start);
     ``elementwise_affine=False`` has neither, ``bias=False`` no bias. Training and evaluation
     compute the same.
+
+    Input ``(*, normalized_shape)``: its last dimensions must equal ``normalized_shape`` (an
+    int means the last one), else RuntimeError. Output the same shape.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> ln = nn.LayerNorm(3)
+        >>> ln(ag.tensor([[1.0, 2.0, 3.0], [10.0, 10.0, 40.0]]))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [-0.7071, -0.7071,  1.4142]], grad_fn=<NativeLayerNormBackward0>)
     """
 
     def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
@@ -177,6 +223,14 @@ class GroupNorm(Module):
 
     ``num_groups=1`` normalises each sample over all its values (as LayerNorm over (C, *),
     with per-channel affine); ``num_groups=C`` each channel on its own (instance norm).
+
+    ``num_channels`` must be divisible by ``num_groups`` (ValueError otherwise). Output the
+    input's shape.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> nn.GroupNorm(2, 4)(ag.randn(3, 4, 5, 5)).shape
+        autograd.Size([3, 4, 5, 5])
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,

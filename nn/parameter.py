@@ -14,6 +14,14 @@ class Parameter(ag.Tensor):
 
     ``Parameter(t)`` shares ``t``'s array, as in PyTorch; results of operations
     on a Parameter are plain Tensors.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = nn.Parameter(ag.zeros(2, 3))
+        >>> w.requires_grad, w.shape
+        (True, autograd.Size([2, 3]))
+        >>> (w * 2).requires_grad, type(w * 2).__name__
+        (True, 'Tensor')
     """
 
     __slots__ = ()

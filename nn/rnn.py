@@ -13,8 +13,8 @@ its x_t; ``bidirectional=True`` runs a second cell from t = L down to 1 and join
 h_t side by side.
 
 Parameters, their names, shapes, order and initialisation are PyTorch's: per layer k (and
-per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` (G*H, H_in),
-``weight_hh_l{k}`` (G*H, H), ``bias_ih_l{k}`` and ``bias_hh_l{k}`` (G*H,), with the G gates
+per direction, ``_reverse`` for the backward one) ``weight_ih_l{k}`` ``(G*H, H_in)``,
+``weight_hh_l{k}`` ``(G*H, H)``, ``bias_ih_l{k}`` and ``bias_hh_l{k}`` ``(G*H,)``, with the G gates
 stacked in the rows in PyTorch's order (LSTM: i, f, g, o; GRU: r, z, n), and an LSTM's
 ``weight_hr_l{k}`` (P, H) with ``proj_size`` = P, all drawn from U(-1/sqrt(H), 1/sqrt(H)).
 A ``state_dict`` loads into ``torch.nn.LSTM`` and back.
@@ -54,13 +54,32 @@ __all__ = ["RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU", "RNNCellBase"
 
 def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
-    """Elman's cell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh)."""
+    """Elman's cell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh).
+
+    Input (N, H_in), hx (N, H), w_ih (H, H_in), w_hh (H, H), biases (H,) or None; returns
+    h' (N, H).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> h = nn.rnn.rnn_tanh_cell(ag.ones(2, 3), ag.zeros(2, 4), ag.zeros(4, 3), ag.zeros(4, 4))
+        >>> h.shape
+        autograd.Size([2, 4])
+    """
     return ag.tanh(F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh))
 
 
 def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
-    """Elman's cell with ReLU: h' = max(0, W_ih x + b_ih + W_hh h + b_hh)."""
+    """Elman's cell with ReLU: h' = max(0, W_ih x + b_ih + W_hh h + b_hh).
+
+    Shapes as for :func:`rnn_tanh_cell`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h = ag.tensor([[1.0, -1.0]]), ag.zeros(1, 2)
+        >>> nn.rnn.rnn_relu_cell(x, h, ag.eye(2), ag.eye(2))
+        tensor([[1., 0.]])
+    """
     return ag.relu(F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh))
 
 
@@ -79,6 +98,15 @@ def lstm_cell(input: Tensor, hx: Tensor, cx: Tensor, w_ih: Tensor, w_hh: Tensor,
     gates' weights stacked in the order i, f, g, o. ``lstm_state`` computes c' from that
     (N, 4H) sum and ``lstm_output`` h', one node each, their derivatives written beside
     them (``autograd/ops/recurrent.py``). Returns (h', c').
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h, c = ag.ones(2, 3), ag.zeros(2, 4), ag.zeros(2, 4)
+        >>> h1, c1 = nn.rnn.lstm_cell(x, h, c, ag.zeros(16, 3), ag.zeros(16, 4))
+        >>> h1.shape, c1.shape
+        (autograd.Size([2, 4]), autograd.Size([2, 4]))
+        >>> c1[0]
+        tensor([0., 0., 0., 0.])
     """
     a = F.linear(input, w_ih, b_ih) + F.linear(hx, w_hh, b_hh)  # (N, 4H): i, f, g, o
     cy = lstm_state(a, cx)  # f * c + i * g
@@ -97,6 +125,13 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
 
     The reset gate multiplies W_hn h + b_hn, bias included (PyTorch's form, as cuDNN's).
     h' is computed as n + z * (h - n), the same value in one product fewer.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> x, h = ag.ones(2, 3), ag.ones(2, 4)
+        >>> nn.rnn.gru_cell(x, h, ag.zeros(12, 3), ag.zeros(12, 4))
+        tensor([[0.5000, 0.5000, 0.5000, 0.5000],
+                [0.5000, 0.5000, 0.5000, 0.5000]])
     """
     gi = F.linear(input, w_ih, b_ih)  # (N, 3H): r, z, n
     gh = F.linear(hx, w_hh, b_hh)
@@ -111,8 +146,15 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
 # --- the cells as modules ----------------------------------------------------------------
 
 class RNNCellBase(Module):
-    """What the three cells share: ``weight_ih`` (G*H, H_in), ``weight_hh`` (G*H, H),
-    ``bias_ih`` and ``bias_hh`` (G*H,), all from U(-1/sqrt(H), 1/sqrt(H))."""
+    """What the three cells share: ``weight_ih`` ``(G*H, H_in)``, ``weight_hh`` ``(G*H, H)``,
+    ``bias_ih`` and ``bias_hh`` ``(G*H,)``, all from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Examples:
+        >>> import nn
+        >>> cell = nn.GRUCell(3, 4)
+        >>> [(n, tuple(p.shape)) for n, p in cell.named_parameters()]
+        [('weight_ih', (12, 3)), ('weight_hh', (12, 4)), ('bias_ih', (12,)), ('bias_hh', (12,))]
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
                  device: Any = None, dtype: Any = None) -> None:
@@ -186,6 +228,14 @@ class RNNCell(RNNCellBase):
 
     Input (N, H_in) or (H_in,), hidden (N, H) or (H,) (zeros when not given); returns h'
     of hidden's shape. ``weight_ih`` is (H, H_in), ``weight_hh`` (H, H).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.RNNCell(4, 8)
+        >>> h = cell(ag.randn(3, 4))
+        >>> h = cell(ag.randn(3, 4), h)
+        >>> h.shape
+        autograd.Size([3, 8])
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -212,6 +262,13 @@ class LSTMCell(RNNCellBase):
     Input (N, H_in) or (H_in,); ``hx`` = (h, c), each (N, H) or (H,), zeros when not given;
     returns (h', c'). ``weight_ih`` is (4H, H_in) and ``weight_hh`` (4H, H), their rows the
     gates i, f, g, o.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.LSTMCell(4, 8)
+        >>> h, c = cell(ag.randn(3, 4))
+        >>> h.shape, c.shape
+        (autograd.Size([3, 8]), autograd.Size([3, 8]))
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -238,6 +295,12 @@ class GRUCell(RNNCellBase):
 
     Input (N, H_in) or (H_in,), hidden (N, H) or (H,) (zeros when not given); returns h'.
     ``weight_ih`` is (3H, H_in) and ``weight_hh`` (3H, H), their rows the gates r, z, n.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> cell = nn.GRUCell(4, 8)
+        >>> cell(ag.randn(3, 4)).shape
+        autograd.Size([3, 8])
     """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
@@ -286,12 +349,30 @@ _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 class RNNBase(Module):
     """What ``RNN``, ``LSTM`` and ``GRU`` share: the parameters, the checks and the loop.
 
+    Args:
+        input_size, hidden_size: H_in, the features of each step's x_t, and H, of h_t.
+        num_layers: stacked layers, each reading the previous one's h_t (default 1).
+        bias: add b_ih and b_hh (default True).
+        batch_first: input and output as (N, L, features) instead of (L, N, features).
+        dropout: in training, dropout with this p on every layer's output but the last's;
+            outside [0, 1] raises ValueError.
+        bidirectional: run a second pass from the last step to the first (D = 2).
+
     ``forward(input, hx)`` takes input (L, N, H_in) ((N, L, H_in) with
     ``batch_first=True``, (L, H_in) unbatched, or a :class:`PackedSequence`) and returns
-    (output, h_n): output (L, N, D*H) holds the last layer's h_t at every step (D = 2
-    when bidirectional, the two directions side by side), h_n (D*num_layers, N, H) each
+    (output, h_n): output ``(L, N, D*H)`` holds the last layer's h_t at every step (D = 2
+    when bidirectional, the two directions side by side), h_n ``(D*num_layers, N, H)`` each
     layer's and direction's final h. An LSTM's state is the pair (h, c) in and out (h of
     width proj_size where that is set).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> lstm = nn.LSTM(3, 5, num_layers=2, bidirectional=True, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(ag.randn(4, 7, 3))
+        >>> output.shape, h_n.shape
+        (autograd.Size([4, 7, 10]), autograd.Size([4, 4, 5]))
+        >>> len(lstm.all_weights), [tuple(w.shape) for w in lstm.all_weights[0]]
+        (4, [(20, 3), (20, 5), (20,), (20,)])
     """
 
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
@@ -369,7 +450,14 @@ class RNNBase(Module):
 
     @property
     def all_weights(self) -> list[list[Parameter]]:
-        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh] (and w_hr)."""
+        """Per layer and direction, its parameters [w_ih, w_hh, b_ih, b_hh] (and w_hr).
+
+        Examples:
+            >>> import nn
+            >>> gru = nn.GRU(3, 4, num_layers=2)
+            >>> [[tuple(w.shape) for w in layer] for layer in gru.all_weights]
+            [[(12, 3), (12, 4), (12,), (12,)], [(12, 4), (12, 4), (12,), (12,)]]
+        """
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def flatten_parameters(self) -> None:
@@ -573,6 +661,13 @@ class RNN(RNNBase):
     ``RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
     batch_first=False, dropout=0.0, bidirectional=False)``; forward(input, h_0=None)
     returns (output, h_n), shapes as in :class:`RNNBase`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> rnn = nn.RNN(input_size=4, hidden_size=8, num_layers=2, batch_first=True)
+        >>> output, h_n = rnn(ag.randn(3, 5, 4))
+        >>> output.shape, h_n.shape
+        (autograd.Size([3, 5, 8]), autograd.Size([2, 3, 8]))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -611,6 +706,15 @@ class LSTM(RNNBase):
         fc = nn.Linear(64, 1)
         out, (h_n, c_n) = lstm(x)          # x: (N, L, 8), out: (N, L, 64)
         y = fc(out[:, -1, :])              # (N, 1); out[:, -1] equals h_n[-1] here
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> lstm = nn.LSTM(input_size=4, hidden_size=8)
+        >>> output, (h_n, c_n) = lstm(ag.randn(5, 3, 4))
+        >>> output.shape, h_n.shape, c_n.shape
+        (autograd.Size([5, 3, 8]), autograd.Size([1, 3, 8]), autograd.Size([1, 3, 8]))
+        >>> list(lstm.state_dict())
+        ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -623,6 +727,13 @@ class GRU(RNNBase):
     ``GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
     dropout=0.0, bidirectional=False)``; forward(input, h_0=None) returns (output, h_n),
     shapes as in :class:`RNNBase`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> gru = nn.GRU(4, 8, bidirectional=True)
+        >>> output, h_n = gru(ag.randn(5, 3, 4))
+        >>> output.shape, h_n.shape
+        (autograd.Size([5, 3, 16]), autograd.Size([2, 3, 8]))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

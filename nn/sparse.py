@@ -23,6 +23,17 @@ class Embedding(Module):
     it stays a "nothing here" vector. ``max_norm`` renormalises the rows looked up whose
     ``norm_type``-norm exceeds it (in place); ``scale_grad_by_freq`` divides each row's
     gradient by the row's count in the batch.
+
+    Input: integer indices of any shape; output ``(*, embedding_dim)``. An index outside
+    [0, num_embeddings) raises IndexError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> emb = nn.Embedding(10, 3)
+        >>> emb.weight.shape
+        autograd.Size([10, 3])
+        >>> emb(ag.tensor([[1, 2, 4], [4, 3, 9]])).shape
+        autograd.Size([2, 3, 3])
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
@@ -91,7 +102,19 @@ class Embedding(Module):
                         norm_type: float = 2.0, scale_grad_by_freq: bool = False,
                         sparse: bool = False) -> Embedding:
         """An Embedding whose weight is ``embeddings`` (2-D, shared, not copied; the padding
-        row kept as given); ``freeze=True`` makes it not require grad."""
+        row kept as given); ``freeze=True`` makes it not require grad.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> vectors = ag.tensor([[0.0, 1.0], [2.0, 3.0]])
+            >>> emb = nn.Embedding.from_pretrained(vectors)
+            >>> emb(ag.tensor([1, 1, 0]))
+            tensor([[2., 3.],
+                    [2., 3.],
+                    [0., 1.]])
+            >>> emb.weight.requires_grad
+            False
+        """
         if embeddings.ndim != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
         rows, cols = embeddings.shape

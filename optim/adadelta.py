@@ -28,6 +28,21 @@ class Adadelta(Optimizer):
     one of past gradients), hence the default gamma = 1. v and u start at 0;
     ``state[p]`` holds ``'step'``, ``'square_avg'`` (v) and ``'acc_delta'`` (u).
     ``foreach`` is accepted for PyTorch's signature and changes nothing.
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adadelta([w], lr=1.0)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.9903, -1.9903])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,

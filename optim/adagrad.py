@@ -26,6 +26,21 @@ class Adagrad(Optimizer):
 
     Weights that have seen large gradients take small steps. ``state[p]``
     holds ``'step'`` (t) and ``'sum'`` (s_t).
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adagrad([w], lr=0.5)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.1564, -0.9836])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0,
@@ -42,6 +57,7 @@ class Adagrad(Optimizer):
             state["sum"] = zeros_state(p, group["initial_accumulator_value"])
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a parameter group, its accumulators starting at ``initial_accumulator_value``."""
         # As in PyTorch, the accumulators exist from the start (s_0 may be non-zero).
         super().add_param_group(param_group)
         for p in self.param_groups[-1]["params"]:

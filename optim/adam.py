@@ -37,6 +37,24 @@ class Adam(Optimizer):
 
     ``state[p]`` holds ``'step'`` (t), ``'exp_avg'`` (m), ``'exp_avg_sq'`` (v)
     and, with amsgrad, ``'max_exp_avg_sq'``.
+
+    Its first steps move each weight by about gamma (``lr``), whatever the gradient's scale.
+    ``betas`` outside [0, 1), a negative ``lr`` or ``eps`` raise ValueError; a single Tensor
+    as ``params`` raises TypeError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adam([w], lr=0.1)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.7016, -1.7006])
+        >>> sorted(opt.state[w])
+        ['exp_avg', 'exp_avg_sq', 'step']
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,
@@ -109,6 +127,21 @@ class AdamW(Adam):
     The weights shrink directly, theta <- theta * (1 - gamma * lambda), before
     the Adam step, instead of lambda * theta being added to the gradient
     (see :class:`Adam` for the whole rule). Default weight_decay = 1e-2.
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.AdamW([w], lr=0.1, weight_decay=0.1)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.6751, -1.6444])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,

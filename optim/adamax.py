@@ -40,6 +40,21 @@ class Adamax(Optimizer):
     m and u start at 0; ``state[p]`` holds ``'step'`` (t), ``'exp_avg'`` (m)
     and ``'exp_inf'`` (u). ``foreach`` is accepted for PyTorch's signature and
     changes nothing.
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.Adamax([w], lr=0.1)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.7155, -1.7076])
     """
 
     def __init__(self, params: ParamsT, lr: float = 2e-3,

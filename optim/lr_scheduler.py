@@ -35,6 +35,19 @@ class LRScheduler:
     ``last_epoch`` counts the calls of :meth:`step` (0 after construction,
     which sets every group's ``'initial_lr'``); ``base_lrs`` are those initial
     rates. Pass ``last_epoch`` only when resuming, as in PyTorch.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+        >>> sched.last_epoch, sched.base_lrs
+        (0, [0.1])
+        >>> opt.step()
+        >>> sched.step()
+        >>> sched.last_epoch, sched.get_last_lr()
+        (1, [0.05])
+        >>> sched.state_dict()['last_epoch']
+        1
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
@@ -64,13 +77,32 @@ class LRScheduler:
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates the last :meth:`step` set, one per parameter group."""
+        """The learning rates the last :meth:`step` set, one per parameter group.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+            >>> opt.step()
+            >>> sched.step()
+            >>> sched.get_last_lr()
+            [0.05]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
         """Advance one epoch and write the new rates into the optimizer's groups.
 
         ``epoch`` (deprecated in PyTorch) jumps to that epoch using the closed form.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+            >>> opt.step()
+            >>> sched.step()
+            >>> round(opt.param_groups[0]['lr'], 4)
+            0.01
         """
         self._step_count += 1
         if epoch is None:
@@ -90,10 +122,33 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer: ``ag.save`` can write it."""
+        """Everything but the optimizer: ``ag.save`` can write it.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.1)
+            >>> sd = sched.state_dict()
+            >>> sd['last_epoch'], sd['base_lrs'], 'optimizer' in sd
+            (0, [0.1], False)
+        """
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (the epoch count and the rates).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> opt.step()
+            >>> sched.step()
+            >>> saved = sched.state_dict()
+            >>> other = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+            >>> other.load_state_dict(saved)
+            >>> other.last_epoch
+            1
+        """
         self.__dict__.update(state_dict)
 
 
@@ -111,6 +166,21 @@ class LambdaLR(LRScheduler):
     """Set the learning rate to base_lr times a function of the epoch: lr = base_lr * f(epoch).
 
     ``lr_lambda`` is one function, or a list of them (one per parameter group).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.03333, 0.025, 0.02]
     """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
@@ -127,7 +197,23 @@ class LambdaLR(LRScheduler):
 
 
 class MultiplicativeLR(LRScheduler):
-    """Multiply the learning rate by a function of the epoch each step: lr_t = lr_{t-1} f(t)."""
+    """Multiply the learning rate by a function of the epoch each step: lr_t = lr_{t-1} f(t).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.9)
+        >>> lrs = []
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.09, 0.081, 0.0729]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda: Any, last_epoch: int = -1):
         self.lr_lambdas = _lambdas(optimizer, lr_lambda)
@@ -159,6 +245,21 @@ class LinearLR(LRScheduler):
     ``end_factor`` over ``total_iters`` epochs, then stays:
 
     lr_epoch = base_lr * (start + (end - start) * min(epoch, total_iters) / total_iters).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.075, 0.1, 0.1]
     """
 
     def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
@@ -203,6 +304,21 @@ class OneCycleLR(LRScheduler):
     ``three_phase`` the fall goes back to initial_lr first, then down to the minimum.
     Annealing from a to b at fraction p is b + (a - b) (1 + cos(pi p)) / 2 ('cos') or
     a + (b - a) p ('linear').
+
+    Call ``sched.step()`` after every batch's ``opt.step()``; stepping past ``total_steps`` raises
+    ValueError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=6)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.99442, 0.81175, 0.46264, 0.13348, 0.0]
     """
 
     def __init__(self, optimizer: Optimizer, max_lr: Any, total_steps: int | None = None,
@@ -305,6 +421,21 @@ class StepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
 
     lr_epoch = base_lr * gamma^floor(epoch / step_size).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125]
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
@@ -328,6 +459,21 @@ class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each epoch listed in ``milestones``.
 
     lr_epoch = base_lr * gamma^(number of milestones <= epoch).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 4], gamma=0.1)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.1, 0.01, 0.01, 0.001, 0.001, 0.001]
     """
 
     def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
@@ -348,13 +494,30 @@ class MultiStepLR(LRScheduler):
                 for base in self.base_lrs]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned, milestones included."""
         super().load_state_dict(state_dict)
         # ag.load gives a plain dict back (with int keys); the counts are what matter.
         self.milestones = Counter({int(k): v for k, v in dict(self.milestones).items()})
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every epoch: lr_epoch = base_lr * gamma^epoch."""
+    """Multiply the learning rate by ``gamma`` every epoch: lr_epoch = base_lr * gamma^epoch.
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.05, 0.025, 0.0125, 0.00625]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1):
         self.gamma = gamma
@@ -380,6 +543,21 @@ class CosineAnnealingLR(LRScheduler):
 
     which also respects changes made to ``group['lr']`` by others, and past
     T_max the rate climbs back up (a period of 2 T_max).
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.08536, 0.05, 0.01464, 0.0]
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
@@ -419,6 +597,21 @@ class ReduceLROnPlateau(LRScheduler):
     both. After more than ``patience`` epochs without improvement every lr
     becomes max(lr * factor, min_lr) (changes smaller than ``eps`` are
     skipped), then ``cooldown`` epochs pass before bad epochs count again.
+
+    An unknown ``mode`` or ``threshold_mode``, or ``factor >= 1``, raises ValueError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> losses = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9]
+        >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+        >>> lrs = []
+        >>> for loss in losses:
+        ...     opt.step()
+        ...     sched.step(loss)
+        ...     lrs.append(opt.param_groups[0]['lr'])
+        >>> lrs
+        [0.1, 0.1, 0.1, 0.05, 0.05, 0.025]
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
@@ -466,10 +659,19 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """Whether the cooldown after the last reduction is still running."""
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
-        """Whether metric value ``a`` improves on ``best`` by more than the threshold."""
+        """Whether metric value ``a`` improves on ``best`` by more than the threshold.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, threshold=0.01)
+            >>> sched.is_better(0.995, 1.0), sched.is_better(0.98, 1.0)
+            (False, True)
+        """
         if self.mode == "min" and self.threshold_mode == "rel":
             return a < best * (1.0 - self.threshold)
         if self.mode == "min":
@@ -479,7 +681,17 @@ class ReduceLROnPlateau(LRScheduler):
         return a > best + self.threshold
 
     def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
-        """Record this epoch's metric (a number or a one-element tensor)."""
+        """Record this epoch's metric (a number or a one-element tensor).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0)
+            >>> sched.step(1.0)
+            >>> sched.step(ag.tensor(2.0))
+            >>> round(opt.param_groups[0]['lr'], 4)
+            0.01
+        """
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.is_better(current, self.best):
@@ -512,6 +724,7 @@ class ReduceLROnPlateau(LRScheduler):
                 group["lr"] = new_lr
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned (best value, counters, rates)."""
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
@@ -535,6 +748,20 @@ class CyclicLR(LRScheduler):
     With ``cycle_momentum`` the momentum (or Adam's beta1) moves the other
     way: max_momentum - (max_momentum - base_momentum) * h * scale.
     Call ``scheduler.step()`` after every batch.
+
+    Call ``sched.step()`` after every batch's ``opt.step()``.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.3, 0.5, 0.3, 0.1, 0.3, 0.5]
     """
 
     def __init__(self, optimizer: Optimizer, base_lr: float | list[float],
@@ -638,6 +865,8 @@ class CyclicLR(LRScheduler):
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned; the scale function is rebuilt from the options.
+        """
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom", None)
         super().load_state_dict(state_dict)
@@ -669,6 +898,21 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``step()`` advances one epoch; ``step(epoch)`` jumps to ``epoch``, which
     may be fractional (``scheduler.step(epoch + i / iters)`` once per batch);
     the two can be mixed.
+
+    Call ``sched.step()`` once per epoch, after the epoch's ``opt.step()`` calls; ``get_last_lr()``
+    gives the rates it set.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=3)
+        >>> lrs = []
+        >>> for epoch in range(6):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(round(sched.get_last_lr()[0], 5))
+        >>> lrs
+        [0.075, 0.025, 0.1, 0.075, 0.025, 0.1]
     """
 
     def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
@@ -694,7 +938,16 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 for base in self.base_lrs]
 
     def step(self, epoch: float | None = None) -> None:
-        """Advance one epoch, or jump to ``epoch`` (fractional epochs allowed)."""
+        """Advance one epoch, or jump to ``epoch`` (fractional epochs allowed).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=4)
+            >>> sched.step(2.0)
+            >>> round(sched.get_last_lr()[0], 4)
+            0.05
+        """
         self._step_count += 1
         if epoch is None and self.last_epoch < 0:
             epoch = 0

@@ -41,6 +41,19 @@ class Optimizer:
             ``group['lr']`` to change the learning rate, as schedulers do).
         state: per-parameter state (momentum buffers, moment estimates,
             step counts), a dict keyed by the parameter tensor itself.
+
+    Subclasses (SGD, Adam, ...) define the update; every one has ``zero_grad()``, ``step()``,
+    ``state_dict()``, ``load_state_dict()`` and ``add_param_group()``. An empty ``params``, or a
+    single Tensor instead of an iterable, raises ValueError or TypeError.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> import nn
+        >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        >>> opt = optim.SGD([{'params': model[0].parameters(), 'lr': 0.01},
+        ...               {'params': model[2].parameters()}], lr=0.1, momentum=0.9)
+        >>> [(g['lr'], g['momentum'], len(g['params'])) for g in opt.param_groups]
+        [(0.01, 0.9, 2), (0.1, 0.9, 2)]
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]):
@@ -68,7 +81,15 @@ class Optimizer:
 
     # --- parameter groups ---------------------------------------------------------------
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own options (missing options take the defaults)."""
+        """Add a group of parameters with its own options (missing options take the defaults).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(2, requires_grad=True)], lr=0.1)
+            >>> opt.add_param_group({'params': [ag.zeros(3, requires_grad=True)], 'lr': 0.01})
+            >>> [g['lr'] for g in opt.param_groups]
+            [0.1, 0.01]
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         group = dict(param_group)
@@ -129,7 +150,19 @@ class Optimizer:
 
     # --- the training-loop API ------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients: ``p.grad = None`` (default), or fill them with zeros in place."""
+        """Forget the gradients: ``p.grad = None`` (default), or fill them with zeros in place.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> w = ag.tensor([1.0], requires_grad=True)
+            >>> opt = optim.SGD([w], lr=0.1)
+            >>> (3 * w).sum().backward()
+            >>> w.grad
+            tensor([3.])
+            >>> opt.zero_grad()
+            >>> w.grad is None
+            True
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if p._grad is None:
@@ -149,6 +182,15 @@ class Optimizer:
 
         ``closure`` re-evaluates the model and returns the loss (it runs with
         gradients enabled, before the update).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> w = ag.tensor([1.0], requires_grad=True)
+            >>> opt = optim.SGD([w], lr=0.1)
+            >>> (3 * w).sum().backward()
+            >>> opt.step()
+            >>> w
+            tensor([0.7000], requires_grad=True)
         """
         loss = None
         if closure is not None:
@@ -208,6 +250,18 @@ class Optimizer:
         'param_groups': [{'lr': 0.001, ..., 'params': [0, 1, ...]}, ...]}``.
         Indices count the parameters of all groups in order. The state tensors
         are the optimizer's own (not copies), as in PyTorch; ``ag.save`` writes them.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> w = ag.tensor([1.0], requires_grad=True)
+            >>> opt = optim.SGD([w], lr=0.1, momentum=0.9)
+            >>> (3 * w).sum().backward()
+            >>> opt.step()
+            >>> sd = opt.state_dict()
+            >>> sd['state']
+            {0: {'momentum_buffer': tensor([3.])}}
+            >>> sd['param_groups'][0]['params'], sd['param_groups'][0]['lr']
+            ([0], 0.1)
         """
         index_of: dict[int, int] = {}
         groups = []
@@ -225,6 +279,16 @@ class Optimizer:
 
         The state is copied onto each parameter's device and dtype, so the
         loaded optimizer continues exactly where the saved one stopped.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> w = ag.tensor([1.0], requires_grad=True)
+            >>> opt = optim.SGD([w], lr=0.1)
+            >>> saved = opt.state_dict()
+            >>> opt.param_groups[0]['lr'] = 0.5
+            >>> opt.load_state_dict(saved)
+            >>> opt.param_groups[0]['lr']
+            0.1
         """
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():
             raise ValueError(

@@ -37,6 +37,21 @@ class RAdam(Optimizer):
     m and v start at 0; ``state[p]`` holds ``'step'`` (t), ``'exp_avg'`` (m)
     and ``'exp_avg_sq'`` (v). ``foreach`` is accepted for PyTorch's signature
     and changes nothing.
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.RAdam([w], lr=0.1)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.4623, -0.9246])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3,

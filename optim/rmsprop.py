@@ -33,6 +33,21 @@ class RMSprop(Optimizer):
     v, g^ave and b start at zero; ``state[p]`` holds ``'step'``,
     ``'square_avg'`` (v), ``'grad_avg'`` (centered) and ``'momentum_buffer'``
     (mu > 0).
+
+    Raises ValueError for a negative ``lr`` (or other invalid option) and TypeError when ``params``
+    is a single Tensor rather than an iterable of them.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.RMSprop([w], lr=0.01)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.7800, -1.7753])
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, alpha: float = 0.99,

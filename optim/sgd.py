@@ -32,6 +32,36 @@ class SGD(Optimizer):
     learning rate alpha is ``lr`` (gamma in PyTorch's documentation).
     Momentum keeps a running sum of past steps (the buffer b, in
     ``state[p]['momentum_buffer']``); Nesterov looks ahead along it.
+
+    ``nesterov=True`` needs ``momentum > 0`` and ``dampening=0`` (ValueError otherwise);
+    ``maximize=True`` climbs the objective instead. Raises ValueError for a negative ``lr`` (or
+    other invalid option) and TypeError when ``params`` is a single Tensor rather than an iterable
+    of them.
+
+    Below, L = w_1^2 + w_2^2 from w = (1, -2): three steps of the lecture's update
+    w <- w - 0.1 * 2w, then three with Nesterov momentum.
+
+    Examples:
+        >>> import autograd as ag, optim
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     loss = (w ** 2).sum()
+        ...     loss.backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([ 0.5120, -1.0240])
+        >>> w = ag.tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim.SGD([w], lr=0.1, momentum=0.9, nesterov=True)
+        >>> for _ in range(3):
+        ...     opt.zero_grad()
+        ...     (w ** 2).sum().backward()
+        ...     opt.step()
+        >>> w.detach().round(decimals=4)
+        tensor([-0.1084,  0.2167])
+        >>> list(opt.state[w])
+        ['momentum_buffer']
     """
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0,

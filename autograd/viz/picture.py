@@ -55,7 +55,18 @@ EDGE_ATTR = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7"}
 
 
 class GraphvizNotFoundError(RuntimeError):
-    """Rendering needs Graphviz's ``dot`` executable, which is not on PATH."""
+    """Rendering needs Graphviz's ``dot`` executable, which is not on PATH.
+
+    A RuntimeError raised when a picture is rendered (``.render``, ``save_pngs``, the Jupyter
+    display); its message says how to install Graphviz (``sudo apt-get install graphviz``,
+    ``brew install graphviz``, ``conda install -c conda-forge graphviz``). The DOT text,
+    ``.source``, needs no Graphviz.
+
+    Examples:
+        >>> import autograd as ag
+        >>> issubclass(ag.viz.GraphvizNotFoundError, RuntimeError)
+        True
+    """
 
 
 _graph_class: Any = None

@@ -94,6 +94,15 @@ class BackwardSteps(Sequence):
     dL/d(output) of the op; ``.sent``, (input index, gradient) pairs;
     ``.leaf_grads``, id(leaf) -> gradient so far); ``save_gif(path)`` and
     ``save_pngs(folder)`` write the pictures out.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> steps = ag.viz.backward_steps((x * x).sum(), params={'x': x})
+        >>> len(steps), steps.ops
+        (2, ['Sum', 'Mul'])
+        >>> type(steps[0]).__name__
+        'Graph'
     """
 
     _counter = itertools.count()
@@ -236,20 +245,18 @@ def backward_steps(
         gradient: dL/droot for a non-scalar root.
         max_steps: refuse graphs with more ops than this (one picture each).
 
-    Returns:
-        A :class:`BackwardSteps`: a sequence with one ``graphviz.Digraph`` per step.
-
-    Raises:
-        TypeError: ``root`` is not a Tensor.
-        ValueError: the graph has more than ``max_steps`` ops.
+    Returns a :class:`BackwardSteps`. Drawing needs no Graphviz; rendering (``save_pngs``,
+    ``save_gif``, the Jupyter display) needs its ``dot`` executable.
 
     Examples:
         >>> import autograd as ag
-        >>> w = ag.tensor([0.5, -1.0], requires_grad=True)
-        >>> loss = ag.sigmoid((w * ag.tensor([1.0, 2.0])).sum())
-        >>> steps = ag.viz.backward_steps(loss, params={"w": w})
-        >>> len(steps)
-        3
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> loss = (x * x).sum()
+        >>> steps = ag.viz.backward_steps(loss, params={'x': x})
+        >>> len(steps), steps.ops
+        (2, ['Sum', 'Mul'])
+        >>> steps.trace[1].sent
+        [(0, array([1., 2.], dtype=float32)), (1, array([1., 2.], dtype=float32))]
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"backward_steps needs a Tensor, got {type(root).__name__}")

@@ -28,6 +28,19 @@ def clip_grad_norm_(parameters: Iterable[ag.Tensor] | ag.Tensor, max_norm: float
     The norm is taken over all gradients as one vector, ||g||_p = (sum_i |g_i|^p)^(1/p)
     (the largest |g_i| for p = inf); every gradient is then multiplied in place by
     min(1, max_norm / (||g||_p + 1e-6)). Returns that total norm (before clipping).
+
+    ``parameters`` is a Tensor or an iterable of them (those without ``.grad`` are skipped);
+    ``norm_type`` p (2 by default, ``float('inf')`` for the max). With
+    ``error_if_nonfinite=True`` a nan or inf total norm raises RuntimeError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = ag.tensor([1.0, 1.0], requires_grad=True)
+        >>> (w * ag.tensor([3.0, 4.0])).sum().backward()
+        >>> nn.utils.clip_grad_norm_([w], max_norm=1.0)
+        tensor(5.)
+        >>> w.grad.round(decimals=4)
+        tensor([0.6000, 0.8000])
     """
     grads = _grads(parameters)
     max_norm, norm_type = float(max_norm), float(norm_type)
@@ -50,7 +63,18 @@ def clip_grad_norm_(parameters: Iterable[ag.Tensor] | ag.Tensor, max_norm: float
 
 def clip_grad_value_(parameters: Iterable[ag.Tensor] | ag.Tensor, clip_value: float,
                      foreach: Any = None) -> None:
-    """Clamp every gradient entry into [-clip_value, clip_value], in place."""
+    """Clamp every gradient entry into [-clip_value, clip_value], in place.
+
+    Returns None.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> w = ag.tensor([1.0, 1.0], requires_grad=True)
+        >>> (w * ag.tensor([3.0, -0.5])).sum().backward()
+        >>> nn.utils.clip_grad_value_([w], 1.0)
+        >>> w.grad
+        tensor([ 1.0000, -0.5000])
+    """
     clip_value = float(clip_value)
     with ag.no_grad():
         for g in _grads(parameters):
@@ -72,6 +96,12 @@ def parameters_to_vector(parameters: Iterable[ag.Tensor]) -> ag.Tensor:
 
     The vector is computed by differentiable ops (a reshape per parameter and a
     concatenation), so a loss of it backpropagates into the parameters.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> layer = nn.Linear(3, 2)
+        >>> nn.utils.parameters_to_vector(layer.parameters()).shape
+        autograd.Size([8])
     """
     if isinstance(parameters, ag.Tensor):
         raise TypeError(
@@ -88,6 +118,17 @@ def vector_to_parameters(vec: ag.Tensor, parameters: Iterable[ag.Tensor]) -> Non
 
     Each parameter's data becomes a view of its slice of ``vec``, reshaped to
     the parameter's shape (so, as in PyTorch, the two share memory afterwards).
+
+    A vector whose length is not the parameters' total size raises RuntimeError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> layer = nn.Linear(3, 2)
+        >>> nn.utils.vector_to_parameters(ag.zeros(8), layer.parameters())
+        >>> layer.weight
+        Parameter containing:
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]], requires_grad=True)
     """
     if not isinstance(vec, ag.Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")

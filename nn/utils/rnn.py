@@ -37,6 +37,17 @@ class PackedSequence(NamedTuple):
     ``sorted_indices`` gives, per position in that order, the sequence's index in the
     original batch, and ``unsorted_indices`` the inverse (both None when the batch was
     already sorted). Build one with :func:`pack_padded_sequence` or :func:`pack_sequence`.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> packed = nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        >>> packed.batch_sizes
+        tensor([3, 2, 1])
+        >>> packed.data[:, 0]
+        tensor([1., 3., 2., 1., 3., 1.])
+        >>> packed.sorted_indices
+        tensor([0, 2, 1])
     """
 
     data: Tensor
@@ -46,7 +57,14 @@ class PackedSequence(NamedTuple):
 
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         """``data`` (and the indices, which follow it) moved or cast; ``batch_sizes`` stays
-        on the CPU, as in PyTorch."""
+        on the CPU, as in PyTorch.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.to(ag.float64).data.dtype, packed.batch_sizes
+            (autograd.float64, tensor([2, 1]))
+        """
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
@@ -55,19 +73,24 @@ class PackedSequence(NamedTuple):
                           move(self.unsorted_indices))
 
     def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """The sequence with ``data`` on the GPU (see :meth:`to`)."""
         return self.to("cuda")
 
     def cpu(self) -> PackedSequence:
+        """The sequence with ``data`` on the CPU (see :meth:`to`)."""
         return self.to("cpu")
 
     def double(self) -> PackedSequence:
+        """The sequence with ``data`` cast to float64."""
         return self.to(ag.float64)
 
     def float(self) -> PackedSequence:
+        """The sequence with ``data`` cast to float32."""
         return self.to(ag.float32)
 
     @property
     def is_cuda(self) -> bool:
+        """Whether ``data`` is on a CUDA device."""
         return self.data.is_cuda
 
 
@@ -75,7 +98,18 @@ def pad_sequence(sequences: Any, batch_first: bool = False, padding_value: float
                  padding_side: str = "right") -> Tensor:
     """Stack sequences of shapes (L_i, *) into one (T, B, *) tensor ((B, T, *) with
     ``batch_first``), T = max L_i, each sequence padded with ``padding_value`` after its
-    end (``padding_side='left'``: before its start)."""
+    end (``padding_side='left'``: before its start).
+
+    Sequences whose trailing shapes differ raise RuntimeError.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> nn.utils.rnn.pad_sequence(seqs, batch_first=True)[..., 0]
+        tensor([[1., 1., 1.],
+                [2., 0., 0.],
+                [3., 3., 0.]])
+    """
     if padding_side not in ("left", "right"):
         raise RuntimeError(f"Expected padding_side to be one of left or right, but got "
                            f"{padding_side}.")
@@ -104,7 +138,17 @@ def pad_sequence(sequences: Any, batch_first: bool = False, padding_value: float
 
 def unpad_sequence(padded_sequences: Tensor, lengths: Any,
                    batch_first: bool = False) -> list[Tensor]:
-    """The inverse of :func:`pad_sequence` (right padding): the list of sequences (L_i, *)."""
+    """The inverse of :func:`pad_sequence` (right padding): the list of sequences (L_i, *).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True)
+        >>> lengths = ag.tensor([3, 1, 2])
+        >>> seqs = nn.utils.rnn.unpad_sequence(padded, lengths, batch_first=True)
+        >>> [tuple(s.shape) for s in seqs]
+        [(3, 2), (1, 2), (2, 2)]
+    """
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
     return [padded_sequences[i, :n] for i, n in enumerate(_lengths_list(lengths))]
@@ -126,6 +170,19 @@ def pack_padded_sequence(input: Tensor, lengths: Any, batch_first: bool = False,
 
     With ``enforce_sorted=True`` the lengths must not increase; otherwise the batch is
     sorted here, and ``sorted_indices``/``unsorted_indices`` record the order.
+
+    Feed the result to an RNN, LSTM or GRU, which then skips the padding.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> padded = nn.utils.rnn.pad_sequence(seqs, batch_first=True)
+        >>> packed = nn.utils.rnn.pack_padded_sequence(padded, [3, 1, 2], batch_first=True,
+        ...                                            enforce_sorted=False)
+        >>> output, h_n = nn.GRU(2, 4, batch_first=True)(packed)
+        >>> out, lengths = nn.utils.rnn.pad_packed_sequence(output, batch_first=True)
+        >>> out.shape, lengths, h_n.shape
+        (autograd.Size([3, 3, 4]), tensor([3, 1, 2]), autograd.Size([1, 3, 4]))
     """
     lengths = _lengths_list(lengths)
     batch_dim = 0 if batch_first else 1
@@ -178,7 +235,16 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
                         ) -> tuple[Tensor, Tensor]:
     """The inverse of :func:`pack_padded_sequence`: (padded, lengths), padded (T, B, *)
     ((B, T, *) with ``batch_first``) in the original batch order, T = the longest
-    length (or ``total_length``), lengths an int64 tensor of the B lengths."""
+    length (or ``total_length``), lengths an int64 tensor of the B lengths.
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> packed = nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        >>> padded, lengths = nn.utils.rnn.pad_packed_sequence(packed)
+        >>> padded.shape, lengths
+        (autograd.Size([3, 3, 2]), tensor([3, 1, 2]))
+    """
     data, batch_sizes = sequence.data, [int(b) for b in sequence.batch_sizes.tolist()]
     batch, longest = batch_sizes[0], len(batch_sizes)
     if total_length is not None:
@@ -211,7 +277,14 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
 
 
 def pack_sequence(sequences: Any, enforce_sorted: bool = True) -> PackedSequence:
-    """Pack a list of sequences (L_i, *) (longest first unless ``enforce_sorted=False``)."""
+    """Pack a list of sequences (L_i, *) (longest first unless ``enforce_sorted=False``).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), ag.ones(2, 2)]
+        >>> nn.utils.rnn.pack_sequence(seqs).batch_sizes
+        tensor([2, 2, 1])
+    """
     sequences = list(sequences)
     lengths = [s.shape[0] for s in sequences]
     return pack_padded_sequence(pad_sequence(sequences), lengths,
@@ -219,6 +292,14 @@ def pack_sequence(sequences: Any, enforce_sorted: bool = True) -> PackedSequence
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
-    """The inverse of :func:`pack_sequence`: the list of sequences (L_i, *)."""
+    """The inverse of :func:`pack_sequence`: the list of sequences (L_i, *).
+
+    Examples:
+        >>> import autograd as ag, nn
+        >>> seqs = [ag.ones(3, 2), 2 * ag.ones(1, 2), 3 * ag.ones(2, 2)]
+        >>> packed = nn.utils.rnn.pack_sequence(seqs, enforce_sorted=False)
+        >>> [s[:, 0] for s in nn.utils.rnn.unpack_sequence(packed)]
+        [tensor([1., 1., 1.]), tensor([2.]), tensor([3., 3.])]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
