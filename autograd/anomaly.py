@@ -37,7 +37,20 @@ class detect_anomaly:
 
 class set_detect_anomaly(detect_anomaly):
     """``set_detect_anomaly(True)`` turns anomaly detection on for this thread at once, as in
-    PyTorch; used with ``with``, the previous setting comes back at the end of the block."""
+    PyTorch; used with ``with``, the previous setting comes back at the end of the block.
+
+    Examples:
+        >>> import autograd as ag
+        >>> _ = ag.set_detect_anomaly(True)
+        >>> ag.is_anomaly_enabled()
+        True
+        >>> _ = ag.set_detect_anomaly(False)
+        >>> with ag.set_detect_anomaly(True):
+        ...     ag.is_anomaly_enabled()
+        True
+        >>> ag.is_anomaly_enabled()
+        False
+    """
 
     def __init__(self, mode: bool, check_nan: bool = True):
         self.enabled = bool(mode)

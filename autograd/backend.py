@@ -125,7 +125,15 @@ def get_default_device() -> Device:
 
 def set_default_device(device: Any) -> None:
     """Make ``device`` ('cpu', 'cuda', 'cuda:1', an ag.device; None for the CPU) the default
-    of every creation function, as ``torch.set_default_device``."""
+    of every creation function, as ``torch.set_default_device``.
+
+    Examples:
+        >>> import autograd as ag
+        >>> ag.set_default_device("cpu")
+        >>> ag.zeros(2).device
+        device(type='cpu')
+        >>> ag.set_default_device(None)  # back to the CPU default
+    """
     global _default_device
     _default_device = CPU if device is None else Device(device)
 

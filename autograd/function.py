@@ -31,7 +31,6 @@ place where a node of the graph is recorded.
 from __future__ import annotations
 
 import itertools
-import sys
 import traceback
 from operator import is_not
 from typing import Any
@@ -40,6 +39,7 @@ import numpy as np
 from numpy import ndarray
 
 from . import backend
+from .forward_errors import check_broadcast, check_one_device
 from .grad_mode import anomaly_enabled, grad_enabled
 from .tensor import Tensor
 
@@ -91,21 +91,77 @@ class FunctionCtx:
     ``ctx.save_for_backward(*values)`` keeps values for backward, which reads them as
     ``ctx.saved_tensors``; ``ctx.needs_input_grad[i]`` says whether input i needs a
     gradient; other fields (``ctx.dim = dim``) carry anything else from forward to backward.
+
+    Examples:
+        >>> import autograd as ag
+        >>> class Scale(ag.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x, k):
+        ...         ctx.k = k                      # a number for backward
+        ...         return x * k
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         return grad * ctx.k, None      # no gradient for k
+        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> Scale.apply(x, 3.0).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
     """
 
     __slots__ = ()
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
-        """Per input of forward: does it need a gradient (a Tensor that requires grad)?"""
+        """Per input of forward: does it need a gradient (a Tensor that requires grad)?
+
+        Examples:
+            >>> import autograd as ag
+            >>> y = ag.tensor([1.0], requires_grad=True) * ag.tensor([2.0])
+            >>> y.grad_fn.needs_input_grad
+            (True, False)
+        """
         return tuple(map(is_not, self.edges, _NONES))
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep inputs, the output or computed values of forward for backward; they are
-        freed once backward has used them."""
+        freed once backward has used them.
+
+        Examples:
+            >>> import autograd as ag
+            >>> class Square(ag.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         ctx.save_for_backward(x)
+            ...         return x * x
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         (x,) = ctx.saved_tensors
+            ...         return 2 * x * grad
+            >>> x = ag.tensor([3.0], requires_grad=True)
+            >>> Square.apply(x).backward()
+            >>> x.grad
+            tensor([6.])
+        """
         self.saved_tensors = items
 
     def mark_non_differentiable(self, *items: Any) -> None:
+        """Accepted for PyTorch's code and not needed here: an output that is an integer
+        or bool tensor never gets a gradient.
+
+        Examples:
+            >>> import autograd as ag
+            >>> class Floor(ag.Function):
+            ...     @staticmethod
+            ...     def forward(ctx, x):
+            ...         out = x.floor()
+            ...         ctx.mark_non_differentiable(out)
+            ...         return out
+            ...     @staticmethod
+            ...     def backward(ctx, grad):
+            ...         return grad * 0
+            >>> Floor.apply(ag.tensor([1.5], requires_grad=True))
+            tensor([1.], grad_fn=<FloorBackward>)
+        """
         return None
 
 
@@ -172,7 +228,14 @@ class Function(FunctionCtx):
         grad appears as its ``AccumulateGrad`` node (``.variable`` is the leaf), a Tensor or
         number operand that needs no gradient as ``(None, 0)``. Options (dims, sizes, flags)
         are not listed: an op names the positions it lists, in PyTorch's order, in
-        ``tensor_inputs`` (None: every input)."""
+        ``tensor_inputs`` (None: every input).
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> (x * 2).grad_fn.next_functions
+            ((<AccumulateGrad object>, 0), (None, 0))
+        """
         edges = self.edges
         shown = self.tensor_inputs
         if shown is not None:
@@ -180,7 +243,13 @@ class Function(FunctionCtx):
         return tuple((AccumulateGrad(e) if isinstance(e, Tensor) else e, 0) for e in edges)
 
     def name(self) -> str:
-        """The node's name, as PyTorch prints grad_fn: ``ExpBackward`` for a Function ``Exp``."""
+        """The node's name, as PyTorch prints grad_fn: ``ExpBackward`` for a Function ``Exp``.
+
+        Examples:
+            >>> import autograd as ag
+            >>> (ag.tensor([1.0], requires_grad=True) * 2).grad_fn.name()
+            'MulBackward0'
+        """
         return type(self).__name__ + "Backward"
 
     def __repr__(self) -> str:
@@ -218,8 +287,8 @@ class Function(FunctionCtx):
             try:
                 out = cls.forward(node, *arrays)
             except (TypeError, ValueError):
-                _check_one_device(args)  # numpy's errors for devices and shapes: PyTorch's
-                _check_broadcast(cls, args)
+                check_one_device(args)  # numpy's errors for devices and shapes: PyTorch's
+                check_broadcast(cls, args)
                 raise
             if type(out) is not ndarray and not isinstance(out, backend.ARRAY_TYPES):
                 out = _scalar_output(node, out)  # numpy gives scalars for 0-d results
@@ -411,53 +480,3 @@ def saved_as_tensors(node: Function) -> tuple:
             # a leaf: use it, so gradients reach its .grad; else a Tensor on its node
             out.append(edge if isinstance(edge, Tensor) else Tensor(value, grad_fn=edge))
     return tuple(out)
-
-
-def _check_one_device(args: tuple) -> None:
-    """Raise PyTorch's error when an op's tensors live on different devices.
-
-    Called only after a forward failed, so the common path pays nothing.
-    """
-    devices = []
-    for a in args:
-        data = unwrap(a)
-        if hasattr(data, "shape") and not isinstance(data, np.generic):  # where's raw condition
-            d = backend.device_of(data)
-            if d not in devices:
-                devices.append(d)
-    if len(devices) > 1:
-        raise RuntimeError(
-            f"Expected all tensors to be on the same device, but found at least two devices, "
-            f"{devices[0]} and {devices[1]}!"
-        )
-    if len(devices) == 1 and devices[0].type == "cuda":
-        current = backend.current_cuda_index()
-        if devices[0].index != current:
-            raise RuntimeError(
-                f"the tensors are on {devices[0]} but the current GPU is cuda:{current}, where "
-                f"kernels run: compute inside `with ag.cuda.device({devices[0].index}):` or "
-                f"call ag.cuda.set_device({devices[0].index}) first"
-            )
-
-
-def _check_broadcast(cls: type, args: tuple) -> None:
-    """Turn numpy's ValueError for shapes that do not broadcast into PyTorch's RuntimeError.
-
-    Called only after a forward failed; names the first dimension that differs, as PyTorch.
-    """
-    err = sys.exc_info()[1]
-    if not (isinstance(err, ValueError) and "broadcast" in str(err)):
-        return
-    shapes = [tuple(a.shape) for a in args if hasattr(a, "shape") and not isinstance(a, np.generic)]
-    where = ""
-    for a, b in itertools.product(shapes, shapes):
-        dims = [(n, m, i) for i, (n, m) in enumerate(zip(a[::-1], b[::-1])) if n != m != 1 != n]
-        if dims:
-            n, m, i = dims[0]
-            where = (f"The size of tensor a ({n}) must match the size of tensor b ({m}) at "
-                     f"non-singleton dimension {max(len(a), len(b)) - 1 - i}: ")
-            break
-    name = cls.__name__.lower()
-    raise RuntimeError(
-        f"{where}{name}: shapes {', '.join(map(str, shapes))} cannot be broadcast together"
-    ) from err

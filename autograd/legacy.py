@@ -60,8 +60,16 @@ class _LegacyType(type):
 
 
 def _legacy(name: str, dtype: dtypes.DType) -> _LegacyType:
-    doc = (f"``{name}(data)`` is ``ag.tensor(data, dtype={dtype})``; ``{name}(2, 3)`` a new "
-           f"2x3 tensor of {dtype} (zeros here; uninitialised in PyTorch).")
+    doc = f"""``{name}(data)`` is ``ag.tensor(data, dtype={dtype})``; ``{name}(2, 3)`` a new
+    2x3 tensor of {dtype} (zeros here; uninitialised in PyTorch). ``isinstance(t, {name})``
+    is true for a CPU tensor of that dtype.
+
+    Examples:
+        >>> import autograd as ag
+        >>> t = ag.{name}([1, 0])
+        >>> t.dtype, isinstance(t, ag.{name}), tuple(ag.{name}(2, 3).shape)
+        ({dtype}, True, (2, 3))
+    """
     return _LegacyType(name, (), {"dtype": dtype, "__doc__": doc})
 
 
@@ -133,7 +141,18 @@ def convert_type(t: Tensor, kind: Any) -> Tensor:
 def set_default_tensor_type(kind: Any) -> None:
     """Deprecated in PyTorch (use ``set_default_dtype`` and ``set_default_device``), and
     working as there: a floating type sets the default dtype, a 'torch.cuda.*' one the
-    default device as well."""
+    default device as well.
+
+    Examples:
+        >>> import warnings
+        >>> import autograd as ag
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     ag.set_default_tensor_type(ag.DoubleTensor)
+        >>> ag.tensor([1.5]).dtype
+        autograd.float64
+        >>> ag.set_default_dtype(ag.float32)  # back to the default
+    """
     warnings.warn(
         "torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
         "torch.set_default_dtype() and torch.set_default_device() as alternatives.",

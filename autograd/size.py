@@ -22,7 +22,13 @@ class Size(tuple):
     __slots__ = ()
 
     def numel(self) -> int:
-        """The number of elements a tensor of this shape holds (1 for ``Size([])``)."""
+        """The number of elements a tensor of this shape holds (1 for ``Size([])``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(3, 28, 28).shape.numel(), ag.Size([]).numel()
+            (2352, 1)
+        """
         n = 1
         for d in self:
             n *= d

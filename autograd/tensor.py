@@ -355,11 +355,23 @@ class Tensor:
         return int(self._array.size)
 
     def nelement(self) -> int:
-        """The number of elements (``numel``)."""
+        """The number of elements (``numel``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).nelement()
+            6
+        """
         return int(self._array.size)
 
     def ndimension(self) -> int:
-        """The number of dimensions (``dim``)."""
+        """The number of dimensions (``dim``).
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(2, 3).ndimension()
+            2
+        """
         return self._array.ndim
 
     def is_contiguous(self) -> bool:
@@ -374,7 +386,16 @@ class Tensor:
         return bool(self._array.flags.c_contiguous)
 
     def data_ptr(self) -> int:
-        """The address of the first element (equal for tensors that view the same start)."""
+        """The address of the first element (equal for tensors that view the same start).
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.zeros(2, 3)
+            >>> x.data_ptr() == x[0].data_ptr() == x.detach().data_ptr()
+            True
+            >>> x[1].data_ptr() - x.data_ptr()  # 3 float32 elements further
+            12
+        """
         array = self._array
         if hasattr(array, "__array_interface__"):
             return int(array.__array_interface__["data"][0])
@@ -403,7 +424,13 @@ class Tensor:
         return self._array.dtype.itemsize
 
     def element_size(self) -> int:
-        """The size of one element in bytes."""
+        """The size of one element in bytes.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.zeros(3).element_size(), ag.zeros(3, dtype=ag.float64).element_size()
+            (4, 8)
+        """
         return self._array.dtype.itemsize
 
     def is_floating_point(self) -> bool:

@@ -133,3 +133,55 @@ def test_code_blocks_of_docs_pages_run(path, index, code, tmp_path, monkeypatch,
 def test_the_pages_have_code_blocks_to_run():
     assert {p.name for p, _, _ in SCRIPTS} >= {"getting-started.md", "graph-pictures.md",
                                                 "devices.md"}
+
+
+DOCUMENTED_MODULES = ["autograd", "nn", "nn.functional", "optim", "optim.lr_scheduler",
+                      "autograd.data", "autograd.viz"]
+
+
+def public_objects() -> dict[str, object]:
+    """The public functions and classes of the documented modules, and the public methods
+    and properties of those classes and of Tensor, by dotted name."""
+    import inspect
+
+    found: dict[str, object] = {}
+    classes = {"autograd.Tensor": ag.Tensor}
+    for name in DOCUMENTED_MODULES:
+        module = importlib.import_module(name)
+        names = getattr(module, "__all__", None) or [n for n in dir(module) if n[0] != "_"]
+        for attr in names:
+            obj = getattr(module, attr, None)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                found[f"{name}.{attr}"] = obj
+                if inspect.isclass(obj) and obj.__module__.split(".")[0] in PACKAGES:
+                    classes[f"{name}.{attr}"] = obj
+    for cname, cls in classes.items():
+        for attr, member in vars(cls).items():
+            # a method is documented where it is introduced: an override (a layer's forward,
+            # extra_repr) is what the class docstring's example runs
+            introduced = not any(attr in vars(base) for base in cls.__mro__[1:])
+            if attr[0] != "_" and introduced and (inspect.isfunction(member)
+                                                  or isinstance(member, property)):
+                found[f"{cname}.{attr}"] = member
+    return found
+
+
+def test_every_public_name_has_an_example():
+    """The API pages promise an example that runs for every public function, class, method
+    and property: a new name without one fails here."""
+    missing = sorted(name for name, obj in public_objects().items()
+                     if ">>>" not in (getattr(obj, "__doc__", None) or ""))
+    assert not missing, f"{len(missing)} public names without an example: {missing}"
+
+
+def test_examples_of_tensor_methods_made_by_factories_run(tmp_path, monkeypatch):
+    """The in-place twins (x.exp_()) and the comparisons (x.lt(y)) get their docstrings from
+    the functions that make them, which doctest's module search does not reach."""
+    monkeypatch.chdir(tmp_path)
+    parser = doctest.DocTestParser()
+    tests = [parser.get_doctest(method.__doc__, {}, f"Tensor.{name}", None, 0)
+             for name, method in vars(ag.Tensor).items()
+             if callable(method) and getattr(method, "__module__", "") in
+             ("autograd.ops.inplace", "autograd.ops.logical") and ">>>" in (method.__doc__ or "")]
+    attempted, failed, report = run_examples(tests)
+    assert attempted >= 30 and failed == 0, report

@@ -557,5 +557,14 @@ def in_place_twin(op: Any, name: str) -> Any:
         return apply_(self, op)
 
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"In place: ``x.{name[:-1]}()`` written into x (recorded on the graph too)."
+    method.__doc__ = (
+        f"""In place: ``x.{name[:-1]}()`` written into x's memory (recorded on the graph too,
+        when x requires grad); returns x.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([0.25, 0.5])
+            >>> x.{name}() is x
+            True
+        """)
     return method

@@ -35,22 +35,32 @@ def comparison(name: str) -> Any:
         return Tensor(getattr(a, name)(b))
 
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"``x.{name}(y)``: the element-wise comparison, a bool tensor."
+    symbol = _SYMBOLS[name]
+    method.__doc__ = f"""``x {symbol} y``, element-wise (y broadcast against x): a bool tensor.
+
+        Examples:
+            >>> import autograd as ag
+            >>> ag.tensor([1.0, 2.0, 3.0]) {symbol} 2
+            {_EXAMPLE_RESULTS[name]}
+        """
     return method
 
 
+_SYMBOLS = {"__eq__": "==", "__ne__": "!=", "__lt__": "<", "__le__": "<=", "__gt__": ">",
+            "__ge__": ">="}
+_EXAMPLE_RESULTS = {"__eq__": "tensor([False,  True, False])",
+                    "__ne__": "tensor([ True, False,  True])",
+                    "__lt__": "tensor([ True, False, False])",
+                    "__le__": "tensor([ True,  True, False])",
+                    "__gt__": "tensor([False, False,  True])",
+                    "__ge__": "tensor([False,  True,  True])"}
+
 eq = comparison("__eq__")
-"""``x == y``, element-wise: a bool tensor."""
 ne = comparison("__ne__")
-"""``x != y``, element-wise: a bool tensor."""
 lt = comparison("__lt__")
-"""``x < y``, element-wise: a bool tensor."""
 le = comparison("__le__")
-"""``x <= y``, element-wise: a bool tensor."""
 gt = comparison("__gt__")
-"""``x > y``, element-wise: a bool tensor."""
 ge = comparison("__ge__")
-"""``x >= y``, element-wise: a bool tensor."""
 
 
 def bitwise_not(input: Tensor) -> Tensor:

@@ -884,6 +884,14 @@ def cuda(input: Any, device: Any = None) -> Any:
 
     Raises:
         RuntimeError: no GPU is available.
+
+    Examples:
+        >>> import autograd as ag
+        >>> x = ag.ones(3)
+        >>> x.cuda().device  # doctest: +SKIP
+        device(type='cuda', index=0)
+        >>> x.device
+        device(type='cpu')
     """
     return to(input, "cuda" if device is None else backend.Device(
         f"cuda:{device}" if isinstance(device, int) else device))
