@@ -216,7 +216,16 @@ class ModuleList(Module):
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
-        """Append each module of ``modules``; returns the ModuleList."""
+        """Append each module of ``modules``; returns the ModuleList.
+
+        Examples:
+            >>> import nn
+            >>> layers = nn.ModuleList([nn.Linear(2, 2)])
+            >>> len(layers.extend([nn.ReLU(), nn.Linear(2, 1)]))
+            3
+            >>> layers[2]
+            Linear(in_features=2, out_features=1, bias=True)
+        """
         if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable, but got "
@@ -309,7 +318,15 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self) -> None:
-        """Remove every module."""
+        """Remove every module.
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'a': nn.Linear(2, 2), 'b': nn.ReLU()})
+            >>> heads.clear()
+            >>> len(heads), list(heads.parameters())
+            (0, [])
+        """
         for key in list(self._modules):
             delattr(self, key)
 
@@ -329,15 +346,36 @@ class ModuleDict(Module):
         return module
 
     def keys(self) -> Any:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'b': nn.Linear(2, 2), 'a': nn.ReLU()})
+            >>> list(heads.keys())
+            ['b', 'a']
+        """
         return self._modules.keys()
 
     def items(self) -> Any:
-        """(key, module) pairs, in insertion order."""
+        """(key, module) pairs, in insertion order.
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'b': nn.Linear(2, 2), 'a': nn.ReLU()})
+            >>> [(key, type(module).__name__) for key, module in heads.items()]
+            [('b', 'Linear'), ('a', 'ReLU')]
+        """
         return self._modules.items()
 
     def values(self) -> Any:
-        """The modules, in insertion order."""
+        """The modules, in insertion order.
+
+        Examples:
+            >>> import nn
+            >>> heads = nn.ModuleDict({'b': nn.Linear(2, 2), 'a': nn.ReLU()})
+            >>> list(heads.values())
+            [Linear(in_features=2, out_features=2, bias=True), ReLU()]
+        """
         return self._modules.values()
 
     def update(self, modules: Any) -> None:
@@ -433,7 +471,16 @@ class ParameterList(Module):
         return self
 
     def extend(self, values: Iterable[Any]) -> ParameterList:
-        """Append each of ``values``; returns the list."""
+        """Append each of ``values``; returns the list.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterList([nn.Parameter(ag.ones(2))])
+            >>> len(params.extend([ag.zeros(3), ag.zeros(1)]))
+            3
+            >>> [(type(p).__name__, tuple(p.shape)) for p in params]
+            [('Parameter', (2,)), ('Parameter', (3,)), ('Parameter', (1,))]
+        """
         if isinstance(values, ag.Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got "
                             "a Tensor")
@@ -489,15 +536,36 @@ class ParameterDict(Module):
         return key in self._keys
 
     def keys(self) -> Any:
-        """The keys, in insertion order."""
+        """The keys, in insertion order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'w': ag.ones(2), 'b': ag.zeros(1)})
+            >>> list(params.keys())
+            ['b', 'w']
+        """
         return self._keys.keys()
 
     def items(self) -> Any:
-        """(key, parameter) pairs, in insertion order."""
+        """(key, parameter) pairs, in insertion order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'w': ag.ones(2), 'b': ag.zeros(1)})
+            >>> [(key, tuple(p.shape)) for key, p in params.items()]
+            [('b', (1,)), ('w', (2,))]
+        """
         return [(k, self[k]) for k in self._keys]
 
     def values(self) -> Any:
-        """The parameters, in insertion order."""
+        """The parameters, in insertion order.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'w': ag.ones(2), 'b': ag.zeros(1)})
+            >>> [p.tolist() for p in params.values()]
+            [[0.0], [1.0, 1.0]]
+        """
         return [self[k] for k in self._keys]
 
     def pop(self, key: str) -> Any:
@@ -517,7 +585,15 @@ class ParameterDict(Module):
 
     def update(self, parameters: Any) -> None:
         """Add (key, value) pairs; a plain dict goes in sorted by key, as in PyTorch (an
-        OrderedDict or ParameterDict keeps its order)."""
+        OrderedDict or ParameterDict keeps its order).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> params = nn.ParameterDict({'w': nn.Parameter(ag.ones(2))})
+            >>> params.update({'z': ag.zeros(1), 'a': ag.zeros(1)})
+            >>> list(params.keys()), type(params['a']).__name__
+            (['w', 'a', 'z'], 'Parameter')
+        """
         if isinstance(parameters, (OrderedDict, ParameterDict)):
             pairs = list(parameters.items())
         elif isinstance(parameters, Mapping):

@@ -71,7 +71,19 @@ class RemovableHandle:
         forward_hooks += 1
 
     def remove(self) -> None:
-        """Unregister the hook (a second call does nothing)."""
+        """Unregister the hook (a second call does nothing).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> layer = nn.Linear(2, 1)
+            >>> calls = []
+            >>> handle = layer.register_forward_hook(lambda m, args, out: calls.append(1))
+            >>> _ = layer(ag.ones(1, 2))
+            >>> handle.remove()
+            >>> _ = layer(ag.ones(1, 2))
+            >>> len(calls)
+            1
+        """
         global forward_hooks
         if self._hooks.pop(self.id, None) is not None:
             forward_hooks -= 1
@@ -807,13 +819,27 @@ class Module:
     def cuda(self, device: Any = None) -> Module:
         """Move every parameter and buffer to a CUDA device (``device``: an index or a device
         name); returns the module.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Linear(2, 1)
+            >>> net = net.cuda()  # doctest: +SKIP
+            >>> net.cpu().weight.device
+            device(type='cpu')
         """
         if device is None:
             return self.to("cuda")
         return self.to(f"cuda:{device}" if isinstance(device, int) else device)
 
     def cpu(self) -> Module:
-        """Move every parameter and buffer to the CPU; returns the module."""
+        """Move every parameter and buffer to the CPU; returns the module.
+
+        Examples:
+            >>> import nn
+            >>> net = nn.Linear(2, 1).cpu()
+            >>> net.weight.device, net.bias.device
+            (device(type='cpu'), device(type='cpu'))
+        """
         return self.to("cpu")
 
     def double(self) -> Module:

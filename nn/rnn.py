@@ -461,7 +461,15 @@ class RNNBase(Module):
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
     def flatten_parameters(self) -> None:
-        """A no-op, as in PyTorch off cuDNN: kept so that code written for GPUs runs."""
+        """A no-op, as in PyTorch off cuDNN: kept so that code written for GPUs runs.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> lstm = nn.LSTM(3, 4)
+            >>> lstm.flatten_parameters()
+            >>> lstm(ag.ones(5, 1, 3))[0].shape
+            autograd.Size([5, 1, 4])
+        """
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"

@@ -69,7 +69,15 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
-        """weight ~ N(0, 1), the padding_idx row zero."""
+        """weight ~ N(0, 1), the padding_idx row zero.
+
+        Examples:
+            >>> import nn
+            >>> emb = nn.Embedding(4, 2, padding_idx=0)
+            >>> emb.reset_parameters()
+            >>> emb.weight[0].tolist()
+            [0.0, 0.0]
+        """
         init.normal_(self.weight)
         self._fill_padding_idx_with_zero()
 

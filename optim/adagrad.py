@@ -57,7 +57,16 @@ class Adagrad(Optimizer):
             state["sum"] = zeros_state(p, group["initial_accumulator_value"])
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a parameter group, its accumulators starting at ``initial_accumulator_value``."""
+        """Add a parameter group, its accumulators starting at ``initial_accumulator_value``.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.Adagrad([ag.zeros(2, requires_grad=True)], lr=0.1)
+            >>> extra = ag.zeros(3, requires_grad=True)
+            >>> opt.add_param_group({'params': [extra], 'initial_accumulator_value': 0.5})
+            >>> opt.state[extra]['sum']
+            tensor([0.5000, 0.5000, 0.5000])
+        """
         # As in PyTorch, the accumulators exist from the start (s_0 may be non-zero).
         super().add_param_group(param_group)
         for p in self.param_groups[-1]["params"]:

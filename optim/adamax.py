@@ -12,7 +12,16 @@ __all__ = ["Adamax"]
 
 
 def check_adam_options(group: dict[str, Any]) -> None:
-    """Adam's checks, shared by its relatives: lr, eps, weight_decay >= 0, betas in [0, 1)."""
+    """Adam's checks, shared by its relatives: lr, eps, weight_decay >= 0, betas in [0, 1).
+
+    Examples:
+        >>> from optim.adamax import check_adam_options
+        >>> check_adam_options({'lr': 1e-3, 'eps': 1e-8, 'betas': (0.9, 0.999), 'weight_decay': 0})
+        >>> check_adam_options({'lr': 1e-3, 'eps': 1e-8, 'betas': (0.9, 1.0), 'weight_decay': 0})
+        Traceback (most recent call last):
+            ...
+        ValueError: Invalid beta parameter at index 1: 1.0 (must be in [0, 1))
+    """
     _check_non_negative(group, "lr", "learning rate")
     _check_non_negative(group, "eps", "epsilon value")
     betas = group["betas"]

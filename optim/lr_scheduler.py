@@ -73,7 +73,21 @@ class LRScheduler:
         self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rates for epoch ``last_epoch``, one per parameter group."""
+        """The learning rates for epoch ``last_epoch``, one per parameter group.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> class Halve(optim.lr_scheduler.LRScheduler):
+            ...     def get_lr(self):
+            ...         return [base * 0.5 ** self.last_epoch for base in self.base_lrs]
+            >>> sched = Halve(opt)
+            >>> for epoch in range(2):
+            ...     opt.step()
+            ...     sched.step()
+            >>> sched.get_last_lr()
+            [0.025]
+        """
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
@@ -192,7 +206,18 @@ class LambdaLR(LRScheduler):
                                                              strict=True)]
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer and the functions (which cannot be saved)."""
+        """Everything but the optimizer and the functions (which cannot be saved).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+            >>> opt.step()
+            >>> sched.step()
+            >>> state = sched.state_dict()
+            >>> 'lr_lambdas' in state, state['last_epoch'], state['base_lrs']
+            (False, 1, [0.1])
+        """
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
 
 
@@ -494,7 +519,21 @@ class MultiStepLR(LRScheduler):
                 for base in self.base_lrs]
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned, milestones included."""
+        """Restore what :meth:`state_dict` returned, milestones included.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.MultiStepLR(opt, milestones=[2, 4], gamma=0.1)
+            >>> for epoch in range(3):
+            ...     opt.step()
+            ...     sched.step()
+            >>> ag.save(sched.state_dict(), 'sched.pt')
+            >>> restored = optim.lr_scheduler.MultiStepLR(opt, milestones=[10])
+            >>> restored.load_state_dict(ag.load('sched.pt'))
+            >>> restored.last_epoch, sorted(restored.milestones.elements())
+            (3, [2, 4])
+        """
         super().load_state_dict(state_dict)
         # ag.load gives a plain dict back (with int keys); the counts are what matter.
         self.milestones = Counter({int(k): v for k, v in dict(self.milestones).items()})
@@ -659,7 +698,17 @@ class ReduceLROnPlateau(LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
-        """Whether the cooldown after the last reduction is still running."""
+        """Whether the cooldown after the last reduction is still running.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, cooldown=2)
+            >>> sched.step(1.0)
+            >>> sched.step(1.0)
+            >>> sched.in_cooldown, round(sched.get_last_lr()[0], 5)
+            (True, 0.01)
+        """
         return self.cooldown_counter > 0
 
     def is_better(self, a: float, best: float) -> bool:
@@ -724,7 +773,19 @@ class ReduceLROnPlateau(LRScheduler):
                 group["lr"] = new_lr
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned (best value, counters, rates)."""
+        """Restore what :meth:`state_dict` returned (best value, counters, rates).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1)
+            >>> sched = optim.lr_scheduler.ReduceLROnPlateau(opt, patience=0, cooldown=2)
+            >>> sched.step(1.0)
+            >>> sched.step(1.0)
+            >>> restored = optim.lr_scheduler.ReduceLROnPlateau(opt)
+            >>> restored.load_state_dict(sched.state_dict())
+            >>> restored.best, restored.cooldown, restored.in_cooldown
+            (1.0, 2, True)
+        """
         super().load_state_dict(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)
 
@@ -825,7 +886,15 @@ class CyclicLR(LRScheduler):
             self.scale_mode = "iterations"
 
     def scale_fn(self, x: float) -> float:
-        """The height of the cycle at ``x`` (the cycle number, or the step count)."""
+        """The height of the cycle at ``x`` (the cycle number, or the step count).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+            >>> sched = optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode='triangular2')
+            >>> [sched.scale_fn(cycle) for cycle in (1, 2, 3)]
+            [1.0, 0.5, 0.25]
+        """
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         return self._scale_fn_ref(x)
@@ -855,7 +924,16 @@ class CyclicLR(LRScheduler):
 
     def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer and the scale functions (a callable object's
-        attributes are kept, as PyTorch does; a plain function or lambda is not)."""
+        attributes are kept, as PyTorch does; a plain function or lambda is not).
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+            >>> sched = optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode='triangular2')
+            >>> state = sched.state_dict()
+            >>> 'optimizer' in state, state['mode'], state['_scale_fn_custom']
+            (False, 'triangular2', None)
+        """
         state = super().state_dict()
         state.pop("_scale_fn_ref", None)
         fn = state.pop("_scale_fn_custom")
@@ -866,6 +944,18 @@ class CyclicLR(LRScheduler):
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned; the scale function is rebuilt from the options.
+
+        Examples:
+            >>> import autograd as ag, optim
+            >>> opt = optim.SGD([ag.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+            >>> sched = optim.lr_scheduler.CyclicLR(opt, 0.01, 0.1, mode='triangular2')
+            >>> for step in range(3):
+            ...     opt.step()
+            ...     sched.step()
+            >>> restored = optim.lr_scheduler.CyclicLR(opt, base_lr=0.01, max_lr=0.1)
+            >>> restored.load_state_dict(sched.state_dict())
+            >>> restored.mode, restored.last_epoch, restored.scale_fn(2)
+            ('triangular2', 3, 0.5)
         """
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom", None)

@@ -365,7 +365,19 @@ def _check_non_negative(group: dict[str, Any], key: str, what: str) -> None:
 
 
 def zeros_state(p: ag.Tensor, fill_value: float = 0.0) -> ag.Tensor:
-    """A state tensor shaped, typed and placed like ``p`` (made once, updated in place)."""
+    """A state tensor shaped, typed and placed like ``p`` (made once, updated in place).
+
+    Examples:
+        >>> import autograd as ag
+        >>> from optim.optimizer import zeros_state
+        >>> p = ag.ones(2, 3, dtype=ag.float64, requires_grad=True)
+        >>> state = zeros_state(p, 0.5)
+        >>> state
+        tensor([[0.5000, 0.5000, 0.5000],
+                [0.5000, 0.5000, 0.5000]], dtype=autograd.float64)
+        >>> state.requires_grad
+        False
+    """
     xp = get_array_module(p._array)
     arr = xp.zeros_like(p._array)
     if fill_value != 0.0:
@@ -377,7 +389,20 @@ def decayed_grad(p: Any, lr: float, weight_decay: float, maximize: bool,
                  decoupled: bool) -> Any:
     """The gradient array an Adam-family update of ``p`` uses. Weight decay lambda is added
     to the gradient (L2), or, ``decoupled`` (AdamW's rule), applied to the parameter
-    itself first: theta *= 1 - lr * lambda."""
+    itself first: theta *= 1 - lr * lambda.
+
+    Examples:
+        >>> import autograd as ag
+        >>> from optim.optimizer import decayed_grad
+        >>> p = ag.tensor([1.0, 2.0], requires_grad=True)
+        >>> (p * p).sum().backward()
+        >>> decayed_grad(p, lr=0.1, weight_decay=0.5, maximize=False, decoupled=False)
+        array([2.5, 5. ], dtype=float32)
+        >>> decayed_grad(p, lr=0.1, weight_decay=0.5, maximize=False, decoupled=True)
+        array([2., 4.], dtype=float32)
+        >>> p
+        tensor([0.9500, 1.9000], requires_grad=True)
+    """
     theta = p._array
     if not decoupled:
         return effective_grad(p._grad._array, theta, weight_decay, maximize)
@@ -391,6 +416,15 @@ def effective_grad(grad: Any, theta: Any, weight_decay: float, maximize: bool) -
 
     Takes and returns arrays. Returns ``grad`` itself when nothing changes it
     (read-only use), otherwise a new array: ``p._grad`` is never modified.
+
+    Examples:
+        >>> import numpy as np
+        >>> from optim.optimizer import effective_grad
+        >>> grad, theta = np.array([1.0, -2.0]), np.array([3.0, 4.0])
+        >>> effective_grad(grad, theta, weight_decay=0.1, maximize=True)
+        array([-0.7,  2.4])
+        >>> effective_grad(grad, theta, weight_decay=0, maximize=False) is grad
+        True
     """
     if maximize:
         grad = -grad

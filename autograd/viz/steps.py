@@ -125,7 +125,18 @@ class BackwardSteps(Sequence):
         return f"BackwardSteps({len(self)} steps: {', '.join(self.ops)})"
 
     def save_pngs(self, folder: str | Path, dpi: int = 96) -> list[Path]:
-        """Write ``step_000.png``, ``step_001.png``, ... into ``folder``; return their paths."""
+        """Write ``step_000.png``, ``step_001.png``, ... into ``folder``; return their paths.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> steps = ag.viz.backward_steps((x * x).sum(), params={'x': x})
+            >>> steps.ops
+            ['Sum', 'Mul']
+            >>> paths = steps.save_pngs('steps')  # doctest: +SKIP
+            >>> [p.name for p in paths]  # doctest: +SKIP
+            ['step_000.png', 'step_001.png']
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -141,6 +152,15 @@ class BackwardSteps(Sequence):
 
         Frames share one palette of ``colors`` colours (diagrams need few), which
         keeps the file small.
+
+        Examples:
+            >>> import autograd as ag
+            >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
+            >>> steps = ag.viz.backward_steps((x * x).sum(), params={'x': x})
+            >>> steps.ops
+            ['Sum', 'Mul']
+            >>> steps.save_gif('steps.gif').name  # doctest: +SKIP
+            'steps.gif'
         """
         try:
             from PIL import Image

@@ -73,24 +73,60 @@ class PackedSequence(NamedTuple):
                           move(self.unsorted_indices))
 
     def cuda(self, *args: Any, **kwargs: Any) -> PackedSequence:
-        """The sequence with ``data`` on the GPU (see :meth:`to`)."""
+        """The sequence with ``data`` on the GPU (see :meth:`to`).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> gpu = packed.cuda()  # doctest: +SKIP
+            >>> packed.cpu().data.device
+            device(type='cpu')
+        """
         return self.to("cuda")
 
     def cpu(self) -> PackedSequence:
-        """The sequence with ``data`` on the CPU (see :meth:`to`)."""
+        """The sequence with ``data`` on the CPU (see :meth:`to`).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.cpu().data.device, packed.cpu().batch_sizes
+            (device(type='cpu'), tensor([2, 1]))
+        """
         return self.to("cpu")
 
     def double(self) -> PackedSequence:
-        """The sequence with ``data`` cast to float64."""
+        """The sequence with ``data`` cast to float64.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.double().data.dtype
+            autograd.float64
+        """
         return self.to(ag.float64)
 
     def float(self) -> PackedSequence:
-        """The sequence with ``data`` cast to float32."""
+        """The sequence with ``data`` cast to float32.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.double().float().data.dtype
+            autograd.float32
+        """
         return self.to(ag.float32)
 
     @property
     def is_cuda(self) -> bool:
-        """Whether ``data`` is on a CUDA device."""
+        """Whether ``data`` is on a CUDA device.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> packed = nn.utils.rnn.pack_sequence([ag.ones(2, 1), ag.ones(1, 1)])
+            >>> packed.is_cuda
+            False
+        """
         return self.data.is_cuda
 
 
