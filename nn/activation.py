@@ -408,6 +408,17 @@ class PReLU(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Every slope back to its initial value ``init``.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.PReLU(init=0.25)
+            >>> with ag.no_grad():
+            ...     _ = m.weight.fill_(1.0)
+            >>> m.reset_parameters()
+            >>> m.weight.tolist()
+            [0.25]
+        """
         with ag.no_grad():
             self.weight.fill_(self.init)
 

@@ -49,6 +49,16 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw the weight and the bias again, from U(-1/sqrt(in_features), 1/sqrt(in_features))
+        as PyTorch's Linear does (Kaiming-uniform with a = sqrt(5)).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.Linear(4, 2)
+            >>> m.reset_parameters()
+            >>> bool((m.weight.abs() <= 0.5).all()), bool((m.bias.abs() <= 0.5).all())
+            (True, True)
+        """
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)

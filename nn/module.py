@@ -164,6 +164,20 @@ class Module:
 
     # --- running ---------------------------------------------------------------------
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What the module computes: every subclass defines it. Call the module (``m(x)``)
+        rather than ``m.forward(x)``, so that its hooks run.
+
+        Raises:
+            NotImplementedError: the subclass did not define ``forward``.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> class Double(nn.Module):
+            ...     def forward(self, x):
+            ...         return 2 * x
+            >>> Double()(ag.tensor([1.0, 2.0]))
+            tensor([2., 4.])
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )

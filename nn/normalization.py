@@ -207,6 +207,17 @@ class LayerNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Weight back to 1 and bias to 0 (when the layer has them).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.GroupNorm(1, 2)
+            >>> with ag.no_grad():
+            ...     _ = m.weight.fill_(3.0)
+            >>> m.reset_parameters()
+            >>> m.weight.tolist()
+            [1.0, 1.0]
+        """
         _reset_affine(self)
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:
@@ -249,6 +260,17 @@ class GroupNorm(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Weight back to 1 and bias to 0 (when the layer has them).
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.LayerNorm(2)
+            >>> with ag.no_grad():
+            ...     _ = m.weight.fill_(3.0)
+            >>> m.reset_parameters()
+            >>> m.weight.tolist()
+            [1.0, 1.0]
+        """
         _reset_affine(self)
 
     def forward(self, input: ag.Tensor) -> ag.Tensor:

@@ -174,6 +174,16 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw every weight and bias again from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)),
+        as PyTorch does.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.GRUCell(3, 4)
+            >>> m.reset_parameters()
+            >>> all(bool((p.abs() <= 0.5).all()) for p in m.parameters())
+            True
+        """
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
@@ -444,6 +454,16 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw every weight and bias again from U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)),
+        as PyTorch does.
+
+        Examples:
+            >>> import autograd as ag, nn
+            >>> m = nn.LSTM(3, 4)
+            >>> m.reset_parameters()
+            >>> all(bool((p.abs() <= 0.5).all()) for p in m.parameters())
+            True
+        """
         stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
