@@ -26,7 +26,7 @@ from numpy import generic, ndarray
 from . import hooks as _hooks
 from .backend import device_of, get_array_module
 from .function import FREED, Function, check_versions, saved_as_tensors
-from .grad_mode import anomaly_enabled, create_graph_enabled, grad_enabled
+from .grad_mode import anomaly_enabled, grad_enabled
 from .tensor import Tensor
 
 __all__ = ["topological_order", "run_backward", "grad", "backward", "unbroadcast"]
@@ -87,8 +87,10 @@ def run_backward(tensors: Sequence[Any], grad_tensors: Sequence[Any], retain_gra
     sink = _Sink(inputs, accumulate_into, create_graph)
     grads, heap = _seed(tensors, grad_tensors, create_graph, sink)
     anomaly = anomaly_enabled.get()
-    create_token = create_graph_enabled.set(create_graph)
-    grad_token = grad_enabled.set(create_graph)  # a create_graph backward records its rules
+    # A create_graph backward records its rules: grad mode on for the pass. A plain one
+    # runs rules on arrays, which record nothing, and turns grad mode off only around the
+    # code that sees Tensors (hooks, a user's Function: run_hooks, _call_backward).
+    grad_token = grad_enabled.set(True) if create_graph and not grad_enabled.get() else None
     try:
         # Newest node first: a node leaves the heap after its last consumer has run, as
         # every consumer has a higher creation number.
@@ -133,8 +135,8 @@ def run_backward(tensors: Sequence[Any], grad_tensors: Sequence[Any], retain_gra
                 on_node(node, g, sent)
         sink.deliver_hooked()
     finally:
-        create_graph_enabled.reset(create_token)
-        grad_enabled.reset(grad_token)
+        if grad_token is not None:
+            grad_enabled.reset(grad_token)
     return sink.results()
 
 
@@ -204,13 +206,17 @@ def _call_backward(node: Function, g: Any, create_graph: bool) -> tuple:
     saved = node.saved_tensors
     if create_graph:
         node.saved_tensors = saved_as_tensors(node) if saved else saved
+        token = None
     else:
         node.saved_tensors = tuple(None if a is None else Tensor(a) for a in saved)
         g = Tensor(g)
+        token = grad_enabled.set(False)  # a plain backward records nothing
     try:
         out = node.backward(node, g)
     finally:
         node.saved_tensors = saved
+        if token is not None:
+            grad_enabled.reset(token)
     if not isinstance(out, tuple):
         out = (out,)
     if create_graph:

@@ -18,8 +18,6 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inf
 
 grad_enabled: ContextVar[bool] = ContextVar("grad_enabled", default=True)
 anomaly_enabled: ContextVar[bool] = ContextVar("anomaly_enabled", default=False)
-# True while a backward pass with create_graph=True runs its rules on Tensors.
-create_graph_enabled: ContextVar[bool] = ContextVar("create_graph_enabled", default=False)
 
 
 def is_grad_enabled() -> bool:

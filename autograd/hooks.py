@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from .grad_mode import grad_enabled
 from .tensor import Tensor
 
 __all__ = ["RemovableHandle", "register_hook", "run_hooks", "hooks_of_leaf"]
@@ -103,6 +104,16 @@ def run_hooks(hooks: dict[int, Callable], grad: Any) -> Any:
     are shown to the hooks as Tensors and come back as arrays; Tensors (create_graph) stay."""
     as_array = not isinstance(grad, Tensor)
     g = Tensor(grad) if as_array else grad
+    # hooks of a plain backward run without recording, as PyTorch's do
+    token = grad_enabled.set(False) if as_array else None
+    try:
+        return _run_each(hooks, g, as_array)
+    finally:
+        if token is not None:
+            grad_enabled.reset(token)
+
+
+def _run_each(hooks: dict[int, Callable], g: Any, as_array: bool) -> Any:
     for hook in list(hooks.values()):
         out = hook(g)
         if out is None:

@@ -32,7 +32,7 @@ def _clean_global_state():
     """Every test starts with float32 as the default, grad mode on, anomaly mode off, and no
     GPU checks waiting."""
     from autograd import backend
-    from autograd.grad_mode import anomaly_enabled, create_graph_enabled, grad_enabled
+    from autograd.grad_mode import anomaly_enabled, grad_enabled
 
     yield
     backend._deferred.clear()  # a GPU check one test left unread must not fail the next
@@ -40,7 +40,6 @@ def _clean_global_state():
     backend.set_default_device(None)
     grad_enabled.set(True)
     anomaly_enabled.set(False)
-    create_graph_enabled.set(False)
 
 
 @pytest.fixture
