@@ -23,6 +23,7 @@ from . import dtypes
 # Read once: numpy's module __getattr__ makes each read of np.ndarray in a function a full
 # lookup, and every op asks for its array module
 _ndarray = np.ndarray
+_generic = np.generic
 
 __all__ = [
     "Device",
@@ -187,7 +188,7 @@ def get_array_module(arr: Any) -> Any:
     tensor namespace, so the same rule records a differentiable graph.
     """
     cls = type(arr)
-    if cls is _ndarray:
+    if cls is _ndarray or isinstance(arr, _generic):  # a numpy scalar: a 0-d result
         return np
     if _is_cuda_array(arr):
         return _cuda_module

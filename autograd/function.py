@@ -120,7 +120,10 @@ class FunctionCtx:
             >>> y.grad_fn.needs_input_grad
             (True, False)
         """
-        return tuple(map(is_not, self.edges, _NONES))
+        needs = self._needs  # computed on first use: forward and backward both ask
+        if needs is None:
+            needs = self._needs = tuple(map(is_not, self.edges, _NONES))
+        return needs
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep inputs, the output or computed values of forward for backward; they are
@@ -204,6 +207,7 @@ class Function(FunctionCtx):
         "_out_shape",  # the output's shape and dtype: its gradient must have them
         "_out_dtype",
         "_seq",  # creation number: every input's node is older than the node
+        "_needs",  # needs_input_grad, once asked for
         "_retained",  # weakref to the output when it called retain_grad(), or None
         "_hooks",  # the output's register_hook() hooks (autograd.hooks), or None
         "__dict__",  # what an op keeps besides saved values (ctx.dim = ...)
@@ -282,7 +286,7 @@ class Function(FunctionCtx):
         node = cls()  # ctx and node in one; the fields are set here, once
         node.edges = tuple(edges)
         node.saved_tensors = ()
-        node._saved_versions = None
+        node._saved_versions = node._needs = None
         if cls.array_level:
             try:
                 out = cls.forward(node, *arrays)
@@ -352,7 +356,11 @@ class Op(Function):
 def _scalar_output(node: Function, scalar: Any) -> Any:
     """A numpy scalar an Op returned, as a 0-d array (where saved too)."""
     out = backend.get_array_module(scalar).asarray(scalar)
-    node.saved_tensors = tuple(out if s is scalar else s for s in node.saved_tensors)
+    saved = node.saved_tensors
+    for k, item in enumerate(saved):
+        if item is scalar:
+            node.saved_tensors = saved[:k] + (out,) + saved[k + 1:]
+            break
     return out
 
 

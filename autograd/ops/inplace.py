@@ -132,7 +132,7 @@ def _renewed(node: Any, base: Any) -> Any:
     new.__dict__.update(node.__dict__)  # the op's own fields (index, shape)
     new.edges = (base,) + node.edges[1:]
     new.saved_tensors = node.saved_tensors
-    new._saved_versions = None
+    new._saved_versions = new._needs = None
     new._out_shape, new._out_dtype = node._out_shape, node._out_dtype
     new._retained, new._hooks = node._retained, node._hooks
     new._seq = next(_sequence)  # after the update's node: a topological order still
