@@ -48,10 +48,10 @@ from .dtypes import (
     set_default_dtype,
     uint8,
 )
-from .engine import grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .grads import grad
 from .ops.table import FUNCTIONS as _FUNCTIONS  # importing the table installs the methods
 from .random import (
     Generator,

@@ -29,7 +29,7 @@ from .function import FREED, Function, check_versions, saved_as_tensors
 from .grad_mode import anomaly_enabled, grad_enabled
 from .tensor import Tensor
 
-__all__ = ["topological_order", "run_backward", "grad", "backward", "unbroadcast"]
+__all__ = ["topological_order", "run_backward", "unbroadcast"]
 
 # Where a leaf's gradient is accumulated: one thread at a time, so that concurrent
 # backward passes into shared parameters lose no update.
@@ -406,93 +406,3 @@ def _check_finite(node: Function, i: int, ig: Any) -> None:
             f"Function '{node.name()}' returned {kind} values in its gradient for input {i}.\n"
             f"The op was created here:\n{where}"
         )
-
-
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs: Any = None) -> None:
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``, as
-    ``torch.autograd.backward``."""
-    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    if grad_tensors is None:
-        grad_tensors = [None] * len(tensors)
-    elif isinstance(grad_tensors, Tensor):
-        grad_tensors = [grad_tensors]
-    if retain_graph is None:
-        retain_graph = create_graph
-    run_backward(tensors, list(grad_tensors), retain_graph, create_graph,
-                 accumulate_into=inputs)
-
-
-def grad(
-    outputs: Any,
-    inputs: Any,
-    grad_outputs: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-    allow_unused: bool = False,
-) -> tuple[Any, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, returned as a tuple.
-
-    Unlike ``backward``, nothing is added to any ``.grad``. ``grad(y, x)`` is dy/dx for a
-    one-element ``y``; for a bigger ``y`` pass ``grad_outputs`` (dL/dy, y's shape).
-
-    Args:
-        outputs, inputs: a Tensor or a sequence of Tensors each.
-        grad_outputs: one gradient per output (None for one-element outputs: 1).
-        retain_graph: keep the graph for another pass (default: ``create_graph``).
-        create_graph: make the result differentiable (second derivatives, Hessian-vector
-            products).
-        allow_unused: give None for an input the outputs do not depend on, instead of raising.
-
-    Returns:
-        A tuple with one gradient per input, each of that input's shape.
-
-    Raises:
-        RuntimeError: an input was not used (unless ``allow_unused``), or the numbers of
-            outputs and ``grad_outputs`` differ.
-
-    Examples:
-        >>> import autograd as ag
-        >>> x = ag.tensor([1.0, 2.0], requires_grad=True)
-        >>> y = (x ** 3).sum()
-        >>> (g,) = ag.grad(y, x, create_graph=True)
-        >>> g
-        tensor([ 3., 12.], grad_fn=<MulBackward0>)
-        >>> ag.grad(g.sum(), x)
-        (tensor([ 6., 12.]),)
-    """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs]
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(
-            f"grad_outputs has {len(grad_outputs)} entries but outputs has {len(outputs)}"
-        )
-    if retain_graph is None:
-        retain_graph = create_graph
-    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs)
-    out = []
-    given: set[int] = set()
-    for i, g in enumerate(result):
-        if g is None:
-            if not allow_unused:
-                raise RuntimeError(
-                    f"input {i} was not used in the graph of the outputs; pass "
-                    "allow_unused=True to get None for it"
-                )
-            out.append(None)
-        elif isinstance(g, Tensor):
-            out.append(g)
-        else:
-            # Each result gets a writable array of its own: not a numpy scalar, not a
-            # (read-only) broadcast view, not the array another result holds.
-            if isinstance(g, np.generic):
-                g = np.asarray(g)
-            elif g.base is not None or id(g) in given:
-                g = g.copy()
-            given.add(id(g))
-            out.append(Tensor(g))
-    return tuple(out)

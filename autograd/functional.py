@@ -23,8 +23,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import creation
-from .engine import grad as _grad
 from .grad_mode import enable_grad
+from .grads import grad as _grad
 from .ops.shape import stack
 from .tensor import Tensor
 

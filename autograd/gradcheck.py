@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from . import backend
-from .engine import grad as _grad
 from .grad_mode import enable_grad, no_grad
+from .grads import grad as _grad
 from .tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]

@@ -87,7 +87,7 @@ def test_graph_pictures_page_shows_the_readme_picture(site):
 
 @pytest.mark.parametrize("page, names", [
     ("autograd", ["autograd.tensor.Tensor", "autograd.creation.tensor",
-                  "autograd.function.Function", "autograd.engine.grad",
+                  "autograd.function.Function", "autograd.grads.grad",
                   "autograd.gradcheck.gradcheck",
                   "autograd.grad_mode.no_grad", "autograd.ops.unary.exp"]),
     ("data", ["autograd.data.DataLoader", "autograd.data.TensorDataset"]),

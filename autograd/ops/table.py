@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import creation, hooks, legacy, random
-from ..autograd import tensor_backward
+from ..grads import tensor_backward
 from ..tensor import Tensor
 from . import arithmetic as A
 from . import inplace as IP
