@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import itertools
 import sys
-from typing import Any
 
 import numpy as np
 
 from . import backend
-from .tensor import Tensor
-
-
-def _array(value: Any) -> Any:
-    return value._array if isinstance(value, Tensor) else value
+from .tensor import unwrap
 
 
 def check_one_device(args: tuple) -> None:
@@ -24,7 +19,7 @@ def check_one_device(args: tuple) -> None:
     """
     devices = []
     for a in args:
-        data = _array(a)
+        data = unwrap(a)
         if hasattr(data, "shape") and not isinstance(data, np.generic):
             d = backend.device_of(data)
             if d not in devices:

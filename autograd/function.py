@@ -50,11 +50,6 @@ _FLOAT32 = np.dtype(np.float32)
 _NONES = itertools.repeat(None)
 
 
-def unwrap(value: Any) -> Any:
-    """The array behind a Tensor; anything else as it is."""
-    return value._array if isinstance(value, Tensor) else value
-
-
 class _FreedValues:
     """What ``saved_tensors`` holds once backward has freed the saved values: reading them
     raises PyTorch's error; false, like an empty tuple."""

@@ -569,3 +569,8 @@ def _check_grad(t: Tensor, value: Any) -> None:
         raise RuntimeError(
             f"assigned grad has data of a different size: the tensor has shape "
             f"{tuple(t.shape)}, the grad {tuple(value.shape)}")
+
+
+def unwrap(value: Any) -> Any:
+    """The array behind a Tensor; anything else as it is."""
+    return value._array if isinstance(value, Tensor) else value

@@ -37,9 +37,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import get_array_module
-from ..function import Op, _sequence, unwrap
+from ..function import Op, _sequence
 from ..grad_mode import is_grad_enabled
-from ..tensor import Tensor
+from ..tensor import Tensor, unwrap
 from .arithmetic import pow as _pow
 from .select import clamp_max, clamp_min, masked_fill
 from .shape import check_index_arrays, index_add, index_arrays, scatter, views_of

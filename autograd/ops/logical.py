@@ -21,8 +21,7 @@ import numpy as np
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands
-from ..function import unwrap
-from ..tensor import Tensor
+from ..tensor import Tensor, unwrap
 from .arithmetic import check_same_device, operand
 from .reduction import normalize_dims, reduced_dims
 

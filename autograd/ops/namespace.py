@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..function import unwrap
+from ..tensor import unwrap
 from . import arithmetic as _A  # noqa: F401 - keeps the op modules loaded
 from . import reduction as _R
 from . import select as _S

@@ -6,7 +6,8 @@ from typing import Any
 
 from ..backend import get_array_module
 from ..dtypes import promote_operands, result_dtype
-from ..function import Op, unwrap
+from ..function import Op
+from ..tensor import unwrap
 from .arithmetic import operand
 
 

@@ -15,8 +15,8 @@ import numpy as np
 from .. import backend, dtypes
 from ..backend import device_of, get_array_module, scatter_add, to_device
 from ..dtypes import result_dtype
-from ..function import Op, unwrap
-from ..tensor import Tensor
+from ..function import Op
+from ..tensor import Tensor, unwrap
 from .reduction import normalize_dims
 
 # --- views: outputs that share their input's memory --------------------------------------------
